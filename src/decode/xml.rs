@@ -1,0 +1,1 @@
+//! Shared streaming-XML helpers for the GPX and TCX decoders.

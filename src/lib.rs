@@ -1,0 +1,18 @@
+//! heavylegs: why do my legs feel heavy when I run?
+//!
+//! A batch pipeline over watch exports: `ingest` (discover, unpack, sniff,
+//! decode per format) → [`activity::Activity`] → [`metrics`] per run →
+//! [`load`] per week → [`findings`] per heavy-leg cause → [`report`] writers.
+//! The binary in `src/main.rs` is a thin shell over [`app`].
+
+pub mod activity;
+pub mod decode;
+pub mod demo;
+pub mod findings;
+pub mod ingest;
+pub mod limits;
+pub mod load;
+pub mod metrics;
+#[cfg(feature = "tables")]
+pub mod report;
+pub mod thresholds;
