@@ -13,6 +13,8 @@ pub mod ingest;
 pub mod limits;
 pub mod load;
 pub mod metrics;
+pub mod output;
+pub mod profile;
 #[cfg(feature = "tables")]
 pub mod report;
 pub mod thresholds;

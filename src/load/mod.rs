@@ -48,3 +48,18 @@ pub struct Week {
 
 // The polars plan is in a submodule gated on the `tables` feature; the
 // structs above stay available to findings and reports without polars.
+
+/// A break in training and what followed it (Blanch & Gabbett 2016).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Break {
+    /// First and last day of the gap (local dates).
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub days: u32,
+    /// Mean weekly distance over the 4 weeks before the gap, km.
+    pub pre_break_weekly_km: f64,
+    /// Return weeks (the first up to 3 weeks after the gap): ISO label and distance.
+    pub return_weeks: Vec<(String, f64)>,
+    /// Highest return-week distance ÷ pre-break weekly distance.
+    pub return_ratio: Option<f64>,
+}

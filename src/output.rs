@@ -1,0 +1,61 @@
+//! Atomic output: every file heavylegs writes goes to a temporary name in the
+//! same folder and is renamed over the target, so a crash or a full disk never
+//! leaves a half-written report behind.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    #[error("cannot create output folder {path}: {source}")]
+    CreateDir { path: PathBuf, source: std::io::Error },
+    #[error("cannot write {path}: {source}")]
+    Write { path: PathBuf, source: std::io::Error },
+}
+
+/// Writes `bytes` to `path` through a temp file + fsync + rename.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    fs::create_dir_all(dir).map_err(|source| WriteError::CreateDir { path: dir.to_path_buf(), source })?;
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut f = fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        fs::rename(&tmp, path)
+    })();
+    result.map_err(|source| {
+        let _ = fs::remove_file(&tmp);
+        WriteError::Write { path: path.to_path_buf(), source }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replaces_whole_file_and_leaves_no_temp() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("sub/report.json");
+        write_atomic(&p, b"first").unwrap();
+        write_atomic(&p, b"second").unwrap();
+        assert_eq!(fs::read(&p).unwrap(), b"second");
+        let names: Vec<_> = fs::read_dir(p.parent().unwrap()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names.len(), 1, "temp files left behind: {names:?}");
+    }
+
+    #[test]
+    fn failed_write_keeps_previous_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("report.json");
+        write_atomic(&p, b"good").unwrap();
+        // A directory squatting on the temp name makes the write fail before the rename.
+        let tmp = dir.path().join(format!(".report.json.{}.tmp", std::process::id()));
+        fs::create_dir(&tmp).unwrap();
+        assert!(write_atomic(&p, b"bad").is_err());
+        assert_eq!(fs::read(&p).unwrap(), b"good");
+    }
+}
