@@ -1,0 +1,154 @@
+//! One athlete, all stages: items (decoded or cached) → athlete-level form
+//! fit → weekly load → findings → report files. Pure orchestration: every
+//! computation lives in its stage's module.
+
+use std::collections::BTreeMap;
+
+use anyhow::Context;
+use chrono::NaiveDate;
+
+use crate::findings::{self, RunView, Severity, Status as FindingStatus};
+use crate::ingest::Status;
+use crate::load::{self, LoadConfig, RunInput};
+use crate::log::Log;
+use crate::metrics::{RunMetrics, athlete};
+use crate::report;
+use crate::roster::RosterRow;
+use crate::run::{AthleteOutcome, Item, collect_items};
+use crate::settings::{AthleteJob, Job};
+
+pub fn athlete(a: &AthleteJob, job: &Job, log: &Log, bar: Option<indicatif::ProgressBar>) -> anyhow::Result<AthleteOutcome> {
+    let (items, decoded, cached) = collect_items(a, job, log, bar);
+    let count = |s: Status| items.iter().filter(|i| i.record.status == s).count();
+    let duplicates = items.iter().filter(|i| i.record.duplicate_of.is_some()).count();
+    let (ok, skipped, rejected) = (count(Status::Ok), count(Status::Skipped), count(Status::Rejected));
+    for i in items.iter().filter(|i| i.record.status != Status::Ok) {
+        let level = if i.record.status == Status::Rejected { crate::log::Level::Warn } else { crate::log::Level::Debug };
+        log.emit(level, &format!("{}: {} ({})", i.record.path, status_word(i.record.status), i.record.reason.as_deref().unwrap_or("")), &[]);
+    }
+
+    // Runs with their metrics, in deterministic (start, path) order.
+    let mut runs: Vec<(&Item, &RunMetrics)> = items
+        .iter()
+        .filter(|i| i.record.status == Status::Ok)
+        .filter_map(|i| i.metrics.as_ref().map(|m| (i, m)))
+        .collect();
+    runs.sort_by(|x, y| x.1.start.cmp(&y.1.start).then_with(|| x.1.path.cmp(&y.1.path)));
+    let all_metrics: Vec<RunMetrics> = runs.iter().map(|(_, m)| (*m).clone()).collect();
+
+    let load_cfg = LoadConfig {
+        week_start: job.week_start,
+        timezone: a.profile.timezone.as_deref().and_then(|t| t.parse().ok()),
+        ..LoadConfig::default()
+    };
+    let inputs: Vec<RunInput> = runs
+        .iter()
+        .filter_map(|(i, m)| RunInput::from_metrics(m, i.record.activity.as_ref().and_then(|a| a.utc_offset_s), i.start_lat_lon))
+        .collect();
+    let tables = load::build(&inputs, &load_cfg).with_context(|| format!("weekly load for {}", a.profile.name))?;
+    let dates: BTreeMap<&str, (NaiveDate, load::TzSource)> =
+        tables.run_days.iter().map(|(p, d, s)| (p.as_str(), (*d, *s))).collect();
+
+    // Athlete-level form: cadence~speed fit and the easy-pace band for HR trends.
+    let fit = athlete::fit_cadence_speed(&all_metrics);
+    let easy_band = athlete::easy_speed_band(&all_metrics);
+
+    let window_start = window_start(job, &tables);
+    let views: Vec<RunView> = runs
+        .iter()
+        .filter_map(|(_, m)| {
+            let (date, _) = *dates.get(m.path.as_str())?;
+            Some(RunView {
+                path: &m.path,
+                date,
+                metrics: m,
+                cadence_residual_spm: fit.as_ref().and_then(|f| athlete::residual_spm(f, m)),
+                easy_hr_bpm: easy_band.and_then(|b| athlete::easy_hr_at_speed(m, b)),
+            })
+        })
+        .collect();
+    let in_window = |d: NaiveDate| window_start.is_none_or(|w| d >= w);
+    let window_views: Vec<RunView> = views.iter().copied().filter(|v| in_window(v.date)).collect();
+    let window_weeks: Vec<load::Week> = tables.weeks.iter().filter(|w| in_window(w.start + chrono::Duration::days(6))).cloned().collect();
+    let window_days: Vec<load::Day> = tables.days.iter().filter(|d| in_window(d.date)).cloned().collect();
+    let window_breaks: Vec<load::Break> = tables.breaks.iter().filter(|b| in_window(b.to)).cloned().collect();
+
+    let finding_inputs = findings::Inputs {
+        runs: &window_views,
+        weeks: &window_weeks,
+        days: &window_days,
+        breaks: &window_breaks,
+        ..findings::Inputs::new(&a.profile, &job.thresholds)
+    };
+    let found = findings::evaluate(&finding_inputs);
+
+    let report = report::build(report::ReportInputs {
+        athlete: &a.profile.name,
+        items: &items,
+        runs: &window_views,
+        weeks: &window_weeks,
+        findings: &found,
+        fit: fit.as_ref(),
+        tz_sources: &tables.run_days,
+        load_unit: tables.load_unit,
+    });
+    let opts = report::RenderOptions { units: job.units };
+    report::write_all(&a.out_dir, &report, &opts, &job.formats)?;
+    if job.formats.iter().any(|f| f == "tables") {
+        load::write_tables(&a.out_dir, &tables)?;
+        report::tables::write_activities(&a.out_dir, &items)?;
+    }
+    if log.enabled(crate::log::Level::Info) && !log.json {
+        let _ = crate::app::out_line(&format!("{}", report::verdict(&report, &a.out_dir)));
+    }
+
+    let mut flagged: Vec<&findings::Finding> = found.iter().filter(|f| f.status == FindingStatus::Flagged).collect();
+    flagged.sort_by(|x, y| y.severity.cmp(&x.severity).then(x.cause.cmp(&y.cause)));
+    let last_week = window_weeks.last();
+    let roster = RosterRow {
+        athlete: a.profile.name.clone(),
+        flagged: flagged.iter().map(|f| f.cause.id().to_string()).collect(),
+        max_severity: flagged.first().map(|f| f.severity).unwrap_or(Severity::None),
+        week: last_week.map(|w| w.week.clone()),
+        distance_km: last_week.map(|w| w.distance_km),
+        ramp_pct: last_week.and_then(|w| w.ramp_pct),
+        acwr_rolling: last_week.and_then(|w| w.acwr_rolling),
+        acwr_ewma: last_week.and_then(|w| w.acwr_ewma),
+        runs: ok,
+        rejected,
+        report: format!("{}/report.html", a.profile.name),
+    };
+    Ok(AthleteOutcome {
+        name: a.profile.name.clone(),
+        out_dir: a.out_dir.clone(),
+        ok,
+        skipped,
+        rejected,
+        duplicates,
+        decoded,
+        cached,
+        flagged: roster.flagged.clone(),
+        roster,
+    })
+}
+
+fn status_word(s: Status) -> &'static str {
+    match s {
+        Status::Ok => "ok",
+        Status::Skipped => "skipped",
+        Status::Rejected => "rejected",
+    }
+}
+
+/// First local date of the report window: `--since`, or the start of the week
+/// `--weeks N` back from the last week with data.
+fn window_start(job: &Job, tables: &load::LoadTables) -> Option<NaiveDate> {
+    let by_weeks = job.weeks.and_then(|n| {
+        let last = tables.weeks.last()?;
+        Some(last.start - chrono::Duration::weeks(i64::from(n) - 1))
+    });
+    match (job.since, by_weeks) {
+        (Some(a), Some(b)) => Some(a.max(b)),
+        (a, b) => a.or(b),
+    }
+}

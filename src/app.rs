@@ -1,0 +1,120 @@
+//! The app: runs a command's stages in order and turns the outcome into an
+//! exit code. Stage order is a straight line: ingest → metrics → load →
+//! findings → report. Each athlete is independent, so a coach folder runs its
+//! athletes in parallel alongside their files.
+
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+
+use anyhow::Context;
+use serde_json::json;
+
+use crate::cli::{Cli, Command, FailOn};
+use crate::log::Log;
+use crate::settings::Job;
+
+/// Exit codes; documented in `--help` and the README.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Exit {
+    Ok = 0,
+    Failed = 1,
+    Config = 2,
+    Rejected = 3,
+    FailOn = 4,
+    Locked = 5,
+}
+
+pub fn main(cli: Cli) -> Exit {
+    let log = Log::new(cli.quiet, cli.verbose, matches!(cli.log_format, crate::cli::LogFormat::Json));
+    let result = match &cli.command {
+        Command::Report(args) => match Job::from_report_args(args) {
+            Ok(job) => crate::run::run_job(&job, &log),
+            Err(e) => return config_error(&log, &e.to_string()),
+        },
+        Command::Run(args) => match Job::from_pipeline(args) {
+            Ok(job) => crate::run::run_job(&job, &log),
+            Err(e) => return config_error(&log, &e.to_string()),
+        },
+        Command::Check(args) => return check(&args.pipeline, &log),
+        Command::Ingest(args) => crate::run::ingest_command(args, &log),
+        Command::Demo(args) => demo(&args.dir, &log),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            if let Some(crate::lock::LockError::Busy(_)) = e.downcast_ref::<crate::lock::LockError>() {
+                log.error(&e.to_string(), &[]);
+                return Exit::Locked;
+            }
+            // A closed stdout (`heavylegs ingest --jsonl | head`) is not a failure.
+            if e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)) {
+                return Exit::Ok;
+            }
+            log.error(&format!("{e:#}"), &[]);
+            Exit::Failed
+        }
+    }
+}
+
+fn config_error(log: &Log, msg: &str) -> Exit {
+    log.error(msg, &[]);
+    Exit::Config
+}
+
+fn check(path: &Path, log: &Log) -> Exit {
+    match crate::pipeline::Pipeline::load(path) {
+        Ok(p) => match Job::from_pipeline_spec(p, None, &Default::default()) {
+            Ok(job) => {
+                log.info(
+                    &format!("{}: ok", path.display()),
+                    &[("athletes", json!(job.athletes.len())), ("inputs", json!(job.athletes.iter().map(|a| a.inputs.len()).sum::<usize>()))],
+                );
+                Exit::Ok
+            }
+            Err(e) => config_error(log, &format!("{}: {e}", path.display())),
+        },
+        Err(e) => config_error(log, &e.to_string()),
+    }
+}
+
+fn demo(dir: &Path, log: &Log) -> anyhow::Result<Exit> {
+    let truth = crate::demo::generate_all(dir).with_context(|| format!("writing the demo to {}", dir.display()))?;
+    log.info(&format!("demo athletes written to {}", dir.display()), &[("files", json!(truth))]);
+    Ok(Exit::Ok)
+}
+
+/// Whether to draw progress bars: only for people watching a terminal.
+pub fn progress_wanted(job: &Job, log: &Log) -> bool {
+    job.progress && !log.json && log.enabled(crate::log::Level::Info) && std::io::stderr().is_terminal()
+}
+
+/// The exit code a finished run earns.
+pub fn exit_for(rejected: usize, flagged: usize, fail_on: Option<FailOn>) -> Exit {
+    match fail_on {
+        Some(FailOn::Flagged) if flagged > 0 => Exit::FailOn,
+        Some(FailOn::Rejected) if rejected > 0 => Exit::FailOn,
+        _ if rejected > 0 => Exit::Rejected,
+        _ => Exit::Ok,
+    }
+}
+
+/// Writes a line to stdout, turning a closed pipe into an error the caller maps to success.
+pub fn out_line(line: &str) -> std::io::Result<()> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(line.as_bytes())?;
+    out.write_all(b"\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exit_codes_rank_rejections_and_fail_on() {
+        assert_eq!(exit_for(0, 3, None), Exit::Ok);
+        assert_eq!(exit_for(2, 0, None), Exit::Rejected);
+        assert_eq!(exit_for(0, 1, Some(FailOn::Flagged)), Exit::FailOn);
+        assert_eq!(exit_for(1, 0, Some(FailOn::Flagged)), Exit::Rejected);
+        assert_eq!(exit_for(1, 0, Some(FailOn::Rejected)), Exit::FailOn);
+    }
+}

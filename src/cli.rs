@@ -1,0 +1,195 @@
+//! The command line, exactly as typed: clap definitions and help text, no I/O.
+//! `settings` turns these into validated runtime settings.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+pub use crate::units::Units;
+
+const AFTER_HELP: &str = "\
+Examples:
+  heavylegs report samples/demo                 one runner: report into ./heavylegs-report/
+  heavylegs report ~/Downloads/export.zip -o out  a Garmin or Strava export archive, as downloaded
+  heavylegs report --athletes coach/ -o reports   a folder per athlete, plus a roster
+  heavylegs run pipelines/weekly-cron.toml -q     what a cron job runs
+  heavylegs ingest runs/ --jsonl | jq .           one JSON line per activity found
+
+Exit codes:
+  0  finished, every input read
+  1  failed (I/O error, unwritable output, …)
+  2  bad command line or pipeline file
+  3  finished, but some inputs were rejected (see the report's `rejected` list)
+  4  finished, and --fail-on matched (e.g. a cause was flagged)
+  5  another heavylegs run holds the output folder's lock
+
+Inputs may be any mix of files and folders (searched recursively): .fit, .gpx, .tcx,
+each optionally .gz, and .zip archives (nested zips too). The format is read from the
+content, not the file name.";
+
+/// Why do my legs feel heavy when I run? Reads your watch's files and tells you
+/// which of the usual causes your own data points at, with the evidence.
+#[derive(Debug, Parser)]
+#[command(name = "heavylegs", version, about, long_about = None, after_help = AFTER_HELP)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+
+    /// Print only errors (and the verdict's exit code).
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+
+    /// More detail on stderr: every rejected or skipped input with its reason.
+    #[arg(short, long, global = true, conflicts_with = "quiet")]
+    pub verbose: bool,
+
+    /// Format of log lines on stderr.
+    #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+
+    /// Worker threads for decoding (default: all cores).
+    #[arg(short = 'j', long, global = true)]
+    pub threads: Option<usize>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Analyse runs and write the report (JSON, Markdown, HTML, tables).
+    Report(ReportArgs),
+    /// Decode inputs and list every activity found (no analysis).
+    Ingest(IngestArgs),
+    /// Run a pipeline file (pipelines/*.toml).
+    Run(RunArgs),
+    /// Validate a pipeline file without running it.
+    Check(CheckArgs),
+    /// Write the synthetic demo athlete (and a three-athlete coach folder) to DIR.
+    Demo(DemoArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Files, folders or archives with one athlete's runs.
+    #[arg(required_unless_present = "athletes")]
+    pub inputs: Vec<PathBuf>,
+
+    /// A folder with one subfolder per athlete: one report each, plus a roster.
+    #[arg(long, value_name = "DIR", conflicts_with = "inputs")]
+    pub athletes: Option<PathBuf>,
+
+    /// Output folder.
+    #[arg(short, long, default_value = "heavylegs-report")]
+    pub output: PathBuf,
+
+    #[command(flatten)]
+    pub profile: ProfileArgs,
+
+    #[command(flatten)]
+    pub run: RunControl,
+}
+
+/// What the files cannot say about the athlete.
+#[derive(Debug, Args, Default, Clone)]
+pub struct ProfileArgs {
+    /// Athlete name shown in the report (default: the input folder's name).
+    #[arg(long)]
+    pub name: Option<String>,
+    /// IANA time zone for files without a UTC offset (e.g. Europe/Berlin).
+    #[arg(long, value_name = "TZ")]
+    pub timezone: Option<String>,
+    /// Maximum heart rate, bpm (zones and TRIMP; estimated from the data when absent).
+    #[arg(long, value_name = "BPM")]
+    pub max_hr: Option<f64>,
+    /// Resting heart rate, bpm (TRIMP; 60 when absent).
+    #[arg(long, value_name = "BPM")]
+    pub resting_hr: Option<f64>,
+    /// Height, cm (step length relative to height).
+    #[arg(long, value_name = "CM")]
+    pub height: Option<f64>,
+}
+
+/// How this run behaves (never what it computes: that lives in pipeline files).
+#[derive(Debug, Args, Default, Clone)]
+pub struct RunControl {
+    /// Units in the Markdown and HTML report (JSON is always metric).
+    #[arg(long, value_enum)]
+    pub units: Option<Units>,
+    /// Only report the last N weeks (earlier runs still feed ACWR and baselines).
+    #[arg(long, value_name = "N")]
+    pub weeks: Option<u32>,
+    /// Only report from this date on (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<chrono::NaiveDate>,
+    /// Cache folder for decoded per-file results (default: OUTPUT/.cache).
+    #[arg(long, value_name = "DIR")]
+    pub cache: Option<PathBuf>,
+    /// Decode everything again, ignoring the cache.
+    #[arg(long)]
+    pub no_cache: bool,
+    /// Exit with code 4 when this happens (for jobs that should alert).
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
+    /// Process only a stable 1/N share of the athletes, e.g. 2/4 (coach runs).
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<String>,
+    /// No progress bar even on a terminal.
+    #[arg(long)]
+    pub no_progress: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct IngestArgs {
+    #[arg(required = true)]
+    pub inputs: Vec<PathBuf>,
+    /// One JSON object per activity (and per input that yields none) on stdout.
+    #[arg(long)]
+    pub jsonl: bool,
+    /// Write activities.parquet/.csv and samples.parquet into this folder.
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    pub pipeline: PathBuf,
+    /// Override the pipeline's output folder.
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub run: RunControl,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    pub pipeline: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Where to write the files (created).
+    pub dir: PathBuf,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    /// Any cause flagged.
+    Flagged,
+    /// Any input rejected.
+    Rejected,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,187 @@
+//! Pipeline files (`pipelines/*.toml`): what flows through a run — inputs,
+//! athletes, the report window, threshold overrides and outputs. Flags only
+//! say how a run behaves (threads, verbosity, output override).
+//!
+//! Unknown keys are errors: a typo must not silently fall back to a default.
+//! Relative paths are resolved against the current directory, like a shell
+//! command's arguments, so a pipeline runs the same from cron and by hand.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::limits::Limits;
+use crate::profile::AthleteProfile;
+use crate::thresholds::Thresholds;
+
+#[derive(Debug, thiserror::Error)]
+pub enum PipelineError {
+    #[error("cannot read pipeline {path}: {source}")]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error("{path}: {message}")]
+    Invalid { path: PathBuf, message: String },
+}
+
+/// A whole pipeline file.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pipeline {
+    /// Free text shown in logs.
+    #[serde(default)]
+    pub description: Option<String>,
+    pub inputs: InputsSpec,
+    #[serde(default)]
+    pub window: WindowSpec,
+    /// The athlete for single-athlete inputs; defaults for every athlete in coach mode.
+    #[serde(default)]
+    pub athlete: AthleteProfile,
+    /// Per-athlete profiles in coach mode, matched by folder name.
+    #[serde(default)]
+    pub athletes: Vec<AthleteProfile>,
+    #[serde(default)]
+    pub thresholds: Thresholds,
+    #[serde(default)]
+    pub limits: Limits,
+    #[serde(default)]
+    pub output: OutputSpec,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InputsSpec {
+    /// Files, folders or archives of one athlete.
+    #[serde(default)]
+    pub paths: Vec<PathBuf>,
+    /// A folder with one subfolder per athlete (coach mode).
+    #[serde(default)]
+    pub athletes_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WindowSpec {
+    /// Report the last N weeks.
+    pub weeks: Option<u32>,
+    /// Report from this date on.
+    pub since: Option<chrono::NaiveDate>,
+    /// First day of the week: "monday" (ISO, default) or "sunday".
+    pub week_start: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutputSpec {
+    #[serde(default = "default_out")]
+    pub dir: PathBuf,
+    /// Any of json, md, html, tables.
+    #[serde(default = "default_formats")]
+    pub formats: Vec<String>,
+    #[serde(default)]
+    pub units: Option<crate::units::Units>,
+    /// Keep a content-hash cache in OUTPUT/.cache so unchanged files are not decoded again.
+    #[serde(default = "yes")]
+    pub cache: bool,
+}
+
+impl Default for OutputSpec {
+    fn default() -> Self {
+        OutputSpec { dir: default_out(), formats: default_formats(), units: None, cache: true }
+    }
+}
+
+fn default_out() -> PathBuf {
+    PathBuf::from("heavylegs-report")
+}
+
+fn yes() -> bool {
+    true
+}
+
+pub const FORMATS: [&str; 4] = ["json", "md", "html", "tables"];
+
+fn default_formats() -> Vec<String> {
+    FORMATS.iter().map(|s| s.to_string()).collect()
+}
+
+impl Pipeline {
+    pub fn load(path: &Path) -> Result<Pipeline, PipelineError> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|source| PipelineError::Read { path: path.to_path_buf(), source })?;
+        Self::parse(&text, path)
+    }
+
+    /// Parses and validates; errors name the key and the line.
+    pub fn parse(text: &str, path: &Path) -> Result<Pipeline, PipelineError> {
+        let invalid = |message: String| PipelineError::Invalid { path: path.to_path_buf(), message };
+        let p: Pipeline = toml::from_str(text).map_err(|e| invalid(toml_message(text, &e)))?;
+        if p.inputs.paths.is_empty() && p.inputs.athletes_dir.is_none() {
+            return Err(invalid("[inputs] needs `paths` or `athletes_dir`".into()));
+        }
+        if !p.inputs.paths.is_empty() && p.inputs.athletes_dir.is_some() {
+            return Err(invalid("[inputs] takes `paths` or `athletes_dir`, not both".into()));
+        }
+        for f in &p.output.formats {
+            if !FORMATS.contains(&f.as_str()) {
+                return Err(invalid(format!(
+                    "[output] formats: unknown format \"{f}\" (choose from {})",
+                    FORMATS.join(", ")
+                )));
+            }
+        }
+        if let Some(ws) = &p.window.week_start {
+            if !matches!(ws.as_str(), "monday" | "sunday") {
+                return Err(invalid(format!("[window] week_start: \"{ws}\" (use \"monday\" or \"sunday\")")));
+            }
+        }
+        for a in std::iter::once(&p.athlete).chain(&p.athletes) {
+            if let Some(tz) = &a.timezone {
+                if tz.parse::<chrono_tz::Tz>().is_err() {
+                    return Err(invalid(format!("athlete {:?}: unknown time zone \"{tz}\"", a.name)));
+                }
+            }
+        }
+        Ok(p)
+    }
+}
+
+/// toml's own message already quotes the line; prefix it with "line N" so
+/// logs that keep only the first line still say where.
+fn toml_message(text: &str, e: &toml::de::Error) -> String {
+    let line = e.span().map(|s| text[..s.start.min(text.len())].lines().count().max(1));
+    let msg = e.message().trim().to_string();
+    match line {
+        Some(l) => format!("line {l}: {msg}"),
+        None => msg,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typo_names_key_and_line() {
+        let text = "[inputs]\npaths = [\"x\"]\n\n[output]\nformts = [\"json\"]\n";
+        let err = Pipeline::parse(text, Path::new("p.toml")).unwrap_err().to_string();
+        assert!(err.contains("line 5"), "{err}");
+        assert!(err.contains("formts"), "{err}");
+    }
+
+    #[test]
+    fn bad_values_are_named() {
+        let text = "[inputs]\npaths = [\"x\"]\n[output]\nformats = [\"pdf\"]\n";
+        let err = Pipeline::parse(text, Path::new("p.toml")).unwrap_err().to_string();
+        assert!(err.contains("\"pdf\""), "{err}");
+        let text = "[inputs]\npaths = [\"x\"]\n[athlete]\ntimezone = \"Mars/Olympus\"\n";
+        let err = Pipeline::parse(text, Path::new("p.toml")).unwrap_err().to_string();
+        assert!(err.contains("Mars/Olympus"), "{err}");
+    }
+
+    #[test]
+    fn minimal_pipeline_gets_defaults() {
+        let p = Pipeline::parse("[inputs]\npaths = [\"samples/demo\"]\n", Path::new("p.toml")).unwrap();
+        assert_eq!(p.output.dir, PathBuf::from("heavylegs-report"));
+        assert!(p.output.cache);
+        assert_eq!(p.output.formats.len(), FORMATS.len());
+    }
+}

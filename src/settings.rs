@@ -1,0 +1,242 @@
+//! Settings: what the user typed (flags) merged with what a pipeline file
+//! declares, validated once into the [`Job`] the app runs.
+
+use std::path::{Path, PathBuf};
+
+use crate::cli::{FailOn, ProfileArgs, ReportArgs, RunArgs, RunControl};
+use crate::limits::Limits;
+use crate::pipeline::{FORMATS, Pipeline};
+use crate::profile::AthleteProfile;
+use crate::thresholds::Thresholds;
+use crate::units::Units;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    #[error(transparent)]
+    Pipeline(#[from] crate::pipeline::PipelineError),
+    #[error("{0}")]
+    Invalid(String),
+}
+
+/// One athlete's work: inputs in, a report folder out.
+#[derive(Debug, Clone)]
+pub struct AthleteJob {
+    pub profile: AthleteProfile,
+    pub inputs: Vec<PathBuf>,
+    pub out_dir: PathBuf,
+}
+
+/// Everything a run needs, validated.
+#[derive(Debug, Clone)]
+pub struct Job {
+    pub athletes: Vec<AthleteJob>,
+    /// Set in coach mode: where the roster goes.
+    pub roster_dir: Option<PathBuf>,
+    pub thresholds: Thresholds,
+    pub limits: Limits,
+    pub weeks: Option<u32>,
+    pub since: Option<chrono::NaiveDate>,
+    pub week_start: chrono::Weekday,
+    pub formats: Vec<String>,
+    pub units: Units,
+    /// `None` = no cache.
+    pub cache_dir: Option<PathBuf>,
+    pub fail_on: Option<FailOn>,
+    pub progress: bool,
+}
+
+impl Job {
+    pub fn from_report_args(args: &ReportArgs) -> Result<Job, SettingsError> {
+        let base = profile_from_args(&args.profile, &AthleteProfile::default())?;
+        let athletes = match &args.athletes {
+            Some(dir) => coach_athletes(dir, &args.output, &base, &[])?,
+            None => vec![AthleteJob {
+                profile: named(base, &args.inputs),
+                inputs: args.inputs.clone(),
+                out_dir: args.output.clone(),
+            }],
+        };
+        let mut job = Job {
+            roster_dir: args.athletes.as_ref().map(|_| args.output.clone()),
+            athletes,
+            thresholds: Thresholds::default(),
+            limits: Limits::default(),
+            weeks: None,
+            since: None,
+            week_start: chrono::Weekday::Mon,
+            formats: FORMATS.iter().map(|s| s.to_string()).collect(),
+            units: Units::Metric,
+            cache_dir: Some(args.output.join(".cache")),
+            fail_on: None,
+            progress: true,
+        };
+        job.apply_control(&args.run)?;
+        Ok(job)
+    }
+
+    pub fn from_pipeline(args: &RunArgs) -> Result<Job, SettingsError> {
+        let p = Pipeline::load(&args.pipeline)?;
+        Self::from_pipeline_spec(p, args.output.as_deref(), &args.run)
+    }
+
+    pub fn from_pipeline_spec(p: Pipeline, out_override: Option<&Path>, ctl: &RunControl) -> Result<Job, SettingsError> {
+        let out = out_override.map(Path::to_path_buf).unwrap_or_else(|| p.output.dir.clone());
+        let athletes = match &p.inputs.athletes_dir {
+            Some(dir) => coach_athletes(dir, &out, &p.athlete, &p.athletes)?,
+            None => vec![AthleteJob {
+                profile: named(p.athlete.clone(), &p.inputs.paths),
+                inputs: p.inputs.paths.clone(),
+                out_dir: out.clone(),
+            }],
+        };
+        let mut job = Job {
+            roster_dir: p.inputs.athletes_dir.as_ref().map(|_| out.clone()),
+            athletes,
+            thresholds: p.thresholds.clone(),
+            limits: p.limits.clone(),
+            weeks: p.window.weeks,
+            since: p.window.since,
+            week_start: match p.window.week_start.as_deref() {
+                Some("sunday") => chrono::Weekday::Sun,
+                _ => chrono::Weekday::Mon,
+            },
+            formats: p.output.formats.clone(),
+            units: p.output.units.unwrap_or_default(),
+            cache_dir: p.output.cache.then(|| out.join(".cache")),
+            fail_on: None,
+            progress: true,
+        };
+        job.apply_control(ctl)?;
+        Ok(job)
+    }
+
+    /// Flags win over the pipeline file for how this run behaves.
+    fn apply_control(&mut self, ctl: &RunControl) -> Result<(), SettingsError> {
+        if let Some(u) = ctl.units {
+            self.units = u;
+        }
+        if ctl.weeks.is_some() {
+            self.weeks = ctl.weeks;
+        }
+        if ctl.since.is_some() {
+            self.since = ctl.since;
+        }
+        if let Some(c) = &ctl.cache {
+            self.cache_dir = Some(c.clone());
+        }
+        if ctl.no_cache {
+            self.cache_dir = None;
+        }
+        self.fail_on = ctl.fail_on.or(self.fail_on);
+        self.progress = !ctl.no_progress;
+        if let Some(spec) = &ctl.shard {
+            let (i, n) = parse_shard(spec)?;
+            self.athletes.retain(|a| shard_of(&a.profile.name, n) == i);
+        }
+        if self.weeks == Some(0) {
+            return Err(SettingsError::Invalid("--weeks must be at least 1".into()));
+        }
+        Ok(())
+    }
+}
+
+fn profile_from_args(a: &ProfileArgs, base: &AthleteProfile) -> Result<AthleteProfile, SettingsError> {
+    let mut p = base.clone();
+    if let Some(n) = &a.name {
+        p.name = n.clone();
+    }
+    if let Some(tz) = &a.timezone {
+        tz.parse::<chrono_tz::Tz>()
+            .map_err(|_| SettingsError::Invalid(format!("--timezone: unknown time zone \"{tz}\" (use an IANA name like Europe/Berlin)")))?;
+        p.timezone = Some(tz.clone());
+    }
+    p.max_hr_bpm = a.max_hr.or(p.max_hr_bpm);
+    p.resting_hr_bpm = a.resting_hr.or(p.resting_hr_bpm);
+    p.height_cm = a.height.or(p.height_cm);
+    Ok(p)
+}
+
+/// Default athlete name: the first input's file or folder name.
+fn named(mut p: AthleteProfile, inputs: &[PathBuf]) -> AthleteProfile {
+    if p.name.is_empty() {
+        p.name = inputs
+            .first()
+            .and_then(|i| i.canonicalize().ok().or_else(|| Some(i.clone())))
+            .and_then(|i| i.file_stem().map(|s| s.to_string_lossy().into_owned()))
+            .unwrap_or_else(|| "athlete".into());
+    }
+    p
+}
+
+/// Each subfolder of `dir` is an athlete; a profile in `overrides` with the same
+/// name (folder name) refines the defaults.
+fn coach_athletes(
+    dir: &Path,
+    out: &Path,
+    defaults: &AthleteProfile,
+    overrides: &[AthleteProfile],
+) -> Result<Vec<AthleteJob>, SettingsError> {
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| SettingsError::Invalid(format!("--athletes {}: {e}", dir.display())))?;
+    let mut names: Vec<String> = entries
+        .filter_map(Result::ok)
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.starts_with('.'))
+        .collect();
+    names.sort();
+    if names.is_empty() {
+        return Err(SettingsError::Invalid(format!(
+            "--athletes {}: no subfolders (one folder per athlete expected)",
+            dir.display()
+        )));
+    }
+    Ok(names
+        .into_iter()
+        .map(|name| {
+            let mut profile = overrides.iter().find(|p| p.name == name).cloned().unwrap_or_else(|| defaults.clone());
+            profile.name = name.clone();
+            AthleteJob { inputs: vec![dir.join(&name)], out_dir: out.join(&name), profile }
+        })
+        .collect())
+}
+
+/// `I/N` with 1 ≤ I ≤ N, returned zero-based.
+fn parse_shard(spec: &str) -> Result<(u64, u64), SettingsError> {
+    let bad = || SettingsError::Invalid(format!("--shard {spec}: expected I/N with 1 ≤ I ≤ N, e.g. 2/4"));
+    let (i, n) = spec.split_once('/').ok_or_else(bad)?;
+    let (i, n): (u64, u64) = (i.trim().parse().map_err(|_| bad())?, n.trim().parse().map_err(|_| bad())?);
+    if n == 0 || i == 0 || i > n {
+        return Err(bad());
+    }
+    Ok((i - 1, n))
+}
+
+/// Stable across runs, machines and Rust versions (FNV-1a), unlike std's hasher.
+pub fn shard_of(name: &str, n: u64) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in name.as_bytes() {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h % n
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shards_partition_athletes() {
+        let names: Vec<String> = (0..100).map(|i| format!("athlete-{i}")).collect();
+        let mut seen = 0;
+        for i in 0..4 {
+            seen += names.iter().filter(|n| shard_of(n, 4) == i).count();
+        }
+        assert_eq!(seen, 100);
+        assert_eq!(shard_of("ana", 7), shard_of("ana", 7));
+        assert!(parse_shard("0/4").is_err());
+        assert!(parse_shard("5/4").is_err());
+        assert_eq!(parse_shard("2/4").unwrap(), (1, 4));
+    }
+}
