@@ -5,9 +5,18 @@
 //! → [`Record`]s → `dedupe`. The per-leaf step is a closure so the app can put
 //! a content-hash cache in front of decoding.
 
+use std::path::PathBuf;
+use std::sync::atomic::Ordering;
+
+use indicatif::ProgressBar;
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::activity::{Activity, Format};
+use crate::decode;
+use crate::limits::Limits;
+use archive::{Counters, Expander, Keyed};
+use sniff::Sniffed;
 
 pub mod archive;
 pub mod dedupe;
@@ -37,4 +46,260 @@ pub struct Record {
     pub reason: Option<String>,
     pub duplicate_of: Option<String>,
     pub activity: Option<Activity>,
+}
+
+impl Record {
+    /// A record for an input that yielded nothing to analyse because it is damaged or refused.
+    pub fn rejected(path: String, sha256: String, reason: String) -> Record {
+        Record {
+            path,
+            sha256,
+            format: None,
+            status: Status::Rejected,
+            reason: Some(reason),
+            duplicate_of: None,
+            activity: None,
+        }
+    }
+}
+
+/// One decodable unit: a plain file, the content of a gzip, or an archive member.
+#[derive(Debug, Clone)]
+pub struct Leaf<'a> {
+    /// Display path; members read `export.zip!activities/1.fit.gz`, nested
+    /// archives `a.zip!inner.zip!x.fit`.
+    pub path: String,
+    /// The content to decode (already inflated when stored as gzip).
+    pub bytes: &'a [u8],
+    /// SHA-256 (hex) of the bytes as stored: the `.gz` bytes for `x.fit.gz`,
+    /// the member's own content for an archive member.
+    pub sha256: String,
+}
+
+/// How a walk reads its inputs.
+#[derive(Clone, Default)]
+pub struct WalkOptions {
+    pub limits: Limits,
+    /// Advanced by one per input file finished (archives count once).
+    pub progress: Option<ProgressBar>,
+}
+
+impl std::fmt::Debug for WalkOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WalkOptions")
+            .field("limits", &self.limits)
+            .field("progress", &self.progress.is_some())
+            .finish()
+    }
+}
+
+/// Tallies of one walk, for the run summary.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WalkStats {
+    /// Files on disk taken for processing (archives count once; ignored files not included).
+    pub files_seen: u64,
+    /// Leaves handed to the per-leaf step (plain files, inflated gzips, archive members).
+    pub leaves: u64,
+    /// Hidden or irrelevant files and archive members skipped without a record.
+    pub ignored: u64,
+    /// Bytes read from disk.
+    pub bytes_read: u64,
+}
+
+/// Everything a walk produced, sorted by path (then activity index within a file).
+#[derive(Debug, Clone)]
+pub struct Walked<T> {
+    pub items: Vec<T>,
+    pub stats: WalkStats,
+}
+
+/// Discovers files under `inputs`, expands archives and gzip, and calls
+/// `per_leaf` on every leaf, in parallel. Inputs are only opened for reading.
+///
+/// Problems that stop a path before it becomes a leaf (missing input,
+/// permission denied, damaged gzip or zip, a limit) come back as rejected
+/// [`Record`]s converted into `T`. The output order does not depend on
+/// scheduling: it is sorted by leaf path, keeping each leaf's own order.
+pub fn walk<T, F>(inputs: &[PathBuf], opts: &WalkOptions, per_leaf: F) -> Walked<T>
+where
+    T: From<Record> + Send,
+    F: Fn(&Leaf) -> Vec<T> + Sync,
+{
+    let found = discover::discover(inputs);
+    if let Some(bar) = &opts.progress {
+        bar.set_length(found.files.len() as u64);
+    }
+    let counters = Counters::default();
+    let expander = Expander::new(&opts.limits, &per_leaf, &counters);
+    let mut keyed: Vec<Keyed<T>> = found
+        .files
+        .par_iter()
+        .flat_map_iter(|path| {
+            let out = expander.file(path);
+            if let Some(bar) = &opts.progress {
+                bar.inc(1);
+            }
+            out
+        })
+        .collect();
+    for (path, err) in &found.unreadable {
+        let path = path.to_string_lossy().into_owned();
+        keyed.extend(expander.reject(path, "", format!("cannot read: {err}")));
+    }
+    keyed.sort_by(|a, b| a.path.cmp(&b.path).then(a.n.cmp(&b.n)));
+    Walked {
+        items: keyed.into_iter().map(|k| k.item).collect(),
+        stats: WalkStats {
+            files_seen: found.files.len() as u64,
+            leaves: counters.leaves.load(Ordering::Relaxed),
+            ignored: found.ignored + counters.ignored.load(Ordering::Relaxed),
+            bytes_read: counters.bytes_read.load(Ordering::Relaxed),
+        },
+    }
+}
+
+/// [`walk`] with [`decode_leaf`] as the per-leaf step.
+pub fn ingest(inputs: &[PathBuf], opts: &WalkOptions) -> Walked<Record> {
+    let limits = &opts.limits;
+    walk(inputs, opts, |leaf| decode_leaf(leaf, limits))
+}
+
+/// Sniffs and decodes one leaf: one record per activity in it.
+///
+/// Runs are `ok`; other sports and files without an activity are `skipped`;
+/// damage is `rejected` with the decoder's reason. When the file holds more
+/// than one activity, each record's path gets `#1`, `#2`, … in file order.
+pub fn decode_leaf(leaf: &Leaf, limits: &Limits) -> Vec<Record> {
+    let sniffed = match sniff::sniff(leaf.bytes) {
+        Sniffed::Fit => Ok(Format::Fit),
+        Sniffed::Gpx => Ok(Format::Gpx),
+        Sniffed::Tcx => Ok(Format::Tcx),
+        Sniffed::Gzip => Err("gzip content was not unpacked before decoding".to_owned()),
+        Sniffed::Zip => Err("zip content was not unpacked before decoding".to_owned()),
+        Sniffed::Unknown(reason) => Err(reason),
+    };
+    let format = match sniffed {
+        Ok(format) => format,
+        Err(reason) => {
+            return vec![Record::rejected(
+                leaf.path.clone(),
+                leaf.sha256.clone(),
+                reason,
+            )];
+        }
+    };
+    let mislabel = mislabel_warning(&leaf.path, format);
+    let base = Record {
+        path: leaf.path.clone(),
+        sha256: leaf.sha256.clone(),
+        format: Some(format),
+        status: Status::Rejected,
+        reason: None,
+        duplicate_of: None,
+        activity: None,
+    };
+    let activities = match decode::decode(format, leaf.bytes, limits) {
+        Ok(activities) => activities,
+        Err(e) => {
+            let status = if e.is_skip() {
+                Status::Skipped
+            } else {
+                Status::Rejected
+            };
+            let reason = match &mislabel {
+                Some(note) => format!("{e} ({note})"),
+                None => e.to_string(),
+            };
+            return vec![Record {
+                status,
+                reason: Some(reason),
+                ..base
+            }];
+        }
+    };
+    if activities.is_empty() {
+        let reason = "not an activity: the file holds no activity".to_owned();
+        return vec![Record {
+            status: Status::Skipped,
+            reason: Some(reason),
+            ..base
+        }];
+    }
+    let numbered = activities.len() > 1;
+    activities
+        .into_iter()
+        .enumerate()
+        .map(|(i, mut activity)| {
+            let path = if numbered {
+                format!("{}#{}", leaf.path, i + 1)
+            } else {
+                leaf.path.clone()
+            };
+            activity.source.path = path.clone();
+            activity.source.sha256 = leaf.sha256.clone();
+            activity.source.format = format;
+            if let Some(note) = &mislabel {
+                activity.warnings.push(note.clone());
+            }
+            let (status, reason) = if activity.is_run() {
+                (Status::Ok, None)
+            } else {
+                (
+                    Status::Skipped,
+                    Some(format!("not a run: {}", activity.sport.as_str())),
+                )
+            };
+            Record {
+                path,
+                status,
+                reason,
+                activity: Some(activity),
+                ..base.clone()
+            }
+        })
+        .collect()
+}
+
+/// "content is FIT, name says .gpx" when the file name's extension (ignoring
+/// a trailing `.gz`) names another activity format than the content.
+fn mislabel_warning(path: &str, content: Format) -> Option<String> {
+    let name = path
+        .rsplit(['/', '\\', '!'])
+        .next()
+        .unwrap_or(path)
+        .to_ascii_lowercase();
+    let name = name.strip_suffix(".gz").unwrap_or(&name);
+    let (_, ext) = name.rsplit_once('.')?;
+    let named = match ext {
+        "fit" => Format::Fit,
+        "gpx" => Format::Gpx,
+        "tcx" => Format::Tcx,
+        _ => return None,
+    };
+    (named != content).then(|| {
+        format!(
+            "content is {}, name says .{ext}",
+            content.as_str().to_ascii_uppercase()
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mislabel_warning_reads_the_last_name() {
+        assert_eq!(
+            mislabel_warning("a.zip!x/run.gpx", Format::Fit).as_deref(),
+            Some("content is FIT, name says .gpx")
+        );
+        assert_eq!(
+            mislabel_warning("runs/x.TCX.gz", Format::Gpx).as_deref(),
+            Some("content is GPX, name says .tcx")
+        );
+        assert_eq!(mislabel_warning("runs/x.fit.gz", Format::Fit), None);
+        assert_eq!(mislabel_warning("runs/x", Format::Fit), None);
+        assert_eq!(mislabel_warning("runs.gpx/x.dat", Format::Fit), None);
+    }
 }
