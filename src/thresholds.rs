@@ -1,1 +1,522 @@
-//! TODO(helper)
+//! Every number the findings rules compare against, with where it comes from.
+//!
+//! The defaults follow `shared/research/anchors-features.md` §3. A pipeline
+//! file may override any of them in a `[thresholds]` table; unknown keys are
+//! rejected so a typo cannot silently fall back to a default. [`SOURCES`]
+//! maps each field to its citation and evidence grade, so findings and docs
+//! quote one table instead of repeating citations by hand.
+//!
+//! Evidence grades: **A** RCT / systematic review with a consistent result,
+//! **B** prospective cohort or lab study on a relevant outcome, **C** single
+//! small or retrospective study, team-sport extrapolation or surrogate
+//! biomechanics, **D** convention, practitioner or vendor rule.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Thresholds {
+    // ---- overtraining: ramp, ACWR, comeback -------------------------------
+    /// Week-over-week distance rise above which a week is a spike, %.
+    /// Nielsen 2014 (> 30 % over 2 weeks, HR 1.59, CI 0.96–2.66) — grade C.
+    pub ramp_spike_pct: f64,
+    /// Rise above which a week is worth watching, %. Buist 2008 found the
+    /// 10 % rule no safer than a faster plan, so this never flags alone — grade A against it.
+    pub ramp_watch_pct: f64,
+    /// Previous-week distance below which a ramp % is ignored (3 → 6 km is
+    /// +100 % but no load spike), km. Convention — grade D.
+    pub ramp_min_previous_km: f64,
+    /// ACWR below this is "low" (detraining side). Gabbett 2016 — grade C.
+    pub acwr_low: f64,
+    /// Upper end of the 0.8–1.3 "sweet spot". Gabbett 2016 — grade C.
+    pub acwr_sweet_max: f64,
+    /// ACWR at or above this is a spike. Gabbett 2016, Hulin 2014,
+    /// Williams 2017 (EWMA); contested by Impellizzeri 2020 — grade C.
+    pub acwr_spike: f64,
+    /// Days of history before an ACWR value is trusted (one chronic window).
+    pub acwr_min_history_days: u32,
+    /// A gap at least this long counts as a break, days. Blanch & Gabbett 2016 — grade C/D.
+    pub comeback_gap_days: u32,
+    /// During a break the weekly volume is below this share of the usual, 0–1.
+    pub comeback_volume_share: f64,
+    /// A return week above this multiple of the pre-break weekly distance is too soon.
+    pub comeback_return_ratio: f64,
+
+    // ---- recovery: monotony, rest days, streaks ---------------------------
+    /// Foster monotony above which a week is flagged. Foster 1998 — grade C.
+    pub monotony_flag: f64,
+    /// Monotony at or above which a week is worth a note (Runalyze warning level) — grade C/D.
+    pub monotony_warn: f64,
+    /// Consecutive run days at or above which a streak is flagged — grade D.
+    pub streak_days: u32,
+
+    // ---- form: cadence and step length ------------------------------------
+    /// Easy-pace cadence below this is low by rule of thumb, spm.
+    /// Lieberman 2015 (~170 spm metabolic optimum at 3 m/s), Heiderscheit 2011 — grade B/D.
+    pub cadence_low_spm: f64,
+    /// Cadence this far below the athlete's own cadence~speed fit counts as
+    /// low for them, spm (negative). Convention on Heiderscheit's +5 % — grade C.
+    pub cadence_residual_spm: f64,
+    /// Share of runs with cadence data that must be low on both counts to flag, 0–1.
+    pub form_flag_share: f64,
+    /// Fall of the mean cadence residual (same speed, so longer steps) in the
+    /// recent window vs before, spm (negative). Convention — grade D.
+    pub form_drift_spm: f64,
+    /// Recent window for the step-length drift, days.
+    pub form_drift_window_days: u32,
+
+    // ---- within-run fatigue: decoupling, heat, fuelling -------------------
+    /// Aerobic decoupling above this is moderate, %. Friel — grade D.
+    pub decoupling_moderate_pct: f64,
+    /// Aerobic decoupling above this is poor / confounded, %. Friel — grade D.
+    pub decoupling_poor_pct: f64,
+    /// Mean run temperature above which drift is attributed to heat first, °C.
+    /// Adams 2014, Sawka 2015 — grade A/B physiology, C detection.
+    pub heat_c: f64,
+    /// Runs at least this long count as long runs for fuelling, s.
+    /// Thomas 2016 (ACSM/AND/DC), Jeukendrup 2014 — grade A performance.
+    pub long_run_s: f64,
+    /// Late-run speed drop above which a long run "faded", %. Convention — grade D.
+    pub pace_fade_pct: f64,
+
+    // ---- iron heuristic ----------------------------------------------------
+    /// Rise of easy-pace HR that prompts the iron nudge, bpm. Heuristic — grade D.
+    pub iron_hr_rise_bpm: f64,
+    /// The rise must span at least this many days (baseline end → recent end).
+    pub iron_span_days: u32,
+    /// Length of the baseline and recent windows compared, days.
+    pub iron_window_days: u32,
+    /// Weekly distance rise between the windows that explains the HR rise, %.
+    pub iron_volume_rise_pct: f64,
+
+    // ---- warm-up / cool-down ----------------------------------------------
+    /// Easy running before the first hard effort that counts as a warm-up, s.
+    /// Fradkin 2010 — grade B performance, C injury.
+    pub warm_up_min_s: f64,
+    /// Time in HR zones 4–5 that makes a run a hard effort, s. Convention — grade D.
+    pub hard_effort_min_s: f64,
+    /// Share of hard runs without a warm-up that flags the habit, 0–1.
+    pub warm_up_flag_share: f64,
+    /// Easy running after the last hard effort that counts as a cool-down, s.
+    /// Van Hooren & Peake 2018: informational only — grade B against a benefit.
+    pub cool_down_min_s: f64,
+    /// Share of hard runs without a cool-down that earns the note, 0–1.
+    pub cool_down_flag_share: f64,
+    /// Fewest runs a share rule needs before it can flag.
+    pub share_min_runs: u32,
+
+    // ---- shoes --------------------------------------------------------------
+    /// Default retire-at distance for a pair without its own limit, km.
+    /// Cook 1985 (cushioning loss with mileage) — grade C/D.
+    pub shoe_limit_km: f64,
+    /// Pairs in use within the rotation window below which rotation is suggested.
+    /// Malisoux 2015 (parallel use HR 0.614, CI 0.389–0.969) — grade B/C.
+    pub shoe_rotation_min_pairs: u32,
+    /// Window over which pairs in use are counted, days.
+    pub shoe_rotation_window_days: u32,
+
+    // ---- sleep ----------------------------------------------------------------
+    /// Weekly mean sleep below this is flagged, h. Milewski 2014 — grade C.
+    pub sleep_min_h: f64,
+    /// Nights with data a week needs before its mean is used.
+    pub sleep_min_nights: u32,
+}
+
+impl Default for Thresholds {
+    fn default() -> Self {
+        Thresholds {
+            ramp_spike_pct: 30.0,
+            ramp_watch_pct: 10.0,
+            ramp_min_previous_km: 5.0,
+            acwr_low: 0.8,
+            acwr_sweet_max: 1.3,
+            acwr_spike: 1.5,
+            acwr_min_history_days: 28,
+            comeback_gap_days: 14,
+            comeback_volume_share: 0.25,
+            comeback_return_ratio: 1.0,
+            monotony_flag: 2.0,
+            monotony_warn: 1.5,
+            streak_days: 14,
+            cadence_low_spm: 170.0,
+            cadence_residual_spm: -5.0,
+            form_flag_share: 0.3,
+            form_drift_spm: -3.0,
+            form_drift_window_days: 28,
+            decoupling_moderate_pct: 5.0,
+            decoupling_poor_pct: 10.0,
+            heat_c: 25.0,
+            long_run_s: 90.0 * 60.0,
+            pace_fade_pct: 10.0,
+            iron_hr_rise_bpm: 5.0,
+            iron_span_days: 21,
+            iron_window_days: 14,
+            iron_volume_rise_pct: 30.0,
+            warm_up_min_s: 300.0,
+            hard_effort_min_s: 300.0,
+            warm_up_flag_share: 0.5,
+            cool_down_min_s: 300.0,
+            cool_down_flag_share: 0.5,
+            share_min_runs: 2,
+            shoe_limit_km: 700.0,
+            shoe_rotation_min_pairs: 2,
+            shoe_rotation_window_days: 28,
+            sleep_min_h: 8.0,
+            sleep_min_nights: 4,
+        }
+    }
+}
+
+/// Strength of the evidence behind a threshold (see the module docs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Grade {
+    A,
+    B,
+    C,
+    D,
+}
+
+impl Grade {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Grade::A => "A",
+            Grade::B => "B",
+            Grade::C => "C",
+            Grade::D => "D",
+        }
+    }
+}
+
+impl std::fmt::Display for Grade {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Where one threshold comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct ThresholdSource {
+    /// Field name in [`Thresholds`] (and key in the `[thresholds]` table).
+    pub field: &'static str,
+    /// The rule in words.
+    pub rule: &'static str,
+    /// Citation(s), with the numbers that matter.
+    pub citation: &'static str,
+    pub grade: Grade,
+}
+
+const NIELSEN_BUIST: &str = "Nielsen et al. 2014, JOSPT 44(10):739–747 (> 30 % progression: \
+     HR 1.59, 95 % CI 0.96–2.66); Buist et al. 2008, Am J Sports Med 36(1):33–39 \
+     (10 % rule: injuries 20.8 % vs 20.3 %)";
+const GABBETT: &str = "Gabbett 2016, BJSM 50:273–280; Hulin et al. 2014, BJSM 48:708–712; \
+     Williams et al. 2017, BJSM 51:209–210 (EWMA); critiques: Impellizzeri et al. 2020, \
+     IJSPP 15(6):907–913, Lolli et al. 2019, BJSM 53:921–922";
+const BLANCH: &str = "Blanch & Gabbett 2016, BJSM 50:471–475; Gabbett 2016, BJSM 50:273–280";
+const FOSTER: &str = "Foster 1998, MSSE 30(7):1164–1168; Meeusen et al. 2013, MSSE 45:186–205";
+const CADENCE: &str = "Heiderscheit et al. 2011, MSSE 43(2):296–302 (+5–10 % step rate lowers \
+     knee/hip load); Lieberman et al. 2015, J Exp Biol 218:3406–3414 (~170 spm optimum at 3 m/s)";
+const OVERSTRIDE: &str = "Lieberman et al. 2015, J Exp Biol 218:3406–3414; Wille et al. 2014, \
+     JOSPT 44(10):825–830 (landing ahead of the body raises braking)";
+const FRIEL: &str = "Friel, TrainingPeaks \"Aerobic endurance and decoupling\" (< 5 % good, \
+     5–10 % moderate, > 10 % poor or confounded)";
+const HEAT: &str = "Adams et al. 2014, J Strength Cond Res 28(8):2380–2389 (+3 bpm per 1 % \
+     body-mass loss); Sawka, Cheuvront & Kenefick 2015, Sports Med 45(S1):S51–S60";
+const FUEL: &str = "Thomas, Erdman & Burke 2016, MSSE 48(3):543–568 (30–60 g CHO/h for 1–2.5 h); \
+     Jeukendrup 2014, Sports Med 44(S1):S25–S33 (up to 90 g/h beyond 2.5 h)";
+const IRON: &str = "Mettler & Zimmermann 2010, Eur J Clin Nutr 64:490–494 (iron depletion in \
+     28 % of female vs 1.6 % of male marathoners); Peeling et al. 2008, Eur J Appl Physiol \
+     103:381–391; the HR-at-easy-pace heuristic itself is a convention";
+const WARM_UP: &str = "Fradkin et al. 2010, J Strength Cond Res 24(1):140–148 (warm-up improved \
+     performance in 79 % of criteria); Fradkin et al. 2006, J Sci Med Sport 9:214–220";
+const COOL_DOWN: &str = "Van Hooren & Peake 2018, Sports Med 48:1575–1595 (active cool-down \
+     largely ineffective for recovery markers)";
+const SHOES: &str = "Cook, Kester & Brunet 1985, Am J Sports Med 13(4):248–253 (cushioning \
+     loss with mileage); no study links a mileage cutoff to injury";
+const ROTATION: &str = "Malisoux et al. 2015, Scand J Med Sci Sports 25:110–115 (parallel use \
+     of > 1 pair: HR 0.614, 95 % CI 0.389–0.969)";
+const SLEEP: &str = "Milewski et al. 2014, J Pediatr Orthop 34(2):129–133 (< 8 h/night: \
+     RR 1.7, 95 % CI 1.0–3.0; adolescents, self-report)";
+const CONVENTION: &str = "heavylegs convention";
+
+/// Citation and grade of every field of [`Thresholds`], in field order.
+pub const SOURCES: &[ThresholdSource] = &[
+    src(
+        "ramp_spike_pct",
+        "week-over-week distance rise > 30 % is a spike",
+        NIELSEN_BUIST,
+        Grade::C,
+    ),
+    src(
+        "ramp_watch_pct",
+        "a rise of 10–30 % is worth watching, not a safety line",
+        NIELSEN_BUIST,
+        Grade::A,
+    ),
+    src(
+        "ramp_min_previous_km",
+        "ramps from a tiny base are ignored",
+        CONVENTION,
+        Grade::D,
+    ),
+    src("acwr_low", "ACWR < 0.8 is low", GABBETT, Grade::C),
+    src(
+        "acwr_sweet_max",
+        "ACWR 0.8–1.3 is the usual range",
+        GABBETT,
+        Grade::C,
+    ),
+    src("acwr_spike", "ACWR ≥ 1.5 is a spike", GABBETT, Grade::C),
+    src(
+        "acwr_min_history_days",
+        "ACWR needs one chronic window of history",
+        GABBETT,
+        Grade::C,
+    ),
+    src(
+        "comeback_gap_days",
+        "a gap of ≥ 14 days is a break",
+        BLANCH,
+        Grade::C,
+    ),
+    src(
+        "comeback_volume_share",
+        "a break runs < 25 % of usual volume",
+        BLANCH,
+        Grade::D,
+    ),
+    src(
+        "comeback_return_ratio",
+        "return weeks above the pre-break load are too soon",
+        BLANCH,
+        Grade::D,
+    ),
+    src("monotony_flag", "Foster monotony > 2.0", FOSTER, Grade::C),
+    src(
+        "monotony_warn",
+        "Foster monotony ≥ 1.5 (Runalyze warning)",
+        FOSTER,
+        Grade::C,
+    ),
+    src("streak_days", "≥ 14 consecutive run days", FOSTER, Grade::D),
+    src(
+        "cadence_low_spm",
+        "easy-pace cadence < 170 spm (rule of thumb)",
+        CADENCE,
+        Grade::D,
+    ),
+    src(
+        "cadence_residual_spm",
+        "cadence ≥ 5 spm below the athlete's own fit at that speed",
+        CADENCE,
+        Grade::C,
+    ),
+    src(
+        "form_flag_share",
+        "share of runs low on both counts",
+        CONVENTION,
+        Grade::D,
+    ),
+    src(
+        "form_drift_spm",
+        "cadence at the same speed falling (longer steps)",
+        OVERSTRIDE,
+        Grade::D,
+    ),
+    src(
+        "form_drift_window_days",
+        "recent window for the step-length drift",
+        CONVENTION,
+        Grade::D,
+    ),
+    src(
+        "decoupling_moderate_pct",
+        "aerobic decoupling > 5 %",
+        FRIEL,
+        Grade::D,
+    ),
+    src(
+        "decoupling_poor_pct",
+        "aerobic decoupling > 10 %",
+        FRIEL,
+        Grade::D,
+    ),
+    src("heat_c", "run temperature > 25 °C", HEAT, Grade::B),
+    src("long_run_s", "long runs ≥ 90 min", FUEL, Grade::A),
+    src(
+        "pace_fade_pct",
+        "late-run speed drop > 10 %",
+        CONVENTION,
+        Grade::D,
+    ),
+    src(
+        "iron_hr_rise_bpm",
+        "easy-pace HR up ≥ 5 bpm",
+        IRON,
+        Grade::D,
+    ),
+    src("iron_span_days", "over ≥ 3 weeks", IRON, Grade::D),
+    src("iron_window_days", "windows compared", CONVENTION, Grade::D),
+    src(
+        "iron_volume_rise_pct",
+        "unless weekly distance rose > 30 %",
+        CONVENTION,
+        Grade::D,
+    ),
+    src(
+        "warm_up_min_s",
+        "≥ 5 min easy before hard efforts",
+        WARM_UP,
+        Grade::B,
+    ),
+    src(
+        "hard_effort_min_s",
+        "≥ 5 min in HR zones 4–5 makes a run hard",
+        CONVENTION,
+        Grade::D,
+    ),
+    src(
+        "warm_up_flag_share",
+        "share of hard runs without warm-up",
+        CONVENTION,
+        Grade::D,
+    ),
+    src(
+        "cool_down_min_s",
+        "≥ 5 min easy after hard efforts (informational)",
+        COOL_DOWN,
+        Grade::B,
+    ),
+    src(
+        "cool_down_flag_share",
+        "share of hard runs without cool-down",
+        CONVENTION,
+        Grade::D,
+    ),
+    src(
+        "share_min_runs",
+        "fewest runs a share rule needs",
+        CONVENTION,
+        Grade::D,
+    ),
+    src(
+        "shoe_limit_km",
+        "retire a pair at 700 km unless set per pair",
+        SHOES,
+        Grade::D,
+    ),
+    src(
+        "shoe_rotation_min_pairs",
+        "rotate ≥ 2 pairs",
+        ROTATION,
+        Grade::C,
+    ),
+    src(
+        "shoe_rotation_window_days",
+        "pairs in use over the last 28 days",
+        CONVENTION,
+        Grade::D,
+    ),
+    src("sleep_min_h", "weekly mean sleep < 8 h", SLEEP, Grade::C),
+    src(
+        "sleep_min_nights",
+        "nights a week needs before its mean is used",
+        CONVENTION,
+        Grade::D,
+    ),
+];
+
+const fn src(
+    field: &'static str,
+    rule: &'static str,
+    citation: &'static str,
+    grade: Grade,
+) -> ThresholdSource {
+    ThresholdSource {
+        field,
+        rule,
+        citation,
+        grade,
+    }
+}
+
+/// The citation table, one row per [`Thresholds`] field.
+pub fn sources() -> &'static [ThresholdSource] {
+    SOURCES
+}
+
+/// The citation row of one field.
+pub fn source(field: &str) -> Option<&'static ThresholdSource> {
+    SOURCES.iter().find(|s| s.field == field)
+}
+
+/// "citation — grade X" for the given fields, deduplicated, in the order given.
+/// Rows marked as heavylegs conventions are listed once, last, so real
+/// citations come first.
+pub fn cite(fields: &[&str]) -> String {
+    let mut seen: Vec<(&str, Grade)> = Vec::new();
+    let mut convention = None;
+    for s in fields.iter().filter_map(|f| source(f)) {
+        if s.citation == CONVENTION {
+            convention = Some(s.grade);
+        } else if !seen.iter().any(|&(c, g)| c == s.citation && g == s.grade) {
+            seen.push((s.citation, s.grade));
+        }
+    }
+    let mut parts: Vec<String> = seen
+        .iter()
+        .map(|(c, g)| format!("{c} — grade {g}"))
+        .collect();
+    if let Some(g) = convention {
+        parts.push(format!("{CONVENTION} — grade {g}"));
+    }
+    parts.join("; ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_field_has_exactly_one_source_in_field_order() {
+        let value = serde_json::to_value(Thresholds::default()).unwrap();
+        let fields: Vec<&str> = value
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        let mut table: Vec<&str> = SOURCES.iter().map(|s| s.field).collect();
+        let mut sorted_fields = fields.clone();
+        sorted_fields.sort_unstable();
+        table.sort_unstable();
+        assert_eq!(sorted_fields, table);
+        assert_eq!(SOURCES.len(), fields.len());
+    }
+
+    #[test]
+    fn pipeline_table_overrides_one_value_and_keeps_the_rest() {
+        let t: Thresholds = toml::from_str("ramp_spike_pct = 50.0\nstreak_days = 21\n").unwrap();
+        assert_eq!(t.ramp_spike_pct, 50.0);
+        assert_eq!(t.streak_days, 21);
+        assert_eq!(t.acwr_spike, 1.5);
+        assert_eq!(t.shoe_limit_km, 700.0);
+    }
+
+    #[test]
+    fn unknown_key_is_rejected() {
+        let err = toml::from_str::<Thresholds>("ramp_spike = 50.0\n").unwrap_err();
+        assert!(err.to_string().contains("ramp_spike"), "{err}");
+    }
+
+    #[test]
+    fn cite_deduplicates_and_puts_conventions_last() {
+        let c = cite(&["ramp_min_previous_km", "acwr_spike", "acwr_low"]);
+        assert!(c.starts_with("Gabbett 2016"), "{c}");
+        assert_eq!(
+            c.matches("Gabbett 2016, BJSM 50:273–280; Hulin").count(),
+            1,
+            "{c}"
+        );
+        assert!(c.ends_with("heavylegs convention — grade D"), "{c}");
+    }
+}

@@ -1,7 +1,34 @@
 //! Findings: one verdict per heavy-leg cause, with the evidence behind it.
 //! One rule per module; thresholds and their sources live in [`crate::thresholds`].
+//!
+//! Rules read only per-run metrics, the weekly/daily load tables, breaks and
+//! the athlete profile. Each rule says `not_assessable` (and what would make
+//! it assessable) rather than guessing, and words its summary as cautiously
+//! as its evidence grade: these are patterns in watch data, never diagnoses.
 
+mod circulation;
+mod cool_down;
+mod form;
+mod hydration;
+mod iron;
+mod nutrition;
+mod overtraining;
+mod recovery;
+mod shoes;
+mod sleep;
+#[cfg(test)]
+mod testkit;
+mod warm_up;
+
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+
+use crate::load::{Break, Day, Week};
+use crate::metrics::RunMetrics;
+use crate::profile::AthleteProfile;
+use crate::thresholds::{Thresholds, cite};
+
+pub use sleep::SleepNight;
 
 /// The causes from "Why do my legs feel heavy when I run?", with stable ids.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -69,4 +96,374 @@ pub struct Finding {
     /// Citation(s) with evidence grade, e.g. "Nielsen 2014, JOSPT 44(10) — grade C".
     pub source: String,
     pub advice: String,
+}
+
+impl Cause {
+    /// Every cause, in report order.
+    pub const ALL: [Cause; 11] = [
+        Cause::Overtraining,
+        Cause::Recovery,
+        Cause::Form,
+        Cause::Sleep,
+        Cause::Nutrition,
+        Cause::Circulation,
+        Cause::Hydration,
+        Cause::Iron,
+        Cause::WarmUp,
+        Cause::CoolDown,
+        Cause::Shoes,
+    ];
+
+    /// Stable snake_case id (same as the serde name).
+    pub fn id(self) -> &'static str {
+        match self {
+            Cause::Overtraining => "overtraining",
+            Cause::Recovery => "recovery",
+            Cause::Form => "form",
+            Cause::Sleep => "sleep",
+            Cause::Nutrition => "nutrition",
+            Cause::Circulation => "circulation",
+            Cause::Hydration => "hydration",
+            Cause::Iron => "iron",
+            Cause::WarmUp => "warm_up",
+            Cause::CoolDown => "cool_down",
+            Cause::Shoes => "shoes",
+        }
+    }
+
+    /// Heading as the article words it.
+    pub fn title(self) -> &'static str {
+        match self {
+            Cause::Overtraining => "Overtraining",
+            Cause::Recovery => "Skipped recovery",
+            Cause::Form => "Running form",
+            Cause::Sleep => "Poor sleep",
+            Cause::Nutrition => "Too few carbs on long runs",
+            Cause::Circulation => "Poor circulation",
+            Cause::Hydration => "Dehydration and heat",
+            Cause::Iron => "Low iron",
+            Cause::WarmUp => "No warm-up",
+            Cause::CoolDown => "No cool-down",
+            Cause::Shoes => "Worn or unsuitable shoes",
+        }
+    }
+}
+
+/// Most evidence items kept per finding; the summary counts the rest.
+pub const EVIDENCE_CAP: usize = 10;
+
+/// One run as the rules see it: its metrics plus what the app derives
+/// across runs (local date, residual against the athlete's cadence fit,
+/// HR at the athlete's easy-pace band).
+#[derive(Debug, Clone, Copy)]
+pub struct RunView<'a> {
+    pub path: &'a str,
+    /// Local calendar date of the start.
+    pub date: NaiveDate,
+    pub metrics: &'a RunMetrics,
+    /// Easy-pace cadence minus the athlete's cadence~speed fit at that speed, spm.
+    pub cadence_residual_spm: Option<f64>,
+    /// HR at the athlete's easy-pace band, bpm; falls back to the metric row.
+    pub easy_hr_bpm: Option<f64>,
+}
+
+impl RunView<'_> {
+    /// Moving time when known, else elapsed time, s.
+    pub fn duration_s(&self) -> f64 {
+        finite(self.metrics.moving_s).unwrap_or(self.metrics.elapsed_s)
+    }
+
+    pub fn distance_km(&self) -> Option<f64> {
+        finite(self.metrics.distance_m).map(|m| m / 1000.0)
+    }
+
+    pub fn easy_hr(&self) -> Option<f64> {
+        finite(self.easy_hr_bpm).or(finite(self.metrics.easy_heart_rate_bpm))
+    }
+}
+
+/// Everything the rules read.
+#[derive(Debug, Clone, Copy)]
+pub struct Inputs<'a> {
+    pub runs: &'a [RunView<'a>],
+    pub weeks: &'a [Week],
+    pub days: &'a [Day],
+    pub breaks: &'a [Break],
+    pub profile: &'a AthleteProfile,
+    pub thresholds: &'a Thresholds,
+    /// Nightly sleep, when imported (no importer exists yet, so usually empty).
+    pub sleep: &'a [SleepNight],
+}
+
+impl<'a> Inputs<'a> {
+    /// Inputs with no runs, load or sleep; fill the rest with struct update syntax.
+    pub fn new(profile: &'a AthleteProfile, thresholds: &'a Thresholds) -> Self {
+        Inputs {
+            runs: &[],
+            weeks: &[],
+            days: &[],
+            breaks: &[],
+            profile,
+            thresholds,
+            sleep: &[],
+        }
+    }
+
+    /// Runs in (date, path) order, so output never depends on input order.
+    pub(crate) fn sorted_runs(&self) -> Vec<&'a RunView<'a>> {
+        let mut runs: Vec<&RunView> = self.runs.iter().collect();
+        runs.sort_by(|a, b| a.date.cmp(&b.date).then_with(|| a.path.cmp(b.path)));
+        runs
+    }
+
+    /// Weeks in start order.
+    pub(crate) fn sorted_weeks(&self) -> Vec<&'a Week> {
+        let mut weeks: Vec<&Week> = self.weeks.iter().collect();
+        weeks.sort_by(|a, b| a.start.cmp(&b.start));
+        weeks
+    }
+}
+
+/// One verdict per cause, all 11, in [`Cause`] order.
+pub fn evaluate(inputs: &Inputs) -> Vec<Finding> {
+    vec![
+        overtraining::assess(inputs),
+        recovery::assess(inputs),
+        form::assess(inputs),
+        sleep::assess(inputs),
+        nutrition::assess(inputs),
+        circulation::assess(inputs),
+        hydration::assess(inputs),
+        iron::assess(inputs),
+        warm_up::assess(inputs),
+        cool_down::assess(inputs),
+        shoes::assess(inputs),
+    ]
+}
+
+impl Evidence {
+    pub fn for_week(
+        week: &Week,
+        metric: &str,
+        value: f64,
+        limit: Option<f64>,
+        note: String,
+    ) -> Self {
+        Evidence {
+            week: Some(week.week.clone()),
+            date: None,
+            file: None,
+            metric: metric.to_string(),
+            value: round2(value),
+            limit,
+            note,
+        }
+    }
+
+    pub fn for_run(
+        run: &RunView,
+        metric: &str,
+        value: f64,
+        limit: Option<f64>,
+        note: String,
+    ) -> Self {
+        Evidence {
+            week: None,
+            date: Some(run.date.format("%Y-%m-%d").to_string()),
+            file: Some(run.path.to_string()),
+            metric: metric.to_string(),
+            value: round2(value),
+            limit,
+            note,
+        }
+    }
+
+    pub fn for_date(
+        date: NaiveDate,
+        metric: &str,
+        value: f64,
+        limit: Option<f64>,
+        note: String,
+    ) -> Self {
+        Evidence {
+            week: None,
+            date: Some(date.format("%Y-%m-%d").to_string()),
+            file: None,
+            metric: metric.to_string(),
+            value: round2(value),
+            limit,
+            note,
+        }
+    }
+}
+
+/// Evidence with the date it is sorted by (a week's start or a run's date).
+pub(crate) type Dated = (NaiveDate, Evidence);
+
+/// The parts of a finding that do not depend on the verdict.
+pub(crate) struct Rule {
+    pub cause: Cause,
+    pub threshold: String,
+    /// [`Thresholds`] field names whose citations make up `source`.
+    pub fields: &'static [&'static str],
+    pub advice: &'static str,
+}
+
+impl Rule {
+    pub fn not_assessable(&self, summary: impl Into<String>) -> Finding {
+        self.finish(
+            Status::NotAssessable,
+            Severity::None,
+            summary.into(),
+            Vec::new(),
+        )
+    }
+
+    pub fn clear(&self, summary: impl Into<String>) -> Finding {
+        self.finish(Status::Clear, Severity::None, summary.into(), Vec::new())
+    }
+
+    pub fn flagged(
+        &self,
+        severity: Severity,
+        summary: impl Into<String>,
+        evidence: Vec<Dated>,
+    ) -> Finding {
+        self.finish(Status::Flagged, severity, summary.into(), evidence)
+    }
+
+    /// Sorts evidence by date, then file, metric and week; keeps the latest
+    /// [`EVIDENCE_CAP`] items and says in the summary how many were left out.
+    fn finish(
+        &self,
+        status: Status,
+        severity: Severity,
+        mut summary: String,
+        mut evidence: Vec<Dated>,
+    ) -> Finding {
+        evidence.sort_by(|(da, a), (db, b)| {
+            da.cmp(db)
+                .then_with(|| a.file.cmp(&b.file))
+                .then_with(|| a.metric.cmp(&b.metric))
+                .then_with(|| a.week.cmp(&b.week))
+                .then_with(|| a.value.total_cmp(&b.value))
+        });
+        let dropped = evidence.len().saturating_sub(EVIDENCE_CAP);
+        if dropped > 0 {
+            summary.push_str(&format!(
+                " The evidence lists the latest {EVIDENCE_CAP} items and {dropped} more."
+            ));
+        }
+        Finding {
+            cause: self.cause,
+            status,
+            severity,
+            summary,
+            evidence: evidence.into_iter().skip(dropped).map(|(_, e)| e).collect(),
+            threshold: self.threshold.clone(),
+            source: if self.fields.is_empty() {
+                "none: no watch-derived measure; advice only".to_string()
+            } else {
+                cite(self.fields)
+            },
+            advice: self.advice.to_string(),
+        }
+    }
+}
+
+/// Drops NaN and infinities so a bad metric reads as missing.
+pub(crate) fn finite(x: Option<f64>) -> Option<f64> {
+    x.filter(|v| v.is_finite())
+}
+
+pub(crate) fn round2(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+/// "1 run" / "3 runs".
+pub(crate) fn plural(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("{n} {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testkit::*;
+    use super::*;
+
+    #[test]
+    fn evaluate_returns_all_eleven_causes_in_order_even_with_no_data() {
+        let profile = AthleteProfile::default();
+        let thresholds = Thresholds::default();
+        let findings = evaluate(&Inputs::new(&profile, &thresholds));
+        let causes: Vec<Cause> = findings.iter().map(|f| f.cause).collect();
+        assert_eq!(causes, Cause::ALL.to_vec());
+        let mut sorted = causes.clone();
+        sorted.sort();
+        assert_eq!(causes, sorted, "ALL must follow the enum order");
+        // With nothing to read, nothing can be flagged.
+        assert!(findings.iter().all(|f| f.status != Status::Flagged));
+        assert!(
+            findings
+                .iter()
+                .all(|f| !f.source.is_empty() && !f.advice.is_empty())
+        );
+    }
+
+    #[test]
+    fn evaluate_is_independent_of_run_order() {
+        let profile = AthleteProfile::default();
+        let thresholds = Thresholds::default();
+        let mut ms: Vec<RunMetrics> = (0..6)
+            .map(|i| {
+                let mut m = run(d(2026, 3, 2 + i * 3), 100.0 * 60.0, 20.0);
+                m.pace_fade_pct = Some(12.0 + i as f64);
+                m
+            })
+            .collect();
+        let forward = views(&ms);
+        let a = evaluate(&Inputs {
+            runs: &forward,
+            ..Inputs::new(&profile, &thresholds)
+        });
+        ms.reverse();
+        let backward = views(&ms);
+        let b = evaluate(&Inputs {
+            runs: &backward,
+            ..Inputs::new(&profile, &thresholds)
+        });
+        assert_eq!(a, b);
+    }
+
+    #[test]
+    fn evidence_is_capped_with_the_latest_items_kept() {
+        let rule = Rule {
+            cause: Cause::Form,
+            threshold: String::new(),
+            fields: &[],
+            advice: "",
+        };
+        let ev: Vec<Dated> = (0..13)
+            .map(|i| {
+                let date = d(2026, 1, 1 + i);
+                (
+                    date,
+                    Evidence::for_date(date, "x", i as f64, None, String::new()),
+                )
+            })
+            .rev()
+            .collect();
+        let f = rule.flagged(Severity::Low, "Seen.", ev);
+        assert_eq!(f.evidence.len(), EVIDENCE_CAP);
+        assert_eq!(f.evidence[0].date.as_deref(), Some("2026-01-04"));
+        assert_eq!(f.evidence[9].date.as_deref(), Some("2026-01-13"));
+        assert!(
+            f.summary.ends_with("latest 10 items and 3 more."),
+            "{}",
+            f.summary
+        );
+    }
 }
