@@ -1,1 +1,3 @@
+//! The one integration-test binary: one module per pipeline stage.
 
+mod load;
