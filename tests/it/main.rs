@@ -2,3 +2,6 @@
 
 mod common;
 mod ingest;
+//! The one integration-test binary: one module per pipeline stage.
+
+mod load;
