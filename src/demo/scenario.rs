@@ -133,6 +133,7 @@ pub struct Scenario {
     /// IANA zone the athlete lives in (GPX files carry no offset).
     pub timezone: String,
     pub home: (f64, f64),
+    pub height_cm: f64,
     pub seed: u64,
     pub runner: Runner,
     pub device: Device,
@@ -525,6 +526,7 @@ pub fn demo_athlete() -> Scenario {
         athlete: "Dana Demo".into(),
         timezone: "America/Los_Angeles".into(),
         home: (34.1366, -118.2942),
+        height_cm: 168.0,
         seed: 0x4845_4156_594C_4547,
         runner,
         device: Device {
@@ -583,6 +585,7 @@ pub fn coach_athletes() -> Vec<(String, Scenario)> {
         athlete: "Ana Ramp".into(),
         timezone: "Europe/Berlin".into(),
         home: (48.1372, 11.5756),
+        height_cm: 172.0,
         seed: 0xA11A,
         runner: base_runner.clone(),
         device: Device {
@@ -620,6 +623,7 @@ pub fn coach_athletes() -> Vec<(String, Scenario)> {
         athlete: "Ben Steady".into(),
         timezone: "America/New_York".into(),
         home: (40.7812, -73.9665),
+        height_cm: 183.0,
         seed: 0xBE7,
         runner: Runner {
             easy_cadence_spm: 176.0,
@@ -665,6 +669,7 @@ pub fn coach_athletes() -> Vec<(String, Scenario)> {
         athlete: "Cy Streak".into(),
         timezone: "Australia/Sydney".into(),
         home: (-33.8688, 151.2093),
+        height_cm: 176.0,
         seed: 0xC1,
         runner: base_runner,
         device: Device {

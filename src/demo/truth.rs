@@ -8,6 +8,7 @@ use chrono::{Duration, FixedOffset, NaiveDate, Offset, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::findings::Cause;
+use crate::profile::AthleteProfile;
 
 use super::scenario::{RunKind, Scenario, iso_week_label};
 use super::simulate::SimRun;
@@ -17,6 +18,8 @@ pub struct Truth {
     pub athlete: String,
     pub timezone: String,
     pub generator: String,
+    /// What the athlete would tell heavylegs (HR anchors, zone, height); pass it as the profile.
+    pub profile: AthleteProfile,
     /// Every ISO week from the first run's week to the last run's, empty weeks included.
     pub weeks: Vec<WeekTruth>,
     pub runs: Vec<RunTruth>,
@@ -410,6 +413,15 @@ pub fn build(scenario: &Scenario, sims: &[SimRun]) -> Truth {
         athlete: scenario.athlete.clone(),
         timezone: scenario.timezone.clone(),
         generator: format!("heavylegs demo generator v1, seed {:#x}", scenario.seed),
+        profile: AthleteProfile {
+            name: scenario.athlete.clone(),
+            timezone: Some(scenario.timezone.clone()),
+            height_cm: Some(scenario.height_cm),
+            max_hr_bpm: Some(scenario.runner.max_hr_bpm),
+            resting_hr_bpm: Some(scenario.runner.resting_hr_bpm),
+            threshold_hr_bpm: None,
+            shoes: Vec::new(),
+        },
         weeks,
         runs,
         duplicates,
