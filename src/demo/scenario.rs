@@ -500,17 +500,32 @@ pub fn demo_athlete() -> Scenario {
         },
     ];
     let mut notes = BTreeMap::new();
+    let files = |id: &str| {
+        b.runs
+            .iter()
+            .find(|r| r.id == id)
+            .map(|r| super::truth::file_names(r).join(" + "))
+            .unwrap_or_default()
+    };
     notes.insert(
         "dedupe".into(),
-        format!("{both} is exported as FIT and as GPX: count it once"),
+        format!(
+            "{} are the same run (watch FIT, Strava GPX): count it once",
+            files(&both)
+        ),
     );
     notes.insert(
         "gpx_only".into(),
-        format!("{gpx_only_1}, {gpx_only_2}, {gpx_only_3}: GPX only (no UTC offset: use the position / America/Los_Angeles)"),
+        format!(
+            "{}, {}, {}: GPX only (no UTC offset: use the position / America/Los_Angeles)",
+            files(&gpx_only_1),
+            files(&gpx_only_2),
+            files(&gpx_only_3)
+        ),
     );
     notes.insert(
         "utc_week_trap".into(),
-        format!("{sunday_evening} starts Sunday 17:40 PDT = Monday 00:40 UTC: it belongs to local week {}", wk(0)),
+        format!("{sunday_evening}.fit starts Sunday 17:40 PDT = Monday 00:40 UTC: it belongs to local week {}", wk(0)),
     );
     notes.insert(
         "dst".into(),
