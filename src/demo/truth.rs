@@ -94,10 +94,10 @@ fn r1(x: f64) -> f64 {
 pub fn file_names(plan: &super::scenario::RunPlan) -> Vec<String> {
     use super::scenario::Export;
     let fit = format!("{}.fit", plan.id);
-    let gpx = plan
-        .gpx_id
-        .map(|id| format!("{id}.gpx"))
-        .unwrap_or_default();
+    let gpx = match plan.gpx_id {
+        Some(id) => format!("{id}.gpx"),
+        None => format!("{}.gpx", plan.id),
+    };
     match plan.export {
         Export::Fit => vec![fit],
         Export::Gpx => vec![gpx],
@@ -178,7 +178,7 @@ pub fn build(scenario: &Scenario, sims: &[SimRun]) -> Truth {
         let l = longest.entry(week.clone()).or_default();
         *l = l.max(km);
         let warm_up_s = plan.kind.is_hard().then(|| match plan.kind {
-            RunKind::Tempo => plan.segments[0].duration_s,
+            RunKind::Tempo => plan.segments.first().map_or(0.0, |s| s.duration_s),
             _ => 0.0,
         });
         runs.push(RunTruth {
