@@ -488,3 +488,67 @@ fn heavylegs_decoder_matches_truth_for_every_demo_file() {
         }
     }
 }
+
+#[test]
+fn strava_style_gpx_twin_carries_steps_per_minute_and_no_offset() {
+    let dir = samples_dir().join("demo");
+    let truth: Truth =
+        serde_json::from_slice(&std::fs::read(dir.join("truth.json")).unwrap()).unwrap();
+    let pair = &truth.duplicates[0];
+    let text = std::fs::read_to_string(dir.join(&pair[1])).unwrap();
+    assert!(text.contains(r#"creator="StravaGPX""#) && text.contains("<type>running</type>"));
+    let grab = |tag: &str| -> Vec<f64> {
+        text.split(&format!("<gpxtpx:{tag}>"))
+            .skip(1)
+            .map(|s| s.split('<').next().unwrap().parse().unwrap())
+            .collect()
+    };
+    let mut cad = grab("cad");
+    assert!(cad.len() > 300);
+    assert_eq!(
+        heavylegs::activity::normalize_xml_cadence(&mut cad),
+        heavylegs::activity::CadenceRule::AlreadySteps
+    );
+    assert!(
+        grab("hr")
+            .iter()
+            .skip(36)
+            .all(|h| (120.0..=176.0).contains(h))
+    );
+    // Same start as the FIT twin, in UTC with Z, no offset anywhere.
+    let g: gpx::Gpx = gpx::read(text.as_bytes()).unwrap();
+    let first = g.tracks[0].segments[0].points[0]
+        .time
+        .unwrap()
+        .format()
+        .unwrap();
+    let run = truth.runs.iter().find(|r| r.files == *pair).unwrap();
+    let start: DateTime<Utc> = first.parse().unwrap();
+    assert_eq!(start.to_rfc3339(), run.start_utc);
+    assert!(first.ends_with('Z'));
+}
+
+#[test]
+fn laps_add_up_to_the_session() {
+    let scenario = demo::demo_athlete();
+    let sims = demo::simulate_all(&scenario).unwrap();
+    for sim in &sims {
+        let laps = sim.laps();
+        let km = sim.distance_m() / 1000.0;
+        // Auto-lap closes at the first sample past each full km (samples are ≤ 5 s apart).
+        assert!(
+            (km.floor() as usize..=km.ceil() as usize).contains(&laps.len()),
+            "{km} km"
+        );
+        for l in &laps[..laps.len() - 1] {
+            assert!(
+                (l.distance_m - 1000.0).abs() < 5.0 * 3.5,
+                "lap {}",
+                l.distance_m
+            );
+        }
+        let sum: f64 = laps.iter().map(|l| l.distance_m).sum();
+        assert!((sum - sim.distance_m()).abs() < 1e-6);
+        assert_eq!(laps.last().unwrap().end_s, sim.duration_s());
+    }
+}
