@@ -358,6 +358,8 @@ pub fn demo_athlete() -> Scenario {
     );
     b.temperature_c = 18.0;
 
+    // The chest strap (running dynamics) arrives in W37 and is forgotten in W42.
+    b.dynamics = false;
     // W36 control (rest Mon, Fri, Sat). The Sunday long run starts 17:40 PDT = Monday 00:40 UTC.
     b.run(0, 1, 6, 30, Easy, 6.0, Fit);
     b.run(0, 2, 18, 0, Tempo, 7.0, Fit);
@@ -365,6 +367,7 @@ pub fn demo_athlete() -> Scenario {
     let sunday_evening = b.run(0, 6, 17, 40, Long, 11.0, Fit);
 
     // W37 (e) low-cadence easy runs.
+    b.dynamics = true;
     let lc1 = b.run(1, 1, 6, 30, EasyLowCadence, 6.0, Fit);
     b.run(1, 2, 18, 5, Tempo, 7.0, Fit);
     let lc2 = b.run(1, 3, 6, 30, EasyLowCadence, 6.0, Fit);
@@ -410,12 +413,14 @@ pub fn demo_athlete() -> Scenario {
     }
 
     // W42: Tue–Thu, then the break begins on Friday 2026-10-16.
+    b.dynamics = false;
     b.temperature_c = 13.0;
     b.run(6, 1, 6, 30, Easy, 7.0, Fit);
     b.run(6, 2, 18, 0, Tempo, 8.0, Fit);
     let gpx_only_2 = b.run(6, 3, 6, 30, Easy, 6.0, Gpx);
 
     // W43–W44: nothing until Sunday 2026-11-01, the first day of PST.
+    b.dynamics = true;
     b.temperature_c = 12.0;
     let return_run = b.run(8, 6, 8, 0, Easy, 6.0, Fit);
     // W45 (d) the return week.
