@@ -127,12 +127,15 @@ impl Field {
     }
 }
 
+/// A definition: global message number and (field number, base type) per field.
+type Layout = (u16, Vec<(u8, BaseType)>);
+
 /// Builds the message stream of one FIT file; [`FitWriter::finish`] adds header and CRC.
 #[derive(Debug, Default)]
 pub struct FitWriter {
     body: Vec<u8>,
     /// The field layout each local message number was last defined with.
-    defined: [Option<(u16, Vec<(u8, BaseType)>)>; 16],
+    defined: [Option<Layout>; 16],
 }
 
 impl FitWriter {
