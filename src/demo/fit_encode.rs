@@ -252,8 +252,16 @@ pub fn encode_run(run: &SimRun, device: &Device) -> Vec<u8> {
         );
     };
     event(&mut w, t0, 0); // start
+    let mut pauses = run.pauses.iter().peekable();
 
     for s in samples {
+        if let Some(&&(stop, restart)) = pauses.peek()
+            && s.t_s >= restart
+        {
+            event(&mut w, t0 + stop as i64, 4); // stop_all
+            event(&mut w, t0 + restart as i64, 0); // start
+            pauses.next();
+        }
         let (cad, frac) = spm_to_strides(s.cadence_spm);
         let mut f = vec![
             Field::new(253, UInt32, t0 + s.t_s as i64),
@@ -294,7 +302,7 @@ pub fn encode_run(run: &SimRun, device: &Device) -> Vec<u8> {
                 Field::new(1, Enum, 1), // event_type: stop
                 Field::new(2, UInt32, t0 + lap.start_s as i64),
                 Field::scaled(7, UInt32, (lap.end_s - lap.start_s) as f64, 1000.0, 0.0),
-                Field::scaled(8, UInt32, (lap.end_s - lap.start_s) as f64, 1000.0, 0.0),
+                Field::scaled(8, UInt32, lap.timer_s as f64, 1000.0, 0.0),
                 Field::scaled(9, UInt32, lap.distance_m, 100.0, 0.0),
                 Field::new(15, UInt8, lap.mean_heart_rate_bpm.round() as i64),
                 Field::new(17, UInt8, cad as i64),
@@ -322,7 +330,7 @@ pub fn encode_run(run: &SimRun, device: &Device) -> Vec<u8> {
             Field::new(5, Enum, 1), // sport: running
             Field::new(6, Enum, 0), // sub_sport: generic
             Field::scaled(7, UInt32, last_t as f64, 1000.0, 0.0),
-            Field::scaled(8, UInt32, last_t as f64, 1000.0, 0.0),
+            Field::scaled(8, UInt32, total.timer_s as f64, 1000.0, 0.0),
             Field::new(9, UInt32, total.distance_cm as i64),
             Field::scaled(124, UInt32, total.mean_speed_mps, 1000.0, 0.0),
             Field::new(16, UInt8, total.mean_heart_rate_bpm.round() as i64),
@@ -340,7 +348,7 @@ pub fn encode_run(run: &SimRun, device: &Device) -> Vec<u8> {
         mesg::ACTIVITY,
         &[
             Field::new(253, UInt32, t_end),
-            Field::scaled(0, UInt32, last_t as f64, 1000.0, 0.0),
+            Field::scaled(0, UInt32, total.timer_s as f64, 1000.0, 0.0),
             Field::new(1, UInt16, 1),
             Field::new(2, Enum, 0),  // type: manual
             Field::new(3, Enum, 26), // event: activity

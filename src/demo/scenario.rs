@@ -113,6 +113,8 @@ pub struct RunPlan {
     pub sample_interval_s: u32,
     /// Strava activity id used for the GPX file name, when exported as GPX.
     pub gpx_id: Option<u64>,
+    /// Timer stopped after this many moving seconds, for this many seconds (a traffic light).
+    pub pause: Option<(u32, u32)>,
 }
 
 /// One planted pattern and the verdicts it should produce.
@@ -324,8 +326,16 @@ impl Builder {
             dynamics: self.dynamics && export != Export::Gpx,
             sample_interval_s: interval,
             gpx_id,
+            pause: None,
         });
         id
+    }
+
+    /// Stops the timer of the last added run after `at_s` moving seconds for `len_s` seconds.
+    fn pause_last(&mut self, at_s: u32, len_s: u32) {
+        if let Some(r) = self.runs.last_mut() {
+            r.pause = Some((at_s, len_s));
+        }
     }
 }
 
@@ -392,7 +402,8 @@ pub fn demo_athlete() -> Scenario {
 
     // W40 control: cool long run ≥ 90 min, Sunday rest; Thursday exported twice.
     b.temperature_c = 15.0;
-    b.run(4, 1, 6, 30, Easy, 7.0, Fit);
+    let paused = b.run(4, 1, 6, 30, Easy, 7.0, Fit);
+    b.pause_last(1500, 95);
     b.run(4, 2, 18, 0, Tempo, 8.0, Fit);
     let both = b.run(4, 3, 6, 30, Easy, 6.0, FitAndGpx);
     let cool_long = b.run(4, 5, 7, 0, Long, 17.0, Fit);
@@ -512,6 +523,10 @@ pub fn demo_athlete() -> Scenario {
             .map(|r| super::truth::file_names(r).join(" + "))
             .unwrap_or_default()
     };
+    notes.insert(
+        "pause".into(),
+        format!("{paused}.fit stops its timer for 95 s after 25 min (timer < elapsed)"),
+    );
     notes.insert(
         "dedupe".into(),
         format!(

@@ -56,6 +56,8 @@ pub struct SimRun {
     /// Local time minus UTC at the start, seconds (DST-aware).
     pub utc_offset_s: i32,
     pub samples: Vec<Sample>,
+    /// Timer stops as (stop, restart) seconds since the start.
+    pub pauses: Vec<(u32, u32)>,
 }
 
 /// Totals as the FIT session stores them.
@@ -63,6 +65,7 @@ pub struct SimRun {
 pub struct Totals {
     pub distance_cm: u32,
     pub duration_s: u32,
+    pub timer_s: u32,
     pub mean_speed_mps: f64,
     pub mean_heart_rate_bpm: f64,
     pub max_heart_rate_bpm: f64,
@@ -75,6 +78,7 @@ pub struct Totals {
 pub struct LapTotals {
     pub start_s: u32,
     pub end_s: u32,
+    pub timer_s: u32,
     pub distance_m: f64,
     pub mean_heart_rate_bpm: f64,
     pub mean_cadence_spm: f64,
@@ -90,6 +94,18 @@ impl SimRun {
         self.samples.last().map_or(0, |s| s.t_s)
     }
 
+    /// Seconds of stopped timer between two elapsed times.
+    pub fn paused_between_s(&self, from_s: u32, to_s: u32) -> u32 {
+        self.pauses
+            .iter()
+            .map(|&(a, b)| b.min(to_s).saturating_sub(a.max(from_s)))
+            .sum()
+    }
+
+    pub fn timer_s(&self) -> u32 {
+        self.duration_s() - self.paused_between_s(0, self.duration_s())
+    }
+
     pub fn distance_m(&self) -> f64 {
         self.samples.last().map_or(0.0, |s| s.distance_m)
     }
@@ -97,12 +113,14 @@ impl SimRun {
     pub fn totals(&self) -> Totals {
         let s = &self.samples;
         let duration_s = self.duration_s();
+        let timer_s = self.timer_s();
         let distance_m = self.distance_m();
         Totals {
             distance_cm: (distance_m * 100.0).round() as u32,
             duration_s,
-            mean_speed_mps: if duration_s > 0 {
-                distance_m / duration_s as f64
+            timer_s,
+            mean_speed_mps: if timer_s > 0 {
+                distance_m / timer_s as f64
             } else {
                 0.0
             },
@@ -124,6 +142,9 @@ impl SimRun {
                 laps.push(LapTotals {
                     start_s: self.samples[start].t_s,
                     end_s: s.t_s,
+                    timer_s: s.t_s
+                        - self.samples[start].t_s
+                        - self.paused_between_s(self.samples[start].t_s, s.t_s),
                     distance_m: s.distance_m - self.samples[start].distance_m,
                     mean_heart_rate_bpm: mean(part.iter().map(|x| x.heart_rate_bpm)),
                     mean_cadence_spm: mean(part.iter().map(|x| x.cadence_spm)),
@@ -201,7 +222,14 @@ pub fn simulate(
         if t > 0 {
             distance += speed;
         }
-        if t % interval != 0 && t != total_s {
+        let (pause_at, pause_len) = plan.pause.unwrap_or((u32::MAX, 0));
+        if t == pause_at.saturating_add(1) {
+            // Standing at the light: HR falls a little before running on.
+            hr -= 15.0;
+        }
+        let elapsed = if t > pause_at { t + pause_len } else { t };
+        let pause_edge = t == pause_at || t == pause_at.saturating_add(1);
+        if t % interval != 0 && t != total_s && !pause_edge {
             continue;
         }
         let theta = theta0 + distance / radius_m;
@@ -234,7 +262,7 @@ pub fn simulate(
             }
         });
         samples.push(Sample {
-            t_s: t,
+            t_s: elapsed,
             lat_deg: lat,
             lon_deg: lon,
             distance_m: (distance * 100.0).round() / 100.0,
@@ -247,9 +275,14 @@ pub fn simulate(
             dynamics,
         });
     }
+    let pauses = match plan.pause {
+        Some((at, len)) if at < total_s => vec![(at, at + len)],
+        _ => Vec::new(),
+    };
     Ok(SimRun {
         start_utc,
         utc_offset_s,
         samples,
+        pauses,
     })
 }

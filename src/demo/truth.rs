@@ -59,7 +59,9 @@ pub struct RunTruth {
     pub start_utc: String,
     pub utc_offset_s: i32,
     pub distance_km: f64,
+    /// Elapsed seconds (first to last sample) and timer seconds (pauses excluded).
     pub duration_s: u32,
+    pub timer_s: u32,
     pub mean_cadence_spm: f64,
     pub mean_heart_rate_bpm: f64,
     pub temperature_c: f64,
@@ -192,6 +194,7 @@ pub fn build(scenario: &Scenario, sims: &[SimRun]) -> Truth {
             utc_offset_s: sim.utc_offset_s,
             distance_km: r2(km),
             duration_s: sim.duration_s(),
+            timer_s: sim.timer_s(),
             mean_cadence_spm: r1(mean_cadence(sim)),
             mean_heart_rate_bpm: r1(sim.totals().mean_heart_rate_bpm),
             temperature_c: r1(sim.totals().mean_temperature_c),

@@ -191,10 +191,10 @@ fn every_demo_run_stays_in_a_plausible_range() {
         let spacing = sim
             .samples
             .windows(2)
-            .map(|w| w[1].t_s - w[0].t_s)
+            .map(|w| w[1].t_s - w[0].t_s - sim.paused_between_s(w[0].t_s, w[1].t_s))
             .max()
             .unwrap();
-        assert!((1..=5).contains(&spacing));
+        assert!((1..=5).contains(&spacing), "{} spacing {spacing}", plan.id);
     }
 }
 
@@ -551,4 +551,48 @@ fn laps_add_up_to_the_session() {
         assert!((sum - sim.distance_m()).abs() < 1e-6);
         assert_eq!(laps.last().unwrap().end_s, sim.duration_s());
     }
+}
+
+#[test]
+fn paused_run_has_timer_events_and_shorter_timer_time() {
+    let dir = samples_dir().join("demo");
+    let truth: Truth =
+        serde_json::from_slice(&std::fs::read(dir.join("truth.json")).unwrap()).unwrap();
+    let paused: Vec<_> = truth
+        .runs
+        .iter()
+        .filter(|r| r.timer_s != r.duration_s)
+        .collect();
+    assert_eq!(paused.len(), 1);
+    let run = paused[0];
+    assert_eq!(run.duration_s - run.timer_s, 95);
+    let recs = fitparser::from_bytes(&std::fs::read(dir.join(&run.files[0])).unwrap()).unwrap();
+    let s = recs.iter().find(|r| r.kind() == MesgNum::Session).unwrap();
+    assert_eq!(field(s, "total_timer_time").unwrap(), run.timer_s as f64);
+    assert_eq!(
+        field(s, "total_elapsed_time").unwrap(),
+        run.duration_s as f64
+    );
+    let events: Vec<String> = recs
+        .iter()
+        .filter(|r| r.kind() == MesgNum::Event)
+        .map(|r| {
+            r.fields()
+                .iter()
+                .find(|f| f.name() == "event_type")
+                .unwrap()
+                .value()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(events, ["start", "stop_all", "start", "stop_all"]);
+    // No record inside the pause.
+    let start = field(s, "start_time").unwrap();
+    let times: Vec<f64> = recs
+        .iter()
+        .filter(|r| r.kind() == MesgNum::Record)
+        .map(|r| field(r, "timestamp").unwrap() - start)
+        .collect();
+    let gap = times.windows(2).map(|w| w[1] - w[0]).fold(0.0, f64::max);
+    assert_eq!(gap, 96.0);
 }
