@@ -4,6 +4,11 @@ use std::path::PathBuf;
 
 /// The shared corpus: `$HEAVYLEGS_CORPUS`, else `<crate>/../shared/corpus`,
 /// else `/work/shared/corpus`. `None` (after printing a SKIP line) when absent.
+//! Shared helpers for the integration tests.
+
+use std::path::PathBuf;
+
+/// The shared corpus: `$HEAVYLEGS_CORPUS`, else `<crate>/../shared/corpus`, else `/work/shared/corpus`.
 #[allow(dead_code)]
 pub fn corpus_dir() -> Option<PathBuf> {
     let candidates = [
@@ -24,4 +29,11 @@ pub fn sample(rel: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("samples")
         .join(rel)
+    candidates.into_iter().flatten().find(|p| p.is_dir())
+}
+
+/// The crate's committed `samples/` folder.
+#[allow(dead_code)]
+pub fn samples_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("samples")
 }

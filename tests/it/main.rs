@@ -5,3 +5,5 @@ mod ingest;
 //! The one integration-test binary: one module per pipeline stage.
 
 mod load;
+mod common;
+mod demo;
