@@ -1,14 +1,9 @@
-//! Paths shared by the integration tests.
+//! Shared helpers for the integration tests.
 
 use std::path::PathBuf;
 
 /// The shared corpus: `$HEAVYLEGS_CORPUS`, else `<crate>/../shared/corpus`,
 /// else `/work/shared/corpus`. `None` (after printing a SKIP line) when absent.
-//! Shared helpers for the integration tests.
-
-use std::path::PathBuf;
-
-/// The shared corpus: `$HEAVYLEGS_CORPUS`, else `<crate>/../shared/corpus`, else `/work/shared/corpus`.
 #[allow(dead_code)]
 pub fn corpus_dir() -> Option<PathBuf> {
     let candidates = [
@@ -18,18 +13,15 @@ pub fn corpus_dir() -> Option<PathBuf> {
     ];
     let found = candidates.into_iter().flatten().find(|p| p.is_dir());
     if found.is_none() {
-        println!("SKIP: shared corpus not found (set HEAVYLEGS_CORPUS)");
+        println!("SKIP: shared corpus not found (set HEAVYLEGS_CORPUS or place it at ../shared/corpus)");
     }
     found
 }
 
-/// A file under `samples/` in the crate.
+/// A file under the crate's committed `samples/` folder.
 #[allow(dead_code)]
 pub fn sample(rel: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("samples")
-        .join(rel)
-    candidates.into_iter().flatten().find(|p| p.is_dir())
+    samples_dir().join(rel)
 }
 
 /// The crate's committed `samples/` folder.

@@ -1,9 +1,7 @@
-//! One integration-test binary; each stage adds its module here.
+//! The one integration-test binary (one link of the polars-heavy crate):
+//! one module per pipeline stage.
 
-mod common;
-mod ingest;
-//! The one integration-test binary: one module per pipeline stage.
-
-mod load;
 mod common;
 mod demo;
+mod ingest;
+mod load;
