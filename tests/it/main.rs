@@ -1,1 +1,5 @@
+//! The one integration-test binary: one module per area.
 
+mod common;
+mod fit;
+mod fit_oracle;
