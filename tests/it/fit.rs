@@ -318,22 +318,46 @@ fn developer_fields_never_replace_native_ones() {
 }
 
 #[test]
-fn no_session_file_becomes_one_activity_from_its_records() {
+fn undefined_local_message_keeps_what_precedes_it() {
     // strava-android: an undefined local message after 473 records; the
-    // session message lies beyond the damage, so the records stand alone.
+    // session message (written first by Strava) precedes the damage.
     let name = "fitparse__strava-android-app-201.10-b1218918.fit";
     let o = oracle(name);
     let acts = decode_sample(&format!("fit/{name}")).unwrap();
     assert_eq!(acts.len(), 1);
     let a = &acts[0];
+    assert_session(a, &o["sessions"][0], name);
     assert_eq!(a.series.len() as u64, o["record_count"].as_u64().unwrap());
-    assert_eq!(a.start, utc(o["record_time_range"][0].as_str().unwrap()));
     let w = a.warnings.join(" | ");
     assert!(
-        w.contains("unreadable data at byte") && w.contains("kept 473 records"),
+        w.contains("unreadable data at byte 7471")
+            && w.contains("local message 11")
+            && w.contains("kept 473 records"),
         "{w}"
     );
+}
+
+#[test]
+fn no_session_file_becomes_one_activity_from_its_records() {
+    // An Edge 1040 ride with records, events and an activity message but no session.
+    let name = "garmin-fit-python-sdk__WithGearChangeData.fit";
+    let o = oracle(name);
+    let acts = decode_sample(&format!("fit/{name}")).unwrap();
+    assert_eq!(acts.len(), 1);
+    let a = &acts[0];
+    assert_eq!(a.series.len() as u64, o["record_count"].as_u64().unwrap());
+    let first = utc(o["record_time_range"][0].as_str().unwrap());
+    let last = utc(o["record_time_range"][1].as_str().unwrap());
+    assert_eq!(a.start, first);
+    assert_eq!(a.elapsed_s, (last - first).num_seconds() as f64);
+    assert_eq!(a.sport, Sport::Unknown, "no session and no sport message");
     assert_eq!(a.timer_s, None);
+    assert_eq!(a.source.device.as_deref(), Some("garmin edge_1040"));
+    let local = o["activity"][0]["local_timestamp"].as_i64().unwrap();
+    let utc_s = utc(o["activity"][0]["timestamp"].as_str().unwrap()).timestamp() - 631_065_600;
+    assert_eq!(a.utc_offset_s, Some((local - utc_s) as i32));
+    let d = last_finite(a.series.distance_m.as_ref().unwrap());
+    assert_eq!(a.distance_m, Some(d), "distance from the records");
 }
 
 #[test]

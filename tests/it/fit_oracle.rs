@@ -12,7 +12,57 @@ use serde_json::Value;
 use crate::common::corpus_dir;
 
 /// Known, explained disagreements: (file, check, why).
-const ALLOWED: &[(&str, &str, &str)] = &[];
+const ALLOWED: &[(&str, &str, &str)] = &[
+    (
+        "fitparse__activity-large-fenxi2-multisport.fit",
+        "record_count",
+        "2 records are 1 s earlier than the record before (fitdecode shows the same); \
+         dropped so that time_s never decreases",
+    ),
+    (
+        "runalyze__One-second-jump-to-past.fit",
+        "record_count",
+        "record 2 is 1 s earlier than record 1 (the file's point); dropped so that time_s never decreases",
+    ),
+    (
+        "runalyze__swim-25m-lane.fit",
+        "record_count",
+        "pool swim whose 78 records carry no timestamp; the session is kept with totals only",
+    ),
+    (
+        "sports-lib__swim__7617306288.fit",
+        "record_count",
+        "pool swim whose 10 records carry no timestamp; the session is kept with totals only",
+    ),
+    (
+        "fitparse__strava-android-app-201.10-b1218918.fit",
+        "record_distance",
+        "upstream-broken file: an undefined local message at byte 7471 stops every decoder after \
+         473 records (928 m); the session message, written first, says 11274 m",
+    ),
+    (
+        "fitparse__elemnt-bolt-no-application-id-inside-developer-data-id.fit",
+        "record_distance",
+        "the session runs 9 s past the last record (elapsed 140 s, last record at 131 s); \
+         its total includes that tail (7.6 m)",
+    ),
+    (
+        "runalyze__multisport-triathlon-fenix3.fit",
+        "record_distance",
+        "open-water swim with 34 records ending 35 s before the session end, and two transition \
+         legs sampled every few seconds: record distance deltas miss 10-60 m the device counted",
+    ),
+    (
+        "fitparse__sample_mulitple_header.fit",
+        "record_distance",
+        "170 s transition leg with 38 records: the record delta (136.7 m) is 5 m short of the session (141.7 m)",
+    ),
+    (
+        "runalyze__Multisession-stop-after-transition.fit",
+        "record_distance",
+        "two transition legs (26 and 25 records): record deltas are 6 m and 24 m short of the session totals",
+    ),
+];
 
 fn within(ours: f64, theirs: f64) -> bool {
     (ours - theirs).abs() <= (0.005 * theirs.abs()).max(5.0)
@@ -108,6 +158,7 @@ fn fit_corpus_agrees_with_the_official_sdk() {
             Err(e) => {
                 let kind = if e.is_skip() { "skipped" } else { "rejected" };
                 *outcomes.entry(kind).or_default() += 1;
+                println!("  {kind:8} {rel}: {e}");
                 if matches!(e, DecodeError::Panic(_)) || (sdk_reads && !e.is_skip()) {
                     problems.push((rel.clone(), "rejected", e.to_string()));
                 }

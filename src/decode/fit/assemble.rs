@@ -16,6 +16,8 @@ const FILE_ACTIVITY: u64 = 4;
 /// The time span a session covers, in FIT seconds.
 #[derive(Debug, Clone, Copy)]
 struct Span {
+    /// The chained FIT file the session came from.
+    file: u16,
     start: i64,
     end: i64,
 }
@@ -31,16 +33,14 @@ pub(super) fn activities(
             .unwrap_or_else(|| format!("type {kind}"));
         return Err(DecodeError::NotAnActivity(format!("{name} file")));
     }
-    if c.samples.is_empty() {
+    if c.samples.is_empty() && c.sessions.is_empty() {
         return Err(if c.records_without_time > 0 {
             DecodeError::NoData(format!(
                 "{} records, none with a timestamp",
                 c.records_without_time
             ))
-        } else if c.sessions.is_empty() {
-            DecodeError::NotAnActivity("no records".into())
         } else {
-            DecodeError::NoData(format!("{} session(s) but no records", c.sessions.len()))
+            DecodeError::NotAnActivity("no records".into())
         });
     }
     warnings.extend(c.warnings.iter().cloned());
@@ -68,7 +68,7 @@ pub(super) fn activities(
 
     let mut samples_of: Vec<Vec<&Sample>> = vec![Vec::new(); spans.len()];
     for s in &c.samples {
-        samples_of[owner(i64::from(s.time), &spans)].push(s);
+        samples_of[owner(i64::from(s.time), s.file, &spans)].push(s);
     }
     let mut laps_of: Vec<Vec<Lap>> = vec![Vec::new(); spans.len()];
     for lap in &c.laps {
@@ -77,7 +77,7 @@ pub(super) fn activities(
             .map(i64::from)
             .or_else(|| Some(i64::from(lap.timestamp?) - lap.elapsed_s?.round() as i64));
         let Some(start) = start else { continue };
-        let i = owner(start, &spans);
+        let i = owner(start, lap.file, &spans);
         let elapsed_s = lap
             .elapsed_s
             .or_else(|| Some((i64::from(lap.timestamp?) - start) as f64));
@@ -90,8 +90,8 @@ pub(super) fn activities(
         });
     }
     let mut pauses_of: Vec<Vec<Pause>> = vec![Vec::new(); spans.len()];
-    for (stop, start) in pauses(&c) {
-        let i = owner(stop, &spans);
+    for (file, stop, start) in pauses(&c) {
+        let i = owner(stop, file, &spans);
         pauses_of[i].push(Pause {
             start_s: (stop - spans[i].start) as f64,
             end_s: (start - spans[i].start) as f64,
@@ -111,12 +111,15 @@ pub(super) fn activities(
             .and_then(|s| super::content::variant_name(FieldDataType::SubSport, u64::from(s)));
         let on_foot = matches!(sport, Sport::Running | Sport::Walking | Sport::Hiking);
         let mut notes = warnings.clone();
-        let (series, dropped) = series(&samples_of[i], span.start, on_foot);
+        let (mut series, dropped) = series(&samples_of[i], span.start, on_foot);
+        if i > 0 {
+            rebase_distance(&mut series, &samples_of[..i]);
+        }
         if dropped > 0 {
             notes.push(format!("{dropped} records stepping back in time dropped"));
         }
         if series.is_empty() {
-            notes.push("session has no records".into());
+            notes.push("session has no usable records: totals only".into());
         }
         if span.start < i64::from(MIN_WALL_CLOCK) {
             notes.push(
@@ -172,6 +175,7 @@ fn session_from_records(c: &Collector) -> SessionMsg {
     let first = c.samples.iter().map(|s| s.time).min();
     let last = c.samples.iter().map(|s| s.time).max();
     SessionMsg {
+        file: c.samples.first().map_or(0, |s| s.file),
         start: first,
         timestamp: last,
         ..SessionMsg::default()
@@ -193,12 +197,17 @@ fn span(s: &SessionMsg, samples: &[Sample]) -> Span {
         (None, Some(t)) => i64::from(t).max(start),
         (None, None) => i64::MAX,
     };
-    Span { start, end }
+    Span {
+        file: s.file,
+        start,
+        end,
+    }
 }
 
-/// Which session a moment belongs to: the latest-starting one containing it,
-/// else the nearest one.
-fn owner(t: i64, spans: &[Span]) -> usize {
+/// Which session a moment of chained file `file` belongs to: the
+/// latest-starting one containing it, preferring sessions of the same file
+/// (a chained file may repeat an activity), else the nearest one.
+fn owner(t: i64, file: u16, spans: &[Span]) -> usize {
     if spans.len() == 1 {
         return 0;
     }
@@ -206,7 +215,7 @@ fn owner(t: i64, spans: &[Span]) -> usize {
         .iter()
         .enumerate()
         .filter(|(_, s)| s.start <= t && t <= s.end)
-        .max_by_key(|(i, s)| (s.start, std::cmp::Reverse(*i)));
+        .max_by_key(|(i, s)| (s.file == file, s.start, std::cmp::Reverse(*i)));
     if let Some((i, _)) = containing {
         return i;
     }
@@ -217,25 +226,50 @@ fn owner(t: i64, spans: &[Span]) -> usize {
         .map_or(0, |(i, _)| i)
 }
 
-/// Timer stop → next start pairs, in FIT seconds.
-fn pauses(c: &Collector) -> Vec<(i64, i64)> {
+/// Timer stop → next start pairs within each chained file: (file, stop, start) in FIT seconds.
+fn pauses(c: &Collector) -> Vec<(u16, i64, i64)> {
     let mut events = c.timer_events.clone();
-    events.sort_by_key(|e| e.time);
+    events.sort_by_key(|e| (e.file, e.time));
     let mut out = Vec::new();
-    let mut stopped_at = None;
+    let mut stopped: Option<(u16, i64)> = None;
     for e in events {
-        match (e.stop, stopped_at) {
-            (true, None) => stopped_at = Some(i64::from(e.time)),
-            (false, Some(s)) => {
-                if i64::from(e.time) > s {
-                    out.push((s, i64::from(e.time)));
+        let t = i64::from(e.time);
+        match (e.stop, stopped) {
+            (true, None) => stopped = Some((e.file, t)),
+            (true, Some((file, _))) if file != e.file => stopped = Some((e.file, t)),
+            (false, Some((file, s))) => {
+                if file == e.file && t > s {
+                    out.push((file, s, t));
                 }
-                stopped_at = None;
+                stopped = None;
             }
             _ => {}
         }
     }
     out
+}
+
+/// Multisport devices keep one running distance across legs; a later leg's
+/// series starts from its own first distance when it continues the earlier
+/// legs' count, so each leg measures itself.
+fn rebase_distance(series: &mut Series, earlier: &[Vec<&Sample>]) {
+    let before = earlier
+        .iter()
+        .flatten()
+        .rev()
+        .map(|s| s.distance_m)
+        .find(|d| d.is_finite());
+    let Some(d) = series.distance_m.as_mut() else {
+        return;
+    };
+    let (Some(before), Some(first)) = (before, d.iter().copied().find(|x| x.is_finite())) else {
+        return;
+    };
+    if first + 1.0 >= before && first > 0.0 {
+        for x in d.iter_mut() {
+            *x -= first;
+        }
+    }
 }
 
 /// The session's columns. Records stepping back in time are dropped (the
@@ -323,16 +357,15 @@ mod tests {
 
     #[test]
     fn boundary_moments_go_to_the_later_session_and_strays_to_the_nearest() {
-        let spans = [
-            Span { start: 0, end: 100 },
-            Span {
-                start: 100,
-                end: 200,
-            },
-        ];
-        assert_eq!(owner(50, &spans), 0);
-        assert_eq!(owner(100, &spans), 1);
-        assert_eq!(owner(-5, &spans), 0);
-        assert_eq!(owner(260, &spans), 1);
+        let span = |file, start, end| Span { file, start, end };
+        let spans = [span(0, 0, 100), span(0, 100, 200)];
+        assert_eq!(owner(50, 0, &spans), 0);
+        assert_eq!(owner(100, 0, &spans), 1);
+        assert_eq!(owner(-5, 0, &spans), 0);
+        assert_eq!(owner(260, 0, &spans), 1);
+        // a chained copy of the same session keeps its own records
+        let copies = [span(0, 0, 100), span(1, 0, 100)];
+        assert_eq!(owner(50, 0, &copies), 0);
+        assert_eq!(owner(50, 1, &copies), 1);
     }
 }

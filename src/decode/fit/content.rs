@@ -23,6 +23,8 @@ use crate::decode::DecodeError;
 pub(super) struct Sample {
     /// FIT `date_time` of the record.
     pub time: u32,
+    /// Which chained FIT file it came from (0-based).
+    pub file: u16,
     pub distance_m: f64,
     pub speed_mps: f64,
     /// Device cadence plus its fraction, as stored (strides/min for running, rpm for cycling).
@@ -46,6 +48,7 @@ pub(super) struct Sample {
 /// A session message's totals.
 #[derive(Debug, Clone, Default)]
 pub(super) struct SessionMsg {
+    pub file: u16,
     pub start: Option<u32>,
     pub timestamp: Option<u32>,
     pub elapsed_s: Option<f64>,
@@ -60,6 +63,7 @@ pub(super) struct SessionMsg {
 /// A lap message's totals.
 #[derive(Debug, Clone, Default)]
 pub(super) struct LapMsg {
+    pub file: u16,
     pub start: Option<u32>,
     pub timestamp: Option<u32>,
     pub elapsed_s: Option<f64>,
@@ -70,6 +74,7 @@ pub(super) struct LapMsg {
 /// A timer start or stop event.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(super) struct TimerEvent {
+    pub file: u16,
     pub time: u32,
     pub stop: bool,
 }
@@ -116,6 +121,8 @@ pub(super) struct Collector {
     dev_fields: HashMap<(u8, u8), DevField>,
     last_time: Option<u32>,
     distance_16ths: Rollover,
+    /// Index of the chained FIT file being read.
+    file: u16,
 }
 
 impl Collector {
@@ -135,6 +142,7 @@ impl Collector {
             dev_fields: HashMap::new(),
             last_time: None,
             distance_16ths: Rollover::new(12),
+            file: 0,
         }
     }
 
@@ -156,6 +164,7 @@ impl Collector {
         self.dev_fields.clear();
         self.last_time = None;
         self.distance_16ths = Rollover::new(12);
+        self.file = self.file.saturating_add(1);
     }
 
     pub fn message(
@@ -168,6 +177,7 @@ impl Collector {
         match msg.global_message_number() {
             mesg::RECORD => return self.record(&msg, time),
             mesg::SESSION => self.sessions.push(SessionMsg {
+                file: self.file,
                 start: f.get(&2).and_then(date_time),
                 timestamp: time,
                 elapsed_s: scaled(f, 7, 1000.0, 0.0),
@@ -179,6 +189,7 @@ impl Collector {
                 avg_fractional_cadence: scaled(f, 92, 128.0, 0.0),
             }),
             mesg::LAP => self.laps.push(LapMsg {
+                file: self.file,
                 start: f.get(&2).and_then(date_time),
                 timestamp: time,
                 elapsed_s: scaled(f, 7, 1000.0, 0.0),
@@ -190,9 +201,18 @@ impl Collector {
                 // 8 stop_disable, 9 stop_disable_all.
                 if let (Some(0), Some(kind), Some(time)) = (field_u64(f, 0), field_u64(f, 1), time)
                 {
+                    let file = self.file;
                     match kind {
-                        0 => self.timer_events.push(TimerEvent { time, stop: false }),
-                        1 | 4 | 8 | 9 => self.timer_events.push(TimerEvent { time, stop: true }),
+                        0 => self.timer_events.push(TimerEvent {
+                            file,
+                            time,
+                            stop: false,
+                        }),
+                        1 | 4 | 8 | 9 => self.timer_events.push(TimerEvent {
+                            file,
+                            time,
+                            stop: true,
+                        }),
                         _ => {}
                     }
                 }
@@ -272,6 +292,7 @@ impl Collector {
         };
         self.samples.push(Sample {
             time,
+            file: self.file,
             distance_m: distance_m.unwrap_or(nan),
             speed_mps: speed_mps.unwrap_or(nan),
             cadence: cadence.unwrap_or(nan),

@@ -60,11 +60,14 @@ pub(super) fn run(
         let (consumed, object) = match step {
             Ok(s) => s,
             Err(e) => {
-                let last = frame.segments.len() - 1;
+                let found = damage(pos, &e);
+                let at_end = matches!(found, Damage::Truncated { .. }) || pos + 2 >= frame.limit;
                 return Ok(Some(match frame.short_by_bytes {
                     // Reading on into the CRC and beyond is the size's fault.
-                    Some(short) if seg >= last => short_data(pos, short),
-                    _ => damage(pos, &e),
+                    Some(short) if at_end && seg + 1 >= frame.segments.len() => {
+                        short_data(pos, short)
+                    }
+                    _ => found,
                 }));
             }
         };
