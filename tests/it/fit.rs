@@ -562,3 +562,101 @@ fn utc_offset_and_start_do_not_depend_on_the_machine_time_zone() {
         );
     }
 }
+
+/// FIT CRC-16 for the hand-built file below (table from the FIT protocol document).
+fn crc16(bytes: &[u8]) -> u16 {
+    const T: [u16; 16] = [
+        0x0000, 0xCC01, 0xD801, 0x1400, 0xF001, 0x3C00, 0x2800, 0xE401, 0xA001, 0x6C00, 0x7800,
+        0xB401, 0x5000, 0x9C01, 0x8801, 0x4400,
+    ];
+    bytes.iter().fold(0, |mut c, &b| {
+        for n in [b & 15, b >> 4] {
+            let t = T[usize::from(c & 15)];
+            c = ((c >> 4) & 0x0FFF) ^ t ^ T[usize::from(n)];
+        }
+        c
+    })
+}
+
+/// A 12-byte-header FIT file around `data`, with its file CRC.
+fn fit_file(data: &[u8]) -> Vec<u8> {
+    let mut b = vec![12, 0x10, 0x08, 0x08];
+    b.extend((data.len() as u32).to_le_bytes());
+    b.extend(b".FIT");
+    b.extend(data);
+    let crc = crc16(&b);
+    b.extend(crc.to_le_bytes());
+    b
+}
+
+#[test]
+fn misaligned_field_size_is_read_as_bytes_with_a_warning() {
+    // file_id (type = activity), then a record whose heart_rate (field 3) is
+    // declared uint16 with 3 bytes — fitparser would print to stderr.
+    let mut d = vec![0x40, 0, 0, 0, 0, 1, 0, 1, 0x00];
+    d.extend([0x00, 4]);
+    d.extend([0x41, 0, 0, 20, 0, 3, 253, 4, 0x86, 5, 4, 0x86, 3, 3, 0x84]);
+    for (i, t) in [1_000_000_000u32, 1_000_000_001].iter().enumerate() {
+        d.push(0x01);
+        d.extend(t.to_le_bytes());
+        d.extend((1000 * (i as u32 + 1)).to_le_bytes()); // distance 10 m, 20 m
+        d.extend([150, 0, 0]);
+    }
+    let acts = decode(Format::Fit, &fit_file(&d), &Limits::default()).unwrap();
+    let a = &acts[0];
+    assert_eq!(a.series.time_s, [0.0, 1.0]);
+    assert_eq!(a.series.distance_m.as_deref(), Some(&[10.0, 20.0][..]));
+    assert!(
+        a.warnings
+            .iter()
+            .any(|w| w.contains("message 20 field 3: size 3")),
+        "{:?}",
+        a.warnings
+    );
+    assert_eq!(a.start.timestamp(), 631_065_600 + 1_000_000_000);
+}
+
+#[test]
+fn developer_field_named_like_a_native_one_does_not_replace_it() {
+    // A record with native distance (field 5) = 10 m and a developer field
+    // described as "distance" (uint32, scale 1) = 999; plus one named "Power".
+    let mut d = vec![0x40, 0, 0, 0, 0, 1, 0, 1, 0x00, 0x00, 4];
+    // developer_data_id (207): developer_data_index (3) = 0
+    d.extend([0x41, 0, 0, 207, 0, 1, 3, 1, 0x02, 0x01, 0]);
+    // field_description (206): 0 index, 1 number, 2 base type, 3 name (16 bytes), 8 units (8 bytes)
+    d.extend([
+        0x42, 0, 0, 206, 0, 5, 0, 1, 0x02, 1, 1, 0x02, 2, 1, 0x02, 3, 16, 0x07, 8, 8, 0x07,
+    ]);
+    let mut desc = |num: u8, name: &str, units: &str| {
+        let mut n = name.as_bytes().to_vec();
+        n.resize(16, 0);
+        let mut u = units.as_bytes().to_vec();
+        u.resize(8, 0);
+        d.extend([0x02, 0, num, 0x86]);
+        d.extend(n);
+        d.extend(u);
+    };
+    desc(5, "distance", "m");
+    desc(7, "Power", "Watts");
+    let d = {
+        let mut d = d;
+        // record: timestamp, distance; developer fields (5, 4 bytes, idx 0), (7, 4 bytes, idx 0)
+        d.extend([
+            0x63, 0, 0, 20, 0, 2, 253, 4, 0x86, 5, 4, 0x86, 2, 5, 4, 0, 7, 4, 0,
+        ]);
+        d.push(0x03);
+        d.extend(1_000_000_000u32.to_le_bytes());
+        d.extend(1000u32.to_le_bytes());
+        d.extend(999u32.to_le_bytes());
+        d.extend(250u32.to_le_bytes());
+        d
+    };
+    let a = &decode(Format::Fit, &fit_file(&d), &Limits::default()).unwrap()[0];
+    assert_eq!(a.series.distance_m.as_deref(), Some(&[10.0][..]));
+    assert_eq!(
+        a.series.power_w.as_deref(),
+        Some(&[250.0][..]),
+        "Stryd-style power used without native power"
+    );
+    assert!(a.warnings.is_empty(), "{:?}", a.warnings);
+}
