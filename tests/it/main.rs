@@ -3,5 +3,7 @@
 
 mod common;
 mod demo;
+mod fit;
+mod fit_oracle;
 mod ingest;
 mod load;
