@@ -1,1 +1,2 @@
-
+mod common;
+mod xml_formats;
