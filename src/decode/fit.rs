@@ -1,8 +1,10 @@
 //! TODO(helper): fit decoder.
+use super::DecodeError;
 use crate::activity::Activity;
 use crate::limits::Limits;
-use super::DecodeError;
 
 pub fn decode(_bytes: &[u8], _limits: &Limits) -> Result<Vec<Activity>, DecodeError> {
-    Err(DecodeError::NotAnActivity("fit decoder not written yet".into()))
+    Err(DecodeError::NotAnActivity(
+        "fit decoder not written yet".into(),
+    ))
 }

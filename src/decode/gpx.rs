@@ -11,7 +11,8 @@
 //! - all `<trk>`/`<trkseg>` points form one activity in time order; the gap
 //!   between two segments is a [`Pause`] and adds no distance;
 //! - points without `<time>` are dropped, but their positions still count
-//!   toward distance (the runner did cover that ground);
+//!   toward distance (the runner did cover that ground); so are points whose
+//!   time goes backwards (segments themselves are ordered by start time);
 //! - distance is gpxpy's `length_2d` (see [`xml::distance_2d_m`]), cumulative
 //!   per point; speed is its centred difference;
 //! - cadence goes through [`normalize_xml_cadence`] for foot sports; a cycling
@@ -45,8 +46,8 @@ struct RawPoint {
     cad: f64,
     power: f64,
     temp: f64,
-    /// Cumulative 2-D distance along the file's own point order.
-    dist: f64,
+    /// 2-D distance from the previous kept point of the same segment.
+    leg: f64,
 }
 
 impl RawPoint {
@@ -62,7 +63,7 @@ impl RawPoint {
             cad: f64::NAN,
             power: f64::NAN,
             temp: f64::NAN,
-            dist: 0.0,
+            leg: 0.0,
         }
     }
 }
@@ -168,21 +169,79 @@ fn extension_slot<'p>(p: &'p mut RawPoint, name: &str) -> Option<&'p mut f64> {
     }
 }
 
-/// Adds cumulative 2-D distance within segments, in the points' current order.
-fn accumulate_distance(points: &mut [RawPoint]) {
-    let mut total = 0.0;
+/// Sets each point's leg: the distance from the previous positioned point of
+/// its segment, in file order (segment gaps add nothing).
+fn measure_legs(points: &mut [RawPoint]) {
     let mut last: Option<(u32, f64, f64)> = None;
     for p in points.iter_mut() {
+        p.leg = 0.0;
         if xml::valid_position(p.lat, p.lon) {
             if let Some((seg, lat, lon)) = last
                 && seg == p.seg
             {
-                total += xml::distance_2d_m(lat, lon, p.lat, p.lon);
+                p.leg = xml::distance_2d_m(lat, lon, p.lat, p.lon);
             }
             last = Some((p.seg, p.lat, p.lon));
         }
-        p.dist = total;
     }
+}
+
+/// Keeps the points `keep` accepts and returns how many were dropped. A
+/// dropped point's leg is carried to the next kept point of its segment, so
+/// the path through untimed or out-of-order points still counts; the first
+/// kept point of a segment starts at leg 0.
+fn retain_carrying_legs(
+    points: &mut Vec<RawPoint>,
+    mut keep: impl FnMut(&RawPoint) -> bool,
+) -> usize {
+    let before = points.len();
+    let mut out = Vec::with_capacity(before);
+    let mut carry = 0.0;
+    let mut last_kept_seg: Option<u32> = None;
+    for mut p in points.drain(..) {
+        if keep(&p) {
+            p.leg = if last_kept_seg == Some(p.seg) {
+                p.leg + carry
+            } else {
+                0.0
+            };
+            carry = 0.0;
+            last_kept_seg = Some(p.seg);
+            out.push(p);
+        } else if last_kept_seg == Some(p.seg) {
+            carry += p.leg;
+        }
+    }
+    *points = out;
+    before - points.len()
+}
+
+/// Puts the timed points in time order without inventing a path: whole
+/// segments are ordered by their first time (file order inside each), then
+/// points whose time goes backwards are dropped. Returns warnings.
+fn order_by_time(points: &mut Vec<RawPoint>) -> Vec<String> {
+    let mut warnings = Vec::new();
+    let mut seg_start = std::collections::HashMap::new();
+    for p in points.iter() {
+        seg_start.entry(p.seg).or_insert(p.time);
+    }
+    let key = |p: &RawPoint| (seg_start.get(&p.seg).copied().flatten(), p.seg);
+    if points.windows(2).any(|w| key(&w[1]) < key(&w[0])) {
+        points.sort_by_key(key);
+        warnings.push("track segments out of time order: reordered by start time".into());
+    }
+    let mut latest = None;
+    let dropped = retain_carrying_legs(points, |p| {
+        let ok = p.time >= latest;
+        if ok {
+            latest = p.time;
+        }
+        ok
+    });
+    if dropped > 0 {
+        warnings.push(format!("{dropped} points going back in time dropped"));
+    }
+    warnings
 }
 
 fn build(mut parsed: Parsed) -> Result<Activity, DecodeError> {
@@ -195,9 +254,9 @@ fn build(mut parsed: Parsed) -> Result<Activity, DecodeError> {
             "no track points".into()
         }));
     }
-    accumulate_distance(&mut points);
+    measure_legs(&mut points);
     let total_points = points.len();
-    points.retain(|p| p.time.is_some());
+    let dropped = retain_carrying_legs(&mut points, |p| p.time.is_some());
     if points.is_empty() {
         return Err(DecodeError::NoData(if parsed.route_points > 0 {
             "route without timestamps".into()
@@ -205,7 +264,6 @@ fn build(mut parsed: Parsed) -> Result<Activity, DecodeError> {
             "track points without timestamps".into()
         }));
     }
-    let dropped = total_points - points.len();
     if dropped > 0 {
         warnings.push(format!(
             "{dropped} of {total_points} points without <time> dropped"
@@ -214,11 +272,7 @@ fn build(mut parsed: Parsed) -> Result<Activity, DecodeError> {
     if parsed.bad_times > 0 {
         warnings.push(format!("{} unparsable <time> values", parsed.bad_times));
     }
-    if points.windows(2).any(|w| w[1].time < w[0].time) {
-        points.sort_by_key(|p| p.time);
-        accumulate_distance(&mut points);
-        warnings.push("points out of time order: sorted by time, distance recomputed".into());
-    }
+    warnings.extend(order_by_time(&mut points));
 
     let start = points[0].time.unwrap_or_default();
     let time_s: Vec<f64> = points
@@ -226,7 +280,13 @@ fn build(mut parsed: Parsed) -> Result<Activity, DecodeError> {
         .map(|p| xml::seconds_between(start, p.time.unwrap_or(start)))
         .collect();
     let seg: Vec<u32> = points.iter().map(|p| p.seg).collect();
-    let distance_m: Vec<f64> = points.iter().map(|p| p.dist).collect();
+    let distance_m: Vec<f64> = points
+        .iter()
+        .scan(0.0, |total, p| {
+            *total += p.leg;
+            Some(*total)
+        })
+        .collect();
     let has_position = points.iter().any(|p| xml::valid_position(p.lat, p.lon));
     let speed_mps = has_position.then(|| xml::speed_from_distance(&time_s, &distance_m, &seg));
 
@@ -344,8 +404,8 @@ mod tests {
 <gpx creator="hand" xmlns:x="urn:x"><trk><type>running</type>
  <trkseg>
   <trkpt lat="46.0" lon="14.0"><time>2020-01-01T10:00:00Z</time><extensions><x:hr>120</x:hr><x:cad>85</x:cad></extensions></trkpt>
-  <trkpt lat="46.001" lon="14.0"><time>2020-01-01T10:00:30Z</time><extensions><x:hr>130</x:hr><x:cad>87</x:cad></extensions></trkpt>
-  <trkpt lat="46.002" lon="14.0"/>
+  <trkpt lat="46.001" lon="14.0"/>
+  <trkpt lat="46.002" lon="14.0"><time>2020-01-01T10:00:30Z</time><extensions><x:hr>130</x:hr><x:cad>87</x:cad></extensions></trkpt>
  </trkseg>
  <trkseg>
   <trkpt lat="46.003" lon="14.0"><time>2020-01-01T10:02:00+0000</time></trkpt>
@@ -365,11 +425,11 @@ mod tests {
                 end_s: 120.0
             }]
         );
-        // 0.001° lat = 111.12 m; the untimed point's leg counts (2 legs before the
-        // third sample), the gap between segments does not.
+        // 0.001° lat = 111.319 m; the path through the untimed point counts
+        // (2 legs), the gap between segments does not.
         let d = a.series.distance_m.as_ref().unwrap();
-        for (got, legs) in d.iter().zip([0.0, 1.0, 2.0, 3.0]) {
-            assert!((got - legs * 111.12).abs() < 1e-6, "{d:?}");
+        for (got, legs) in d.iter().zip([0.0, 2.0, 2.0, 3.0]) {
+            assert!((got - legs * 111.319_490_793).abs() < 1e-6, "{d:?}");
         }
         assert_eq!(a.cadence_rule, CadenceRule::StridesDoubled);
         assert_eq!(a.series.cadence_spm.as_ref().unwrap()[1], 174.0);

@@ -11,7 +11,8 @@
 //! - cadence is `<Cadence>` or the TPX `RunCadence`; Garmin's RunCadence is
 //!   strides of one foot, Polar's `<Cadence>` may be either, so both go
 //!   through [`normalize_xml_cadence`]'s median rule;
-//! - each `<Track>` is a recording segment: the gap between two is a pause.
+//! - a new `<Track>` after a gap longer than twice the usual sample interval
+//!   is a pause (Garmin also opens a new track at every lap).
 
 use chrono::{DateTime, Utc};
 
@@ -250,23 +251,23 @@ fn build(
     }
     let first_time = points[0].time.unwrap_or_default();
     let lap_start = laps.first().and_then(|l| l.start);
+    // The timer may start before the first GPS fix: trust the first lap's
+    // StartTime when it is earlier by no more than the laps' own timer total
+    // (a wrong time zone on the lap would be off by whole hours).
+    let lap_timer_total: f64 = laps.iter().filter_map(|l| l.total_time_s).sum();
     let start = match lap_start {
-        Some(ls)
-            if ls <= first_time
-                && xml::seconds_between(ls, first_time) <= LAP_START_TOLERANCE_S =>
-        {
-            ls
-        }
-        Some(ls) => {
-            let off_s = xml::seconds_between(first_time, ls);
-            if off_s.abs() > LAP_START_TOLERANCE_S {
+        Some(ls) if ls <= first_time => {
+            let lead_s = xml::seconds_between(ls, first_time);
+            if lead_s <= LAP_START_TOLERANCE_S.max(lap_timer_total) {
+                ls
+            } else {
                 warnings.push(format!(
-                    "first lap StartTime is {off_s:.0} s away from the first trackpoint: trackpoints used"
+                    "first lap StartTime is {lead_s:.0} s before the first trackpoint: trackpoints used"
                 ));
+                first_time
             }
-            first_time
         }
-        None => first_time,
+        _ => first_time,
     };
     let time_s: Vec<f64> = points
         .iter()
@@ -331,8 +332,13 @@ fn build(
         normalize_xml_cadence(&mut cadence)
     };
 
+    // Garmin also opens a new <Track> at every lap, so a track boundary is a
+    // pause only when its gap is longer than twice the usual sample interval.
+    let usual_dt = xml::median((1..time_s.len()).map(|i| time_s[i] - time_s[i - 1])).unwrap_or(1.0);
     let pauses: Vec<Pause> = (1..points.len())
-        .filter(|&i| track[i] != track[i - 1] && time_s[i] > time_s[i - 1])
+        .filter(|&i| {
+            track[i] != track[i - 1] && time_s[i] - time_s[i - 1] > 2.0 * usual_dt.max(1.0)
+        })
         .map(|i| Pause {
             start_s: time_s[i - 1],
             end_s: time_s[i],
@@ -402,9 +408,11 @@ fn build(
     })
 }
 
-/// Laps relative to the activity start: the recorded `StartTime` when it
-/// agrees with the lap's trackpoints, else its first trackpoint; each lap
-/// lasts until the next one starts (the last until the final sample).
+/// Laps relative to the activity start: the recorded `StartTime` when it is
+/// inside the activity and not before the previous lap, else the lap's first
+/// trackpoint, else the previous lap's start. Every recorded lap is kept
+/// (empty laps carry timer and distance too). Each lap lasts until the next
+/// one starts, the last until the final sample.
 fn build_laps(
     laps: &[RawLap],
     points: &[Point],
@@ -413,36 +421,30 @@ fn build_laps(
     end_s: f64,
 ) -> Vec<Lap> {
     let first_point_s = |lap: usize| points.iter().position(|p| p.lap == lap).map(|i| time_s[i]);
-    let starts: Vec<Option<f64>> = laps
-        .iter()
+    let mut starts = Vec::with_capacity(laps.len());
+    let mut previous = 0.0_f64;
+    for (i, l) in laps.iter().enumerate() {
+        let recorded = l.start.map(|t| xml::seconds_between(start, t));
+        let s = match (recorded, first_point_s(i)) {
+            (Some(r), _) if (previous - 1e-9..=end_s + 1.0).contains(&r) => r,
+            (_, Some(p)) => p,
+            _ => previous,
+        };
+        previous = s.max(previous);
+        starts.push(s);
+    }
+    laps.iter()
         .enumerate()
         .map(|(i, l)| {
-            let recorded = l.start.map(|t| xml::seconds_between(start, t));
-            match (recorded, first_point_s(i)) {
-                (Some(r), Some(p)) if (r - p).abs() <= LAP_START_TOLERANCE_S => Some(r),
-                (_, Some(p)) => Some(p),
-                (Some(r), None) if (-1.0..=end_s + 1.0).contains(&r) => Some(r),
-                _ => None,
+            let next = starts.get(i + 1).copied().unwrap_or(end_s);
+            Lap {
+                start_s: starts[i],
+                elapsed_s: (next - starts[i]).max(0.0),
+                timer_s: l.total_time_s,
+                distance_m: l.distance_m,
             }
         })
-        .collect();
-    let mut out = Vec::with_capacity(laps.len());
-    for (i, l) in laps.iter().enumerate() {
-        let Some(s) = starts[i] else { continue };
-        let next = starts[i + 1..]
-            .iter()
-            .flatten()
-            .next()
-            .copied()
-            .unwrap_or(end_s);
-        out.push(Lap {
-            start_s: s,
-            elapsed_s: (next - s).max(0.0),
-            timer_s: l.total_time_s,
-            distance_m: l.distance_m,
-        });
-    }
-    out
+        .collect()
 }
 
 /// Cumulative 2-D distance along positioned trackpoints, within `<Track>` segments.

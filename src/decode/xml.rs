@@ -347,9 +347,16 @@ pub(crate) fn parse_f64(text: &str) -> Option<f64> {
 /// Parses the timestamps GPX and TCX writers emit: RFC 3339 with `Z` or
 /// `±hh:mm`, plus the common deviations `±hhmm`, `±hh`, a space instead of
 /// `T`, and no offset at all (taken as UTC, which is what those writers mean).
-/// Returns the instant and the offset the writer stated (None when it wrote
-/// none or `Z`).
+/// Returns the instant, truncated to whole milliseconds (some writers print
+/// 7 digits that only disagree below a millisecond), and the offset the
+/// writer stated (None when it wrote none or `Z`).
 pub(crate) fn parse_time(text: &str) -> Option<(DateTime<Utc>, Option<i32>)> {
+    let (t, off) = parse_time_exact(text)?;
+    let ms = t.timestamp_millis();
+    Some((DateTime::from_timestamp_millis(ms)?, off))
+}
+
+fn parse_time_exact(text: &str) -> Option<(DateTime<Utc>, Option<i32>)> {
     let s = text.trim();
     if s.len() < 19 {
         return None;
@@ -386,32 +393,33 @@ pub(crate) fn seconds_between(a: DateTime<Utc>, b: DateTime<Utc>) -> f64 {
     d.num_milliseconds() as f64 / 1000.0
 }
 
-const EARTH_RADIUS_M: f64 = 6_371_000.0;
-/// Metres per degree of latitude in gpxpy's flat-earth branch (10,000.8 km per 90°).
-const ONE_DEGREE_M: f64 = 1000.0 * 10000.8 / 90.0;
+/// WGS84 semi-major axis, the radius gpxpy uses.
+const EARTH_RADIUS_M: f64 = 6_378_137.0;
+/// Metres per degree on that sphere (gpxpy's `ONE_DEGREE`, 111.319 km).
+const ONE_DEGREE_M: f64 = 2.0 * std::f64::consts::PI * EARTH_RADIUS_M / 360.0;
 
-/// 2-D distance between two positions exactly as gpxpy 1.6 computes `length_2d`:
-/// equirectangular for points within 0.2° of each other, haversine beyond.
-/// Matching it keeps our totals comparable with the oracle; at running
-/// distances the two agree to well under 0.1 %.
-pub(crate) fn distance_2d_m(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
-    if (lat1 - lat2).abs() > 0.2 || (lon1 - lon2).abs() > 0.2 {
-        return haversine_m(lat1, lon1, lat2, lon2);
+/// 2-D distance from one position to the next exactly as gpxpy 1.6 computes
+/// `length_2d`: equirectangular (scaled by the cosine of the *later* point's
+/// latitude) within 0.2° and haversine beyond. Matching it keeps our totals
+/// comparable with the oracle; at running distances the two branches agree
+/// to well under 0.1 %.
+pub(crate) fn distance_2d_m(from_lat: f64, from_lon: f64, to_lat: f64, to_lon: f64) -> f64 {
+    if (to_lat - from_lat).abs() > 0.2 || (to_lon - from_lon).abs() > 0.2 {
+        return haversine_m(to_lat, to_lon, from_lat, from_lon);
     }
-    let coef = lat1.to_radians().cos();
-    let x = lat1 - lat2;
-    let y = (lon1 - lon2) * coef;
+    let coef = to_lat.to_radians().cos();
+    let x = to_lat - from_lat;
+    let y = (to_lon - from_lon) * coef;
     (x * x + y * y).sqrt() * ONE_DEGREE_M
 }
 
-/// Great-circle distance on a sphere of radius 6,371 km.
+/// Great-circle distance on gpxpy's sphere.
 pub(crate) fn haversine_m(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
-    let d_lat = (lat1 - lat2).to_radians();
     let d_lon = (lon1 - lon2).to_radians();
-    let a = (d_lat / 2.0).sin().powi(2)
-        + (d_lon / 2.0).sin().powi(2) * lat1.to_radians().cos() * lat2.to_radians().cos();
-    let c = 2.0 * a.sqrt().atan2((1.0 - a).sqrt());
-    EARTH_RADIUS_M * c
+    let (lat1, lat2) = (lat1.to_radians(), lat2.to_radians());
+    let d_lat = lat1 - lat2;
+    let a = (d_lat / 2.0).sin().powi(2) + (d_lon / 2.0).sin().powi(2) * lat1.cos() * lat2.cos();
+    2.0 * a.sqrt().asin() * EARTH_RADIUS_M
 }
 
 /// True when the position is usable (finite and on the globe).
@@ -486,12 +494,12 @@ mod tests {
 
     #[test]
     fn gpxpy_distance_branches() {
-        // 0.001° of latitude = 111.12 m in gpxpy's flat branch (10,000.8 km / 90°).
+        // 0.001° of latitude = 111.319 m in gpxpy's flat branch (2π·6378.137 km / 360 / 1000).
         let d = distance_2d_m(46.0, 14.0, 46.001, 14.0);
-        assert!((d - 111.12).abs() < 1e-6, "{d}");
-        // One degree of longitude on the equator, haversine branch: 2πR/360.
+        assert!((d - 111.319_490_793).abs() < 1e-6, "{d}");
+        // One degree of longitude on the equator, haversine branch: the same 2πR/360.
         let h = distance_2d_m(0.0, 0.0, 0.0, 1.0);
-        assert!((h - 111_194.9266).abs() < 1e-3, "{h}");
+        assert!((h - 111_319.490_793).abs() < 1e-3, "{h}");
     }
 
     #[test]

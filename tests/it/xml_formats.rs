@@ -54,9 +54,9 @@ fn gpx_garmin_connect_run_with_hr_and_cadence() {
     assert_eq!(a.cadence_rule, CadenceRule::StridesDoubled);
     let cad = a.series.cadence_spm.as_ref().unwrap();
     assert_eq!((cad[0], cad[1]), (158.0, 0.0));
-    // gpxpy length_2d from oracle.json: 12835.545128 m.
+    // gpxpy length_2d from oracle.json: 12835.545128 m (same formula, so to 1e-6).
     let d = a.distance_m.unwrap();
-    assert!((d / 12835.545128 - 1.0).abs() < 0.001, "{d}");
+    assert!((d / 12835.545128 - 1.0).abs() < 1e-6, "{d}");
     assert!(a.series.power_w.is_none());
     assert!(
         a.series
@@ -87,7 +87,7 @@ fn gpx_1_0_with_segments_becomes_pauses() {
     assert_eq!(a.cadence_rule, CadenceRule::None);
     assert!(a.series.heart_rate_bpm.is_none());
     let d = a.distance_m.unwrap();
-    assert!((d / 4580.13701 - 1.0).abs() < 0.001, "{d}");
+    assert!((d / 4580.13701 - 1.0).abs() < 1e-6, "{d}");
 }
 
 #[test]
@@ -149,17 +149,17 @@ fn tcx_garmin_style_run_laps_pause_and_run_cadence() {
     assert_eq!(a.source.device.as_deref(), Some("Forerunner 255"));
     assert_eq!(a.series.len(), 22);
     assert_eq!(a.start, utc("2024-03-10T07:00:00Z"));
-    assert_eq!(a.elapsed_s, 145.0);
-    assert_eq!(a.timer_s, Some(105.0)); // 50 + 55
+    assert_eq!(a.elapsed_s, 140.0); // 07:02:20
+    assert_eq!(a.timer_s, Some(110.0)); // 50 + 60
     assert_eq!(a.distance_m, Some(308.0)); // 140 + 168
     assert_eq!(a.laps.len(), 2);
-    assert_eq!((a.laps[0].start_s, a.laps[0].elapsed_s), (0.0, 60.0));
-    assert_eq!((a.laps[1].start_s, a.laps[1].elapsed_s), (60.0, 85.0));
+    assert_eq!((a.laps[0].start_s, a.laps[0].elapsed_s), (0.0, 50.0));
+    assert_eq!((a.laps[1].start_s, a.laps[1].elapsed_s), (50.0, 90.0));
     assert_eq!(
         a.pauses,
         vec![Pause {
-            start_s: 85.0,
-            end_s: 120.0
+            start_s: 75.0,
+            end_s: 115.0
         }]
     );
     assert_eq!(a.cadence_rule, CadenceRule::StridesDoubled);
@@ -288,8 +288,21 @@ fn oracle_files<'a>(
         .collect()
 }
 
-/// Files gpxpy reads that we refuse on purpose, with the reason.
+/// Files gpxpy reads that we refuse on purpose, with the reason (none so far).
 const GPX_EXPECTED_DIFFERENCES: &[(&str, &str)] = &[];
+
+/// Files whose length differs from gpxpy's on purpose: gpxpy measures every
+/// point, we measure the path between timed points only.
+const GPX_LENGTH_EXCEPTIONS: &[(&str, &str)] = &[
+    (
+        "gpx/gpxpy__cerknicko-without-times.gpx",
+        "291 of 296 points have no <time>; only the last segment's 5 timed points form the activity",
+    ),
+    (
+        "gpx/gpxpy__korita-zbevnica.gpx",
+        "a whole 358-point segment has no <time> and cannot be placed in the timeline",
+    ),
+];
 
 #[test]
 fn gpx_corpus_agrees_with_gpxpy() {
@@ -334,6 +347,8 @@ fn gpx_corpus_agrees_with_gpxpy() {
         };
         if ok {
             agreed += 1;
+        } else if GPX_LENGTH_EXCEPTIONS.iter().any(|(n, _)| n == name) {
+            println!("expected difference {name}: gpxpy {theirs:.1} m, ours {ours:.1} m");
         } else {
             failures.push(format!(
                 "{name}: length_2d gpxpy {theirs:.1} m vs ours {ours:.1} m"
@@ -501,6 +516,7 @@ fn gpx_crate_differential() {
     paths.sort();
     let limits = Limits::default();
     let (mut both, mut they_reject, mut points) = (0, Vec::new(), 0usize);
+    let mut reordered = Vec::new();
     let mut failures = Vec::new();
     for path in &paths {
         let bytes = read(path);
@@ -522,9 +538,20 @@ fn gpx_crate_differential() {
             continue;
         };
         let a = &acts[0];
-        if a.warnings.iter().any(|w| w.contains("sorted by time")) {
-            theirs.sort_by_key(|p| p.2);
+        if a.warnings
+            .iter()
+            .any(|w| w.contains("reordered by start time"))
+        {
+            reordered.push(name);
+            continue;
         }
+        // Our documented rule: points whose time goes backwards are dropped.
+        let mut latest = i64::MIN;
+        theirs.retain(|p| {
+            let keep = p.2 >= latest;
+            latest = latest.max(p.2);
+            keep
+        });
         both += 1;
         if theirs.len() != a.series.len() {
             failures.push(format!(
@@ -550,7 +577,8 @@ fn gpx_crate_differential() {
         }
     }
     println!(
-        "gpx crate differential: {both} files read by both, {points} points identical; gpx rejects {} files we read: {:?}",
+        "gpx crate differential: {both} files read by both, {points} points identical; \
+         gpx rejects {} files we read: {:?}; not compared (segments reordered): {reordered:?}",
         they_reject.len(),
         they_reject
     );
