@@ -483,9 +483,11 @@ mod tests {
   <Lap StartTime="2020-01-01T10:01:00Z"><TotalTimeSeconds>20</TotalTimeSeconds><DistanceMeters>60</DistanceMeters>
    <Track><Trackpoint><Time>2020-01-01T10:01:00Z</Time><DistanceMeters>0</DistanceMeters>
      <Extensions><ns3:TPX xmlns:ns3="urn:x"><ns3:RunCadence>85</ns3:RunCadence></ns3:TPX></Extensions></Trackpoint>
-   <Trackpoint><Time>2020-01-01T10:01:10Z</Time><DistanceMeters>30</DistanceMeters>
+   <Trackpoint><Time>2020-01-01T10:01:10Z</Time><DistanceMeters>20</DistanceMeters>
+     <Extensions><ns3:TPX xmlns:ns3="urn:x"><ns3:RunCadence>86</ns3:RunCadence></ns3:TPX></Extensions></Trackpoint>
+   <Trackpoint><Time>2020-01-01T10:01:20Z</Time><DistanceMeters>40</DistanceMeters>
      <Extensions><ns3:TPX xmlns:ns3="urn:x"><ns3:RunCadence>86</ns3:RunCadence></ns3:TPX></Extensions></Trackpoint></Track>
-   <Track><Trackpoint><Time>2020-01-01T10:01:30Z</Time><DistanceMeters>60</DistanceMeters>
+   <Track><Trackpoint><Time>2020-01-01T10:02:00Z</Time><DistanceMeters>60</DistanceMeters>
      <Extensions><ns3:TPX xmlns:ns3="urn:x"><ns3:RunCadence>87</ns3:RunCadence></ns3:TPX></Extensions></Trackpoint></Track>
   </Lap></Activity></NextSport>
 </MultiSportSession></Activities></TrainingCenterDatabase>"#;
@@ -501,19 +503,20 @@ mod tests {
         assert_eq!(run.cadence_rule, CadenceRule::StridesDoubled);
         assert_eq!(
             run.series.cadence_spm.as_deref(),
-            Some(&[170.0, 172.0, 174.0][..])
+            Some(&[170.0, 172.0, 172.0, 174.0][..])
         );
-        assert_eq!(run.series.time_s, vec![0.0, 10.0, 30.0]);
+        assert_eq!(run.series.time_s, vec![0.0, 10.0, 20.0, 60.0]);
+        // Track boundary after a 40 s gap (usual interval 10 s) is a pause.
         assert_eq!(
             run.pauses,
             vec![Pause {
-                start_s: 10.0,
-                end_s: 30.0
+                start_s: 20.0,
+                end_s: 60.0
             }]
         );
         assert_eq!((run.timer_s, run.distance_m), (Some(20.0), Some(60.0)));
         assert_eq!(run.laps.len(), 1);
-        assert_eq!(run.laps[0].elapsed_s, 30.0);
+        assert_eq!(run.laps[0].elapsed_s, 60.0);
     }
 
     #[test]
