@@ -24,9 +24,15 @@ pub enum DecodeError {
     #[error("no usable samples: {0}")]
     NoData(String),
     #[error("corrupt {format}: {detail}")]
-    Corrupt { format: &'static str, detail: String },
+    Corrupt {
+        format: &'static str,
+        detail: String,
+    },
     #[error("truncated {format}: {detail}")]
-    Truncated { format: &'static str, detail: String },
+    Truncated {
+        format: &'static str,
+        detail: String,
+    },
     #[error("malformed XML: {0}")]
     Xml(String),
     #[error("limit exceeded: {0}")]

@@ -7,3 +7,4 @@ mod fit;
 mod fit_oracle;
 mod ingest;
 mod load;
+mod xml_formats;
