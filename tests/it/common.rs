@@ -1,27 +1,27 @@
-//! Paths shared by the integration tests.
+//! Shared helpers: where the samples and the shared corpus live.
+
+#![allow(dead_code)]
 
 use std::path::PathBuf;
 
-/// The shared corpus: `$HEAVYLEGS_CORPUS`, else `<crate>/../shared/corpus`,
-/// else `/work/shared/corpus`. `None` (after printing a SKIP line) when absent.
-#[allow(dead_code)]
-pub fn corpus_dir() -> Option<PathBuf> {
-    let candidates = [
-        std::env::var_os("HEAVYLEGS_CORPUS").map(PathBuf::from),
-        Some(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus")),
-        Some(PathBuf::from("/work/shared/corpus")),
-    ];
-    let found = candidates.into_iter().flatten().find(|p| p.is_dir());
-    if found.is_none() {
-        println!("SKIP: shared corpus not found (set HEAVYLEGS_CORPUS)");
-    }
-    found
-}
-
-/// A file under `samples/` in the crate.
-#[allow(dead_code)]
+/// The crate's `samples/` directory joined with `rel`.
 pub fn sample(rel: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("samples")
         .join(rel)
+}
+
+/// The shared corpus: `$HEAVYLEGS_CORPUS`, else `<crate>/../shared/corpus`,
+/// else `/work/shared/corpus`; `None` when none exists (tests then skip).
+pub fn corpus_dir() -> Option<PathBuf> {
+    if let Some(dir) = std::env::var_os("HEAVYLEGS_CORPUS") {
+        let dir = PathBuf::from(dir);
+        return dir.is_dir().then_some(dir);
+    }
+    [
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"),
+        PathBuf::from("/work/shared/corpus"),
+    ]
+    .into_iter()
+    .find(|d| d.is_dir())
 }

@@ -1,4 +1,6 @@
-//! One integration-test binary; each stage adds its module here.
+//! The one integration-test binary: one module per area.
 
 mod common;
+mod fit;
+mod fit_oracle;
 mod metrics;
