@@ -7,4 +7,5 @@ mod fit;
 mod fit_oracle;
 mod ingest;
 mod load;
+mod metrics;
 mod xml_formats;
