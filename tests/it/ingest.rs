@@ -174,7 +174,7 @@ fn sniff_recognises_each_kind_by_content() {
             Sniffed::Unknown("empty file (0 bytes)".into()),
         ),
         (
-            "invalid/random-bytes.fit",
+            "invalid/random-bytes-seed1234.fit",
             Sniffed::Unknown(
                 "not a FIT, GPX, TCX, gzip or zip file (starts with bytes f7 c7 70 1d 01 17 e9 f1)"
                     .into(),
