@@ -1200,3 +1200,30 @@ fn dedupe_prefers_more_channels_within_a_format_and_ignores_non_ok() {
     assert_eq!(records[3].status, Status::Ok);
     assert_eq!(records[4].status, Status::Ok);
 }
+
+#[test]
+fn dedupe_prefers_an_intact_copy_over_a_salvaged_one() {
+    let intact = run_record(
+        "z/run.fit",
+        "s1",
+        Format::Fit,
+        start(8, 0, 0),
+        3000.0,
+        9000.0,
+    );
+    let mut salvaged = run_record(
+        "a/run.fit",
+        "s2",
+        Format::Fit,
+        start(8, 0, 0),
+        3000.0,
+        9000.0,
+    );
+    if let Some(a) = salvaged.activity.as_mut() {
+        a.warnings.push("file CRC mismatch; data kept".into());
+    }
+    let mut records = vec![salvaged, intact];
+    dedupe(&mut records);
+    assert_eq!(records[0].duplicate_of.as_deref(), Some("z/run.fit"));
+    assert_eq!(records[1].status, Status::Ok);
+}
