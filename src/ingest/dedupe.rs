@@ -5,7 +5,8 @@
 //! share a sport and either start within two minutes with elapsed time and
 //! distance within 5 %, or cover more than 90 % of the same time span. The
 //! richest copy wins ([`Format::richness`], then more recorded channels, then
-//! the earlier path); the others stay in the ledger as skipped duplicates.
+//! fewer decode warnings, so an intact copy beats a salvaged one, then the
+//! earlier path); the others stay in the ledger as skipped duplicates.
 //!
 //! [`Format::richness`]: crate::activity::Format::richness
 
@@ -124,7 +125,7 @@ impl<'r> Run<'r> {
         (self.start_ms, self.path, self.sha256).cmp(&(other.start_ms, other.path, other.sha256))
     }
 
-    /// Smaller is preferred: richer format, more channels, earlier path.
+    /// Smaller is preferred: richer format, more channels, fewer decode warnings, earlier path.
     fn cmp_preference(&self, other: &Run) -> Ordering {
         preference_key(self)
             .cmp(&preference_key(other))
@@ -162,10 +163,11 @@ impl<'r> Run<'r> {
     }
 }
 
-fn preference_key(run: &Run) -> (Reverse<u8>, Reverse<usize>) {
+fn preference_key(run: &Run) -> (Reverse<u8>, Reverse<usize>, usize) {
     (
         Reverse(run.activity.source.format.richness()),
         Reverse(recorded_channels(run.activity)),
+        run.activity.warnings.len(),
     )
 }
 

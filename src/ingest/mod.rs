@@ -24,7 +24,7 @@ pub mod discover;
 pub mod sniff;
 
 /// What became of one input (a file, an archive member, or a session of a multisport file).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     /// A run, decoded.

@@ -174,7 +174,7 @@ fn sniff_recognises_each_kind_by_content() {
             Sniffed::Unknown("empty file (0 bytes)".into()),
         ),
         (
-            "invalid/random-bytes.fit",
+            "invalid/random-bytes-seed1234.fit",
             Sniffed::Unknown(
                 "not a FIT, GPX, TCX, gzip or zip file (starts with bytes f7 c7 70 1d 01 17 e9 f1)"
                     .into(),
@@ -1199,4 +1199,31 @@ fn dedupe_prefers_more_channels_within_a_format_and_ignores_non_ok() {
     assert_eq!(records[2].duplicate_of, None);
     assert_eq!(records[3].status, Status::Ok);
     assert_eq!(records[4].status, Status::Ok);
+}
+
+#[test]
+fn dedupe_prefers_an_intact_copy_over_a_salvaged_one() {
+    let intact = run_record(
+        "z/run.fit",
+        "s1",
+        Format::Fit,
+        start(8, 0, 0),
+        3000.0,
+        9000.0,
+    );
+    let mut salvaged = run_record(
+        "a/run.fit",
+        "s2",
+        Format::Fit,
+        start(8, 0, 0),
+        3000.0,
+        9000.0,
+    );
+    if let Some(a) = salvaged.activity.as_mut() {
+        a.warnings.push("file CRC mismatch; data kept".into());
+    }
+    let mut records = vec![salvaged, intact];
+    dedupe(&mut records);
+    assert_eq!(records[0].duplicate_of.as_deref(), Some("z/run.fit"));
+    assert_eq!(records[1].status, Status::Ok);
 }
