@@ -472,9 +472,42 @@ pub fn cite(fields: &[&str]) -> String {
     parts.join("; ")
 }
 
+/// A Markdown table of every threshold: key, value in use, rule, source and
+/// grade. The report and `docs/` both print it, so the numbers a reader sees
+/// are the ones the run used (including `[thresholds]` overrides).
+pub fn markdown_table(t: &Thresholds) -> String {
+    let values = serde_json::to_value(t).unwrap_or_default();
+    let mut out =
+        String::from("| Threshold | Value | Rule | Source | Grade |\n|---|---|---|---|---|\n");
+    for s in SOURCES {
+        let value = values
+            .get(s.field)
+            .map_or_else(String::new, |v| v.to_string());
+        out.push_str(&format!(
+            "| `{}` | {} | {} | {} | {} |\n",
+            s.field, value, s.rule, s.citation, s.grade
+        ));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn markdown_table_shows_overridden_values() {
+        let t = Thresholds {
+            shoe_limit_km: 500.0,
+            ..Thresholds::default()
+        };
+        let md = markdown_table(&t);
+        assert_eq!(md.lines().count(), 2 + SOURCES.len());
+        assert!(md.contains("| `shoe_limit_km` | 500.0 |"), "{md}");
+        assert!(md.contains(
+            "| `ramp_spike_pct` | 30.0 | week-over-week distance rise > 30 % is a spike | Nielsen"
+        ));
+    }
 
     #[test]
     fn every_field_has_exactly_one_source_in_field_order() {

@@ -80,8 +80,8 @@ pub(super) fn assess(inputs: &Inputs) -> Finding {
         if rise < t.iron_hr_rise_bpm || end < next_allowed {
             continue;
         }
-        let base_km = weekly_km(inputs, w.base_from, w.base_to, t.iron_window_days);
-        let recent_km = weekly_km(inputs, w.recent_from, w.recent_to, t.iron_window_days);
+        let base_km = weekly_km(inputs, w.base_from, w.base_to);
+        let recent_km = weekly_km(inputs, w.recent_from, w.recent_to);
         if base_km > 0.0 && (recent_km / base_km - 1.0) * 100.0 > t.iron_volume_rise_pct {
             explained += 1;
             continue;
@@ -178,8 +178,19 @@ fn mean_in(runs: &[(&RunView, f64)], from: NaiveDate, to: NaiveDate) -> Option<(
     (!xs.is_empty()).then(|| (xs.iter().sum::<f64>() / xs.len() as f64, xs.len()))
 }
 
-/// Distance per week over [from, to], from the daily table when present, else the runs.
-fn weekly_km(inputs: &Inputs, from: NaiveDate, to: NaiveDate, len_days: u32) -> f64 {
+/// Distance per week over [from, to], from the daily table when present, else
+/// the runs. The window is clipped to the start of the history, so a window
+/// reaching back before the first run does not read as low volume.
+fn weekly_km(inputs: &Inputs, from: NaiveDate, to: NaiveDate) -> f64 {
+    let first = if inputs.days.is_empty() {
+        inputs.runs.iter().map(|r| r.date).min()
+    } else {
+        inputs.days.iter().map(|d| d.date).min()
+    };
+    let from = first.map_or(from, |f| from.max(f));
+    if to < from {
+        return 0.0;
+    }
     let total: f64 = if inputs.days.is_empty() {
         inputs
             .runs
@@ -195,7 +206,7 @@ fn weekly_km(inputs: &Inputs, from: NaiveDate, to: NaiveDate, len_days: u32) -> 
             .map(|d| d.distance_km)
             .sum()
     };
-    total * 7.0 / f64::from(len_days.max(1))
+    total * 7.0 / ((to - from).num_days() + 1) as f64
 }
 
 #[cfg(test)]

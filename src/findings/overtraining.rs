@@ -7,7 +7,7 @@
 
 use chrono::{Days, NaiveDate};
 
-use super::{Cause, Dated, Evidence, Finding, Inputs, Rule, Severity, plural};
+use super::{Cause, Dated, Evidence, Finding, Inputs, Rule, Severity, plural, round2};
 use crate::load::{Break, Week};
 use crate::thresholds::Thresholds;
 
@@ -138,7 +138,12 @@ fn ramp_spikes(weeks: &[&Week], t: &Thresholds) -> Ramps {
         watch: 0,
     };
     for w in weeks {
-        let Some(pct) = w.ramp_pct.filter(|p| p.is_finite() && *p > -100.0) else {
+        // Rounded first, so 20 → 26 km reads as exactly 30 %, not 30.000000000000004.
+        let Some(pct) = w
+            .ramp_pct
+            .filter(|p| p.is_finite() && *p > -100.0)
+            .map(round2)
+        else {
             continue;
         };
         let previous_km = w.distance_km / (1.0 + pct / 100.0);
@@ -339,6 +344,7 @@ mod tests {
 
     #[test]
     fn acwr_spike_counts_only_after_enough_history() {
+        // The last week is +30 % exactly: on the line, not over it.
         let mut ws = weeks(d(2026, 1, 5), &[20.0, 20.0, 20.0, 20.0, 26.0]);
         ws[1].acwr_ewma = Some(1.7); // day 14 of history: not trusted
         ws[4].acwr_rolling = Some(1.2);
