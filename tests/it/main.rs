@@ -1,2 +1,6 @@
+//! The one integration-test binary: one module per area.
+
 mod common;
+mod fit;
+mod fit_oracle;
 mod demo;

@@ -1,8 +1,0 @@
-//! TODO(helper): fit decoder.
-use crate::activity::Activity;
-use crate::limits::Limits;
-use super::DecodeError;
-
-pub fn decode(_bytes: &[u8], _limits: &Limits) -> Result<Vec<Activity>, DecodeError> {
-    Err(DecodeError::NotAnActivity("fit decoder not written yet".into()))
-}

@@ -1,0 +1,338 @@
+//! Collected FIT content → one [`Activity`] per session.
+
+use chrono::{DateTime, Utc};
+use fitparser::profile::FieldDataType;
+
+use super::content::{Collector, Sample, SessionMsg};
+use super::raw::{FIT_EPOCH_UNIX_S, MIN_WALL_CLOCK};
+use crate::activity::{
+    Activity, CadenceRule, Format, Lap, Pause, Series, Source, Sport, fit_running_cadence_to_spm,
+};
+use crate::decode::DecodeError;
+
+/// `file_id.type` of an activity file.
+const FILE_ACTIVITY: u64 = 4;
+
+/// The time span a session covers, in FIT seconds.
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    start: i64,
+    end: i64,
+}
+
+/// Builds the activities; `warnings` apply to the whole input (CRC, damage).
+pub(super) fn activities(
+    c: Collector,
+    mut warnings: Vec<String>,
+) -> Result<Vec<Activity>, DecodeError> {
+    if !c.file_types.is_empty() && !c.file_types.contains(&FILE_ACTIVITY) {
+        let kind = c.file_types[0];
+        let name = super::content::variant_name(FieldDataType::File, kind)
+            .unwrap_or_else(|| format!("type {kind}"));
+        return Err(DecodeError::NotAnActivity(format!("{name} file")));
+    }
+    if c.samples.is_empty() {
+        return Err(if c.records_without_time > 0 {
+            DecodeError::NoData(format!(
+                "{} records, none with a timestamp",
+                c.records_without_time
+            ))
+        } else if c.sessions.is_empty() {
+            DecodeError::NotAnActivity("no records".into())
+        } else {
+            DecodeError::NoData(format!("{} session(s) but no records", c.sessions.len()))
+        });
+    }
+    warnings.extend(c.warnings.iter().cloned());
+    if c.records_without_time > 0 {
+        warnings.push(format!(
+            "{} records without a timestamp dropped",
+            c.records_without_time
+        ));
+    }
+    let utc_offset_s = match c.utc_offset_s {
+        Some(o) if o.abs() <= 18 * 3600 => Some(o as i32),
+        Some(o) => {
+            warnings.push(format!("implausible UTC offset {o} s ignored"));
+            None
+        }
+        None => None,
+    };
+
+    let sessions: Vec<SessionMsg> = if c.sessions.is_empty() {
+        vec![session_from_records(&c)]
+    } else {
+        c.sessions.clone()
+    };
+    let spans: Vec<Span> = sessions.iter().map(|s| span(s, &c.samples)).collect();
+
+    let mut samples_of: Vec<Vec<&Sample>> = vec![Vec::new(); spans.len()];
+    for s in &c.samples {
+        samples_of[owner(i64::from(s.time), &spans)].push(s);
+    }
+    let mut laps_of: Vec<Vec<Lap>> = vec![Vec::new(); spans.len()];
+    for lap in &c.laps {
+        let start = lap
+            .start
+            .map(i64::from)
+            .or_else(|| Some(i64::from(lap.timestamp?) - lap.elapsed_s?.round() as i64));
+        let Some(start) = start else { continue };
+        let i = owner(start, &spans);
+        let elapsed_s = lap
+            .elapsed_s
+            .or_else(|| Some((i64::from(lap.timestamp?) - start) as f64));
+        let Some(elapsed_s) = elapsed_s else { continue };
+        laps_of[i].push(Lap {
+            start_s: (start - spans[i].start) as f64,
+            elapsed_s,
+            timer_s: lap.timer_s,
+            distance_m: lap.distance_m,
+        });
+    }
+    let mut pauses_of: Vec<Vec<Pause>> = vec![Vec::new(); spans.len()];
+    for (stop, start) in pauses(&c) {
+        let i = owner(stop, &spans);
+        pauses_of[i].push(Pause {
+            start_s: (stop - spans[i].start) as f64,
+            end_s: (start - spans[i].start) as f64,
+        });
+    }
+
+    let (fallback_sport, fallback_sub) = c.sport.unwrap_or((None, None));
+    let mut out = Vec::with_capacity(sessions.len());
+    for (i, (session, span)) in sessions.iter().zip(&spans).enumerate() {
+        let sport_code = session.sport.or(fallback_sport);
+        let sport = sport_code
+            .and_then(|s| super::content::variant_name(FieldDataType::Sport, u64::from(s)))
+            .map_or(Sport::Unknown, |l| Sport::from_label(&l));
+        let sub_sport = session
+            .sub_sport
+            .or(fallback_sub)
+            .and_then(|s| super::content::variant_name(FieldDataType::SubSport, u64::from(s)));
+        let on_foot = matches!(sport, Sport::Running | Sport::Walking | Sport::Hiking);
+        let mut notes = warnings.clone();
+        let (series, dropped) = series(&samples_of[i], span.start, on_foot);
+        if dropped > 0 {
+            notes.push(format!("{dropped} records stepping back in time dropped"));
+        }
+        if series.is_empty() {
+            notes.push("session has no records".into());
+        }
+        if span.start < i64::from(MIN_WALL_CLOCK) {
+            notes.push(
+                "timestamps are device time since power-on (clock not set): the date is wrong"
+                    .into(),
+            );
+        }
+        let cadence_rule = match (&series.cadence_spm, on_foot) {
+            (Some(_), true) => CadenceRule::FitStridesTimesTwo,
+            // Cycling cadence stays rpm; there is no step cadence to speak of.
+            _ => CadenceRule::None,
+        };
+        let start = DateTime::<Utc>::from_timestamp(FIT_EPOCH_UNIX_S + span.start, 0)
+            .unwrap_or(DateTime::UNIX_EPOCH);
+        let series_elapsed = match (series.time_s.first(), series.time_s.last()) {
+            (Some(a), Some(b)) => b - a,
+            _ => 0.0,
+        };
+        let series_distance = series
+            .distance_m
+            .as_ref()
+            .and_then(|d| d.iter().rev().find(|x| x.is_finite()).copied());
+        out.push(Activity {
+            source: Source {
+                path: String::new(),
+                sha256: String::new(),
+                format: Format::Fit,
+                device: c.device.clone(),
+            },
+            sport,
+            sub_sport,
+            start,
+            utc_offset_s,
+            elapsed_s: session.elapsed_s.unwrap_or(series_elapsed),
+            timer_s: session.timer_s,
+            distance_m: session.distance_m.or(series_distance),
+            device_avg_cadence_spm: session
+                .avg_cadence
+                .filter(|_| on_foot)
+                .map(|c| fit_running_cadence_to_spm(c, session.avg_fractional_cadence)),
+            cadence_rule,
+            laps: std::mem::take(&mut laps_of[i]),
+            pauses: std::mem::take(&mut pauses_of[i]),
+            series,
+            warnings: dedup(notes),
+        });
+    }
+    Ok(out)
+}
+
+/// A stand-in session for files that record but never summarise (e.g. nick.fit).
+fn session_from_records(c: &Collector) -> SessionMsg {
+    let first = c.samples.iter().map(|s| s.time).min();
+    let last = c.samples.iter().map(|s| s.time).max();
+    SessionMsg {
+        start: first,
+        timestamp: last,
+        ..SessionMsg::default()
+    }
+}
+
+/// The session's span: its start time (or end minus elapsed, or its first
+/// record) to start + elapsed (or its timestamp).
+fn span(s: &SessionMsg, samples: &[Sample]) -> Span {
+    let elapsed = s.elapsed_s.map(|e| e.ceil() as i64);
+    let start = s
+        .start
+        .map(i64::from)
+        .or_else(|| Some(i64::from(s.timestamp?) - elapsed?))
+        .or_else(|| samples.first().map(|x| i64::from(x.time)))
+        .unwrap_or(0);
+    let end = match (elapsed, s.timestamp) {
+        (Some(e), _) => start + e,
+        (None, Some(t)) => i64::from(t).max(start),
+        (None, None) => i64::MAX,
+    };
+    Span { start, end }
+}
+
+/// Which session a moment belongs to: the latest-starting one containing it,
+/// else the nearest one.
+fn owner(t: i64, spans: &[Span]) -> usize {
+    if spans.len() == 1 {
+        return 0;
+    }
+    let containing = spans
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.start <= t && t <= s.end)
+        .max_by_key(|(i, s)| (s.start, std::cmp::Reverse(*i)));
+    if let Some((i, _)) = containing {
+        return i;
+    }
+    spans
+        .iter()
+        .enumerate()
+        .min_by_key(|(_, s)| if t < s.start { s.start - t } else { t - s.end })
+        .map_or(0, |(i, _)| i)
+}
+
+/// Timer stop → next start pairs, in FIT seconds.
+fn pauses(c: &Collector) -> Vec<(i64, i64)> {
+    let mut events = c.timer_events.clone();
+    events.sort_by_key(|e| e.time);
+    let mut out = Vec::new();
+    let mut stopped_at = None;
+    for e in events {
+        match (e.stop, stopped_at) {
+            (true, None) => stopped_at = Some(i64::from(e.time)),
+            (false, Some(s)) => {
+                if i64::from(e.time) > s {
+                    out.push((s, i64::from(e.time)));
+                }
+                stopped_at = None;
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The session's columns. Records stepping back in time are dropped (the
+/// series' time never decreases); returns how many.
+fn series(samples: &[&Sample], start: i64, on_foot: bool) -> (Series, usize) {
+    let n = samples.len();
+    let col = || Some(Vec::with_capacity(n));
+    let mut s = Series {
+        time_s: Vec::with_capacity(n),
+        distance_m: col(),
+        speed_mps: col(),
+        cadence_spm: col(),
+        heart_rate_bpm: col(),
+        altitude_m: col(),
+        lat_deg: col(),
+        lon_deg: col(),
+        power_w: col(),
+        stance_time_ms: col(),
+        stance_balance_pct: col(),
+        vertical_oscillation_mm: col(),
+        vertical_ratio_pct: col(),
+        step_length_mm: col(),
+        temperature_c: col(),
+    };
+    let native_power = samples.iter().any(|x| x.power_w.is_finite());
+    let mut dropped = 0;
+    let mut last = i64::MIN;
+    for x in samples {
+        let t = i64::from(x.time);
+        if t < last {
+            dropped += 1;
+            continue;
+        }
+        last = t;
+        s.time_s.push((t - start) as f64);
+        let cadence = if on_foot {
+            // cadence already carries its fraction
+            fit_running_cadence_to_spm(x.cadence, None)
+        } else {
+            x.cadence
+        };
+        let power = if native_power {
+            x.power_w
+        } else {
+            x.dev_power_w
+        };
+        for (ch, v) in [
+            (&mut s.distance_m, x.distance_m),
+            (&mut s.speed_mps, x.speed_mps),
+            (&mut s.cadence_spm, cadence),
+            (&mut s.heart_rate_bpm, x.heart_rate_bpm),
+            (&mut s.altitude_m, x.altitude_m),
+            (&mut s.lat_deg, x.lat_deg),
+            (&mut s.lon_deg, x.lon_deg),
+            (&mut s.power_w, power),
+            (&mut s.stance_time_ms, x.stance_time_ms),
+            (&mut s.stance_balance_pct, x.stance_balance_pct),
+            (&mut s.vertical_oscillation_mm, x.vertical_oscillation_mm),
+            (&mut s.vertical_ratio_pct, x.vertical_ratio_pct),
+            (&mut s.step_length_mm, x.step_length_mm),
+            (&mut s.temperature_c, x.temperature_c),
+        ] {
+            if let Some(c) = ch {
+                c.push(v);
+            }
+        }
+    }
+    s.prune_empty_channels();
+    (s, dropped)
+}
+
+fn dedup(notes: Vec<String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(notes.len());
+    for n in notes {
+        if !out.contains(&n) {
+            out.push(n);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn boundary_moments_go_to_the_later_session_and_strays_to_the_nearest() {
+        let spans = [
+            Span { start: 0, end: 100 },
+            Span {
+                start: 100,
+                end: 200,
+            },
+        ];
+        assert_eq!(owner(50, &spans), 0);
+        assert_eq!(owner(100, &spans), 1);
+        assert_eq!(owner(-5, &spans), 0);
+        assert_eq!(owner(260, &spans), 1);
+    }
+}

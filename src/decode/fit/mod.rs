@@ -1,0 +1,66 @@
+//! FIT decoder: bytes → one [`Activity`] per session.
+//!
+//! Built on fitparser's streaming layer, with its known faults worked around
+//! (see shared research deps-eval §6):
+//! - [`frame`] checks headers, chaining and CRCs on the raw bytes, so bad
+//!   headers are clean errors (not fitparser panics) and a CRC mismatch is a
+//!   warning rather than a lost file;
+//! - [`stream`] reads one object at a time, so damage keeps what precedes it,
+//!   and rewrites definition messages fitparser would misread;
+//! - [`content`] reads raw values by field number with the FIT profile's
+//!   scales, which keeps times in UTC whatever the machine's time zone,
+//!   accumulates compressed distances correctly and never lets a developer
+//!   field pose as a native one;
+//! - [`assemble`] splits records, laps and pauses among sessions.
+
+mod assemble;
+mod content;
+mod frame;
+mod raw;
+mod stream;
+
+use crate::activity::Activity;
+use crate::decode::DecodeError;
+use crate::limits::Limits;
+
+use stream::Damage;
+
+/// Decodes a FIT file (chained files included) into its activities, one per
+/// session in file order; a file that records without a session yields one
+/// activity from its records.
+///
+/// Damage after some records is salvaged with a warning on each activity;
+/// damage before any record is [`DecodeError::Truncated`] or
+/// [`DecodeError::Corrupt`]. Settings, workout, monitoring and other
+/// non-activity files are [`DecodeError::NotAnActivity`].
+pub fn decode(bytes: &[u8], limits: &Limits) -> Result<Vec<Activity>, DecodeError> {
+    let frame = frame::scan(bytes)?;
+    let mut collector = content::Collector::new(limits.max_records);
+    let damage = stream::run(bytes, &frame, &mut collector)?;
+    let mut warnings = frame.warnings.clone();
+    if let Some(damage) = damage {
+        let kept = collector.samples.len();
+        let is_activity = collector.file_types.is_empty() || collector.file_types.contains(&4);
+        if kept == 0 && is_activity {
+            return Err(match damage {
+                Damage::Truncated { at_byte, detail } => DecodeError::Truncated {
+                    format: "FIT",
+                    detail: format!("{detail} at byte {at_byte}, before any record"),
+                },
+                Damage::Corrupt { at_byte, detail } => DecodeError::Corrupt {
+                    format: "FIT",
+                    detail: format!("{detail} at byte {at_byte}, before any record"),
+                },
+            });
+        }
+        warnings.push(match damage {
+            Damage::Truncated { at_byte, detail } => {
+                format!("truncated at byte {at_byte} ({detail}): kept {kept} records")
+            }
+            Damage::Corrupt { at_byte, detail } => {
+                format!("unreadable data at byte {at_byte} ({detail}): kept {kept} records")
+            }
+        });
+    }
+    assemble::activities(collector, warnings)
+}

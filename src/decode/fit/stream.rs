@@ -1,0 +1,257 @@
+//! The fitparser loop: one FIT object at a time, so that damage keeps what
+//! precedes it instead of failing the whole file.
+//!
+//! Two of fitparser's parser bugs are avoided by editing a definition message
+//! before fitparser reads it: a field whose size is not a multiple of its base
+//! type (fitparser prints to stderr and reads bytes; developer fields
+//! over-read or overflow) and a developer field without a description
+//! (fitparser fails the rest of the file). Both become plain byte fields under
+//! spare field numbers, which nothing reads, and a warning.
+
+use fitparser::ErrorKind;
+use fitparser::de::{DecodeOption, FitObject, FitStreamProcessor};
+
+use super::content::Collector;
+use super::frame::Frame;
+use crate::decode::DecodeError;
+
+/// How the stream ended when it did not reach the end of its data.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) enum Damage {
+    /// The bytes ran out inside a message.
+    Truncated { at_byte: usize, detail: String },
+    /// A message could not be read.
+    Corrupt { at_byte: usize, detail: String },
+}
+
+/// Feeds the framed bytes through fitparser into `sink`. `Ok(None)` means the
+/// data was read to its end.
+pub(super) fn run(
+    bytes: &[u8],
+    frame: &Frame,
+    sink: &mut Collector,
+) -> Result<Option<Damage>, DecodeError> {
+    let mut parser = FitStreamProcessor::new();
+    // CRCs were checked in `frame`; fitparser's checks would abort the file.
+    parser.add_option(DecodeOption::SkipHeaderCrcValidation);
+    parser.add_option(DecodeOption::SkipDataCrcValidation);
+    let mut pos = 0;
+    let mut seg = 0;
+    while pos < frame.limit {
+        let input = &bytes[pos..frame.limit];
+        let segment = &frame.segments[seg.min(frame.segments.len() - 1)];
+        let at_message = pos >= segment.data_start && pos < segment.data_end;
+        let patched = if at_message && is_definition(input[0]) {
+            patch_definition(input, |idx, num| sink.dev_base_size(idx, num))
+        } else {
+            None
+        };
+        let step = match &patched {
+            Some((copy, note)) => {
+                sink.warn(note.clone());
+                parser
+                    .deserialize_next(copy)
+                    .map(|(rest, obj)| (copy.len() - rest.len(), obj))
+            }
+            None => parser
+                .deserialize_next(input)
+                .map(|(rest, obj)| (input.len() - rest.len(), obj)),
+        };
+        let (consumed, object) = match step {
+            Ok(s) => s,
+            Err(e) => {
+                let last = frame.segments.len() - 1;
+                return Ok(Some(match frame.short_by_bytes {
+                    // Reading on into the CRC and beyond is the size's fault.
+                    Some(short) if seg >= last => short_data(pos, short),
+                    _ => damage(pos, &e),
+                }));
+            }
+        };
+        if consumed == 0 {
+            return Ok(Some(Damage::Corrupt {
+                at_byte: pos,
+                detail: "parser made no progress".into(),
+            }));
+        }
+        pos += consumed;
+        match object {
+            FitObject::DataMessage(msg) => sink.message(msg, &mut parser)?,
+            FitObject::Crc(_) => {
+                // Each chained file has its own definitions, accumulators and dev fields.
+                parser.reset();
+                sink.end_of_file();
+                seg += 1;
+            }
+            FitObject::Header(_) | FitObject::DefinitionMessage(_) => {}
+        }
+    }
+    Ok(frame.short_by_bytes.map(|short| short_data(pos, short)))
+}
+
+fn short_data(at_byte: usize, short: usize) -> Damage {
+    Damage::Truncated {
+        at_byte,
+        detail: format!("header declares {short} more data bytes than the file holds"),
+    }
+}
+
+fn damage(at_byte: usize, e: &fitparser::Error) -> Damage {
+    match e.as_ref() {
+        ErrorKind::UnexpectedEof(_) => Damage::Truncated {
+            at_byte,
+            detail: "file ends inside a message".into(),
+        },
+        ErrorKind::MissingDefinitionMessage(local, _) => Damage::Corrupt {
+            at_byte,
+            detail: format!("local message {local} used before it was defined"),
+        },
+        ErrorKind::ParseError(..) => Damage::Corrupt {
+            at_byte,
+            detail: "unreadable message".into(),
+        },
+        other => Damage::Corrupt {
+            at_byte,
+            detail: other.to_string(),
+        },
+    }
+}
+
+/// A normal (not compressed-timestamp) header with the definition bit.
+fn is_definition(header: u8) -> bool {
+    header & 0x80 == 0 && header & 0x40 != 0
+}
+
+/// Size of a FIT base type as fitparser reckons it (unknown codes count as 1 byte).
+fn base_type_size(code: u8) -> usize {
+    match code {
+        0x83 | 0x84 | 0x8B => 2,
+        0x85 | 0x86 | 0x88 | 0x8C => 4,
+        0x89 | 0x8E | 0x8F | 0x90 => 8,
+        _ => 1,
+    }
+}
+
+const BYTE_TYPE: u8 = 0x0D;
+
+/// A same-length copy of the definition message at the start of `input` that
+/// fitparser can read safely, with a note on what changed; `None` when it is
+/// fine as it is (or too short to judge, which fitparser reports as truncation).
+///
+/// `dev_size(developer index, field number)` gives the base-type size of a
+/// described developer field.
+fn patch_definition(
+    input: &[u8],
+    dev_size: impl Fn(u8, u8) -> Option<usize>,
+) -> Option<(Vec<u8>, String)> {
+    let has_dev = input[0] & 0x20 != 0;
+    let n_native = usize::from(*input.get(5)?);
+    let native_end = 6 + 3 * n_native;
+    let n_dev = if has_dev {
+        usize::from(*input.get(native_end)?)
+    } else {
+        0
+    };
+    let len = native_end + usize::from(has_dev) + 3 * n_dev;
+    let def = input.get(..len)?;
+    let global = u16::from_le_bytes([def[3], def[4]]);
+    let global = if def[2] == 1 {
+        global.swap_bytes()
+    } else {
+        global
+    };
+
+    let mut copy = def.to_vec();
+    let mut notes = Vec::new();
+    for i in 0..n_native {
+        let at = 6 + 3 * i;
+        let (num, size, code) = (def[at], usize::from(def[at + 1]), def[at + 2]);
+        if size % base_type_size(code & 0x9F) != 0 {
+            copy[at + 2] = BYTE_TYPE;
+            notes.push(format!(
+                "message {global} field {num}: size {size} is not a multiple of its type; read as bytes"
+            ));
+        }
+    }
+    let dev_ok = (0..n_dev).all(|i| {
+        let at = native_end + 1 + 3 * i;
+        let (num, size, idx) = (def[at], usize::from(def[at + 1]), def[at + 2]);
+        dev_size(idx, num).is_some_and(|s| size % s == 0)
+    });
+    if !dev_ok {
+        if n_native + n_dev > 255 {
+            return None;
+        }
+        // Move the developer fields into the native list as bytes, under
+        // numbers this definition does not use; keep the length unchanged
+        // by leaving a developer-field count of zero at the end.
+        let used: Vec<u8> = (0..n_native).map(|i| def[6 + 3 * i]).collect();
+        let mut spare = (0..=251u8).rev().filter(|n| !used.contains(n));
+        let mut out = def[..5].to_vec();
+        out.push((n_native + n_dev) as u8);
+        out.extend_from_slice(&copy[6..native_end]);
+        for i in 0..n_dev {
+            let at = native_end + 1 + 3 * i;
+            out.extend([spare.next()?, def[at + 1], BYTE_TYPE]);
+        }
+        out.push(0);
+        debug_assert_eq!(out.len(), def.len());
+        copy = out;
+        notes.push(format!(
+            "message {global}: developer fields without a usable description dropped"
+        ));
+    }
+    (!notes.is_empty()).then(|| (copy, notes.join("; ")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Definition of local message 0 for global message 20 (record), little endian.
+    fn definition(fields: &[[u8; 3]], dev: Option<&[[u8; 3]]>) -> Vec<u8> {
+        let mut d = vec![if dev.is_some() { 0x60 } else { 0x40 }, 0, 0, 20, 0];
+        d.push(fields.len() as u8);
+        d.extend(fields.iter().flatten());
+        if let Some(dev) = dev {
+            d.push(dev.len() as u8);
+            d.extend(dev.iter().flatten());
+        }
+        d
+    }
+
+    #[test]
+    fn aligned_definitions_are_left_alone() {
+        let d = definition(&[[253, 4, 0x86], [3, 1, 0x02]], Some(&[[0, 2, 0]]));
+        assert_eq!(patch_definition(&d, |_, _| Some(2)), None);
+    }
+
+    #[test]
+    fn misaligned_native_field_becomes_bytes() {
+        let d = definition(&[[253, 4, 0x86], [7, 3, 0x84]], None);
+        let (copy, note) = patch_definition(&d, |_, _| None).unwrap();
+        assert_eq!(copy.len(), d.len());
+        assert_eq!(&copy[9..12], &[7, 3, BYTE_TYPE]);
+        assert!(note.contains("message 20 field 7: size 3"), "{note}");
+    }
+
+    #[test]
+    fn undescribed_or_misaligned_dev_fields_become_spare_native_bytes() {
+        let d = definition(&[[253, 4, 0x86]], Some(&[[0, 3, 0], [1, 1, 0]]));
+        // field (0, 0) is uint16 but 3 bytes long
+        let (copy, note) = patch_definition(&d, |_, n| Some(if n == 0 { 2 } else { 1 })).unwrap();
+        assert_eq!(copy.len(), d.len());
+        assert_eq!(copy[5], 3, "three native fields now");
+        assert_eq!(&copy[9..15], &[251, 3, BYTE_TYPE, 250, 1, BYTE_TYPE]);
+        assert_eq!(copy[15], 0, "no developer fields left");
+        assert!(note.contains("developer fields"), "{note}");
+        // an undescribed one triggers the same
+        assert!(patch_definition(&d, |_, _| None).is_some());
+    }
+
+    #[test]
+    fn short_definition_is_left_to_the_parser() {
+        let d = definition(&[[253, 4, 0x86], [7, 3, 0x84]], None);
+        assert_eq!(patch_definition(&d[..8], |_, _| None), None);
+    }
+}
