@@ -12,7 +12,7 @@ use fitparser::profile::MesgNum;
 use heavylegs::demo::fit_encode::{self, BaseType, Field, FitWriter, mesg};
 use heavylegs::demo::{self, Truth};
 
-use crate::common::{corpus_dir, samples_dir};
+use crate::common::{corpus_dir, sample, samples_dir};
 
 const FIT_EPOCH: i64 = 631_065_600;
 
@@ -40,19 +40,20 @@ fn field(rec: &fitparser::FitDataRecord, name: &str) -> Option<f64> {
 
 #[test]
 fn fit_crc_matches_trailer_of_sdk_sample() {
-    let Some(corpus) = corpus_dir() else {
-        eprintln!("SKIP: corpus not found");
-        return;
-    };
-    let path = corpus.join("fit/fitparse__Activity.fit");
-    let Ok(bytes) = std::fs::read(&path) else {
-        eprintln!("SKIP: {} not found", path.display());
-        return;
-    };
+    // FIT SDK example activity (via python-fitparse, MIT), committed in samples/fit.
+    let bytes = std::fs::read(sample("fit/fitparse__Activity.fit")).unwrap();
     let n = bytes.len();
     let stored = u16::from_le_bytes([bytes[n - 2], bytes[n - 1]]);
     assert_eq!(fit_encode::crc(&bytes[..n - 2]), stored);
     assert_ne!(stored, 0, "a zero trailer would make this test vacuous");
+    // The same check over the shared corpus copy, when present.
+    let Some(corpus) = corpus_dir() else {
+        eprintln!("SKIP: corpus not found");
+        return;
+    };
+    if let Ok(c) = std::fs::read(corpus.join("fit/fitparse__Activity.fit")) {
+        assert_eq!(c, bytes);
+    }
 }
 
 #[test]
@@ -479,6 +480,13 @@ fn heavylegs_decoder_matches_truth_for_every_demo_file() {
                 Format::Fit => {
                     assert_eq!(a.utc_offset_s, Some(run.utc_offset_s), "{file}");
                     assert_eq!(a.cadence_rule, CadenceRule::FitStridesTimesTwo, "{file}");
+                    assert_eq!(a.timer_s, Some(run.timer_s as f64), "{file}");
+                    let paused = (run.duration_s - run.timer_s) as f64;
+                    let got: f64 = a.pauses.iter().map(|p| p.end_s - p.start_s).sum();
+                    assert!(
+                        (got - paused).abs() < 1e-9,
+                        "{file}: pauses {got} s vs {paused} s"
+                    );
                 }
                 _ => {
                     assert_eq!(a.utc_offset_s, None, "{file}");
