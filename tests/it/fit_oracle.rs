@@ -71,10 +71,10 @@ fn within(ours: f64, theirs: f64) -> bool {
 /// What differs between our activity and one SDK session, if anything.
 fn session_problems(a: &Activity, s: &Value) -> Vec<String> {
     let mut p = Vec::new();
-    if let Some(sport) = s["sport"].as_str() {
-        if a.sport != Sport::from_label(sport) {
-            p.push(format!("sport {:?} vs {sport}", a.sport));
-        }
+    if let Some(sport) = s["sport"].as_str()
+        && a.sport != Sport::from_label(sport)
+    {
+        p.push(format!("sport {:?} vs {sport}", a.sport));
     }
     if let Some(start) = s["start_time"].as_str() {
         let theirs = chrono::DateTime::parse_from_rfc3339(start).map(|t| t.timestamp());
