@@ -245,10 +245,11 @@ pub const MIN_EASY_HR_S: f64 = 60.0;
 pub fn easy_hr_at_speed(run: &RunMetrics, band: SpeedBand) -> Option<f64> {
     let mut m = WeightedMean::default();
     for b in &run.speed_bins {
-        if b.speed_mps >= band.lo_mps && b.speed_mps < band.hi_mps {
-            if let Some(h) = b.heart_rate_bpm {
-                m.add(h, b.seconds);
-            }
+        if b.speed_mps >= band.lo_mps
+            && b.speed_mps < band.hi_mps
+            && let Some(h) = b.heart_rate_bpm
+        {
+            m.add(h, b.seconds);
         }
     }
     m.mean_if(MIN_EASY_HR_S)

@@ -180,10 +180,12 @@ pub fn speed_cv(c: &Cleaned, (start, end): (f64, f64)) -> Option<f64> {
     let mut minutes = vec![WeightedMean::default(); n];
     for (i, &w) in c.moving_dt_s.iter().enumerate() {
         let t = c.moving_mid_s[i];
-        if w > 0.0 && t >= start && t < end {
-            if let Some(m) = minutes.get_mut(((t - start) / 60.0) as usize) {
-                m.add(c.speed_mps[i], w);
-            }
+        if w > 0.0
+            && t >= start
+            && t < end
+            && let Some(m) = minutes.get_mut(((t - start) / 60.0) as usize)
+        {
+            m.add(c.speed_mps[i], w);
         }
     }
     let means: Vec<f64> = minutes

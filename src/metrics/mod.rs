@@ -23,7 +23,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::activity::Activity;
+use crate::activity::{Activity, COLUMNS};
 
 pub use config::{MetricsConfig, Sex};
 pub use stats::{WeightedMean, median, weighted_median};
@@ -222,6 +222,15 @@ pub fn compute(activity: &Activity, cfg: &MetricsConfig) -> RunMetrics {
         m.explain_rest("no samples");
         return m;
     }
+    // The model promises equal lengths; a decoder bug must not become a panic here.
+    let n = series.len();
+    if let Some(bad) = COLUMNS
+        .iter()
+        .find(|c| series.column(c).is_some_and(|v| v.len() != n))
+    {
+        m.explain_rest(&format!("channel {bad} has a different length than time_s"));
+        return m;
+    }
     let c = clean::clean(activity, cfg);
     let r = &mut m.null_reasons;
     m.moving_s = Some(c.moving_s);
@@ -411,6 +420,18 @@ mod tests {
         for name in m.none_fields() {
             assert!(m.null_reasons.contains_key(name), "{name} has no reason");
         }
+    }
+
+    #[test]
+    fn unequal_channels_are_refused_not_panicked_on() {
+        let mut a = steady_run(30);
+        a.series.cadence_spm = Some(vec![170.0; 10]);
+        let m = compute(&a, &MetricsConfig::default());
+        assert_eq!(m.mean_cadence_spm, None);
+        assert_eq!(
+            m.null_reasons["mean_cadence_spm"],
+            "channel cadence_spm has a different length than time_s"
+        );
     }
 
     #[test]

@@ -115,7 +115,8 @@ pub fn speed_bins(
         return Vec::new();
     };
     let hr = series.heart_rate_bpm.as_deref();
-    let n_bins = (cfg.max_plausible_speed_mps / BIN_WIDTH_MPS).floor() as usize + 1;
+    // Capped so a silly configured maximum cannot allocate without bound (100 m/s).
+    let n_bins = ((cfg.max_plausible_speed_mps / BIN_WIDTH_MPS).floor() as usize + 1).min(400);
     let mut bins = vec![BinAcc::default(); n_bins];
     for (i, &w) in c.moving_dt_s.iter().enumerate() {
         let (v, x) = (c.speed_mps[i], cad[i]);

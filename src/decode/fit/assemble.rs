@@ -105,9 +105,12 @@ pub(super) fn activities(
         let sport = sport_code
             .and_then(|s| super::content::variant_name(FieldDataType::Sport, u64::from(s)))
             .map_or(Sport::Unknown, |l| Sport::from_label(&l));
-        let sub_sport = session
-            .sub_sport
-            .or(fallback_sub)
+        // The sport message's sub-sport only speaks for a session that names no sport.
+        let sub_code = match session.sport {
+            Some(_) => session.sub_sport,
+            None => session.sub_sport.or(fallback_sub),
+        };
+        let sub_sport = sub_code
             .and_then(|s| super::content::variant_name(FieldDataType::SubSport, u64::from(s)));
         let on_foot = matches!(sport, Sport::Running | Sport::Walking | Sport::Hiking);
         let mut notes = warnings.clone();

@@ -233,10 +233,8 @@ impl Collector {
                     self.device = device_name(f);
                 }
             }
-            mesg::SPORT => {
-                if self.sport.is_none() {
-                    self.sport = Some((small(f, 0), small(f, 1)));
-                }
+            mesg::SPORT if self.sport.is_none() => {
+                self.sport = Some((small(f, 0), small(f, 1)));
             }
             mesg::FIELD_DESCRIPTION => self.field_description(msg, parser),
             _ => {}
@@ -317,7 +315,9 @@ impl Collector {
     /// Power and heart rate from developer fields, keyed by (developer index,
     /// field number); the best-ranked role wins, ties by lowest key.
     fn dev_values(&self, msg: &FitDataMessage) -> (Option<f64>, Option<f64>) {
-        let mut power: Option<((DevRole, (u8, u8)), f64)> = None;
+        /// (role rank, developer key) of the power value kept so far.
+        type Rank = (DevRole, (u8, u8));
+        let mut power: Option<(Rank, f64)> = None;
         let mut heart_rate: Option<((u8, u8), f64)> = None;
         for (key, value) in msg.developer_fields() {
             let Some(desc) = self.dev_fields.get(key) else {

@@ -11,7 +11,11 @@
 //!   scales, which keeps times in UTC whatever the machine's time zone,
 //!   accumulates compressed distances correctly and never lets a developer
 //!   field pose as a native one;
-//! - [`assemble`] splits records, laps and pauses among sessions.
+//! - [`assemble`] splits records, laps and pauses among sessions (a record
+//!   belongs to the latest-starting session of its chained file whose span
+//!   holds it, else the nearest), restarts a multisport leg's cumulative
+//!   distance at the leg's first record, drops records that step back in
+//!   time, and keeps a session without usable records as totals only.
 
 mod assemble;
 mod content;
