@@ -147,7 +147,7 @@ impl Pipeline {
 /// toml's own message already quotes the line; prefix it with "line N" so
 /// logs that keep only the first line still say where.
 fn toml_message(text: &str, e: &toml::de::Error) -> String {
-    let line = e.span().map(|s| text[..s.start.min(text.len())].lines().count().max(1));
+    let line = e.span().map(|s| text.as_bytes()[..s.start.min(text.len())].iter().filter(|b| **b == b'\n').count() + 1);
     let msg = e.message().trim().to_string();
     match line {
         Some(l) => format!("line {l}: {msg}"),

@@ -372,6 +372,7 @@ mod tests {
             pre_break_weekly_km: 30.0,
             return_weeks: vec![(labels[7].clone(), 36.0), (labels[8].clone(), 18.0)],
             return_ratio: Some(1.2),
+            return_acwr_ewma_max: None,
         };
         let mut ws2 = ws.clone();
         ws2[8].ramp_pct = Some(-50.0);
@@ -403,6 +404,7 @@ mod tests {
             pre_break_weekly_km: 30.0,
             return_weeks: vec![(ws[6].week.clone(), 20.0)],
             return_ratio: Some(20.0 / 30.0),
+            return_acwr_ewma_max: None,
         };
         let mut ws2 = ws.clone();
         ws2[6].ramp_pct = None;

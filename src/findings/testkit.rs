@@ -61,6 +61,9 @@ pub fn week(start: NaiveDate, km: f64, runs: u32) -> Week {
         monotony: None,
         strain: None,
         streak_days: 0,
+        load: km,
+        days_in_history: 7,
+        weeks_without_rest: 0,
     }
 }
 

@@ -29,3 +29,14 @@ pub fn sample(rel: &str) -> PathBuf {
 pub fn samples_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("samples")
 }
+
+/// The corpus folder and its parsed `oracle.json`; `None` (with a SKIP line naming `test`) when absent.
+#[allow(dead_code)]
+pub fn oracle(test: &str) -> Option<(PathBuf, serde_json::Value)> {
+    let Some(dir) = corpus_dir() else {
+        println!("SKIP {test}: shared corpus not found");
+        return None;
+    };
+    let text = std::fs::read_to_string(dir.join("oracle.json")).expect("oracle.json readable");
+    Some((dir, serde_json::from_str(&text).expect("oracle.json is JSON")))
+}
