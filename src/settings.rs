@@ -47,15 +47,17 @@ pub struct Job {
 
 impl Job {
     pub fn from_report_args(args: &ReportArgs) -> Result<Job, SettingsError> {
-        let base = profile_from_args(&args.profile, &AthleteProfile::default())?;
-        let athletes = match &args.athletes {
-            Some(dir) => coach_athletes(dir, &args.output, &base, &[])?,
+        let mut athletes = match &args.athletes {
+            Some(dir) => coach_athletes(dir, &args.output, &AthleteProfile::default(), &[])?,
             None => vec![AthleteJob {
-                profile: named(base, &args.inputs),
+                profile: named(folder_profile(&args.inputs, AthleteProfile::default())?, &args.inputs),
                 inputs: args.inputs.clone(),
                 out_dir: args.output.clone(),
             }],
         };
+        for a in &mut athletes {
+            a.profile = profile_from_args(&args.profile, &a.profile)?;
+        }
         let mut job = Job {
             roster_dir: args.athletes.as_ref().map(|_| args.output.clone()),
             athletes,
@@ -84,7 +86,7 @@ impl Job {
         let athletes = match &p.inputs.athletes_dir {
             Some(dir) => coach_athletes(dir, &out, &p.athlete, &p.athletes)?,
             None => vec![AthleteJob {
-                profile: named(p.athlete.clone(), &p.inputs.paths),
+                profile: named(folder_profile(&p.inputs.paths, p.athlete.clone())?, &p.inputs.paths),
                 inputs: p.inputs.paths.clone(),
                 out_dir: out.clone(),
             }],
@@ -168,6 +170,30 @@ fn named(mut p: AthleteProfile, inputs: &[PathBuf]) -> AthleteProfile {
     p
 }
 
+/// The athlete profile file an input folder may carry (`athlete.toml`, the
+/// `[athlete]` table of a pipeline file on its own), so a folder per athlete
+/// can say what its files cannot. Its values fill in what `base` leaves unset.
+pub const PROFILE_FILE: &str = "athlete.toml";
+
+fn folder_profile(inputs: &[PathBuf], base: AthleteProfile) -> Result<AthleteProfile, SettingsError> {
+    let Some(path) = inputs.iter().map(|i| i.join(PROFILE_FILE)).find(|p| p.is_file()) else {
+        return Ok(base);
+    };
+    let text = std::fs::read_to_string(&path).map_err(|e| SettingsError::Invalid(format!("{}: {e}", path.display())))?;
+    let file: AthleteProfile = toml::from_str(&text).map_err(|e| {
+        SettingsError::Invalid(format!("{}: {}", path.display(), e.message().trim()))
+    })?;
+    Ok(AthleteProfile {
+        name: if base.name.is_empty() { file.name } else { base.name },
+        timezone: base.timezone.or(file.timezone),
+        height_cm: base.height_cm.or(file.height_cm),
+        max_hr_bpm: base.max_hr_bpm.or(file.max_hr_bpm),
+        resting_hr_bpm: base.resting_hr_bpm.or(file.resting_hr_bpm),
+        threshold_hr_bpm: base.threshold_hr_bpm.or(file.threshold_hr_bpm),
+        shoes: if base.shoes.is_empty() { file.shoes } else { base.shoes },
+    })
+}
+
 /// Each subfolder of `dir` is an athlete; a profile in `overrides` with the same
 /// name (folder name) refines the defaults.
 fn coach_athletes(
@@ -194,11 +220,15 @@ fn coach_athletes(
     Ok(names
         .into_iter()
         .map(|name| {
-            let mut profile = overrides.iter().find(|p| p.name == name).cloned().unwrap_or_else(|| defaults.clone());
+            let folder = dir.join(&name);
+            let mut profile = match overrides.iter().find(|p| p.name == name) {
+                Some(p) => p.clone(),
+                None => folder_profile(std::slice::from_ref(&folder), defaults.clone())?,
+            };
             profile.name = name.clone();
-            AthleteJob { inputs: vec![dir.join(&name)], out_dir: out.join(&name), profile }
+            Ok(AthleteJob { inputs: vec![folder], out_dir: out.join(&name), profile })
         })
-        .collect())
+        .collect::<Result<Vec<_>, SettingsError>>()?)
 }
 
 /// `I/N` with 1 ≤ I ≤ N, returned zero-based.

@@ -93,7 +93,20 @@ pub fn generate(dir: &Path, scenario: &Scenario) -> Result<Truth, DemoError> {
     let mut json = serde_json::to_string_pretty(&truth)?;
     json.push('\n');
     write_atomic(&dir.join("truth.json"), json.as_bytes())?;
+    // The folder's own athlete profile, read by `heavylegs report DIR`.
+    let profile = format!(
+        "# What this athlete's files cannot say (read by `heavylegs report` for this folder).\n{}",
+        toml::to_string(&truth.profile).unwrap_or_default()
+    );
+    write_atomic(&dir.join(crate::settings::PROFILE_FILE), profile.as_bytes())?;
     Ok(truth)
+}
+
+/// Writes the demo athlete to `dir/demo` and the coach folder to `dir/coach`;
+/// returns how many athletes were written.
+pub fn generate_all(dir: &Path) -> Result<usize, DemoError> {
+    generate(&dir.join("demo"), &demo_athlete())?;
+    Ok(1 + generate_coach(&dir.join("coach"))?.len())
 }
 
 /// Writes the three coach athletes into `dir/<athlete>/`.
