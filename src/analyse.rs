@@ -82,24 +82,47 @@ pub fn athlete(a: &AthleteJob, job: &Job, log: &Log, bar: Option<indicatif::Prog
     };
     let found = findings::evaluate(&finding_inputs);
 
-    let report = report::build(report::ReportInputs {
+    let records: Vec<crate::ingest::Record> = items.iter().map(|i| i.record.clone()).collect();
+    let window_metrics: Vec<RunMetrics> = window_views.iter().map(|v| v.metrics.clone()).collect();
+    let tz_summary = timezone_summary(&tables.run_days);
+    let report = report::Report::new(&report::ReportInputs {
         athlete: &a.profile.name,
-        items: &items,
-        runs: &window_views,
+        generated_at: chrono::Utc::now(),
+        timezone: a.profile.timezone.as_deref(),
+        timezone_source: &tz_summary,
+        display_units: match job.units {
+            crate::units::Units::Metric => report::Units::Metric,
+            crate::units::Units::Imperial => report::Units::Imperial,
+        },
+        records: &records,
+        metrics: &window_metrics,
         weeks: &window_weeks,
         findings: &found,
-        fit: fit.as_ref(),
-        tz_sources: &tables.run_days,
-        load_unit: tables.load_unit,
+        fit: fit.as_ref().map(|f| report::CadenceFit {
+            intercept_spm: f.intercept_spm,
+            slope_spm_per_mps: f.slope_spm_per_mps,
+            min_speed_mps: f.min_speed_mps,
+            max_speed_mps: f.max_speed_mps,
+        }),
     });
-    let opts = report::RenderOptions { units: job.units };
-    report::write_all(&a.out_dir, &report, &opts, &job.formats)?;
+    let opts = report::RenderOptions { units: report.display_units };
+    let formats: Vec<report::Format> = job
+        .formats
+        .iter()
+        .filter_map(|f| match f.as_str() {
+            "json" => Some(report::Format::Json),
+            "md" => Some(report::Format::Markdown),
+            "html" => Some(report::Format::Html),
+            _ => None,
+        })
+        .collect();
+    report::write_all(&a.out_dir, &report, &opts, &formats)?;
     if job.formats.iter().any(|f| f == "tables") {
         load::write_tables(&a.out_dir, &tables)?;
-        report::tables::write_activities(&a.out_dir, &items)?;
+        report::write_tables(&a.out_dir, &records, &all_metrics, &report)?;
     }
     if log.enabled(crate::log::Level::Info) && !log.json {
-        let _ = crate::app::out_line(&format!("{}", report::verdict(&report, &a.out_dir)));
+        crate::app::out_line(&report::verdict(&report, &a.out_dir))?;
     }
 
     let mut flagged: Vec<&findings::Finding> = found.iter().filter(|f| f.status == FindingStatus::Flagged).collect();
@@ -130,6 +153,15 @@ pub fn athlete(a: &AthleteJob, job: &Job, log: &Log, bar: Option<indicatif::Prog
         flagged: roster.flagged.clone(),
         roster,
     })
+}
+
+/// "file_offset: 48, configured: 4" — which source decided the local dates, by count.
+fn timezone_summary(run_days: &[(String, NaiveDate, load::TzSource)]) -> String {
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for (_, _, s) in run_days {
+        *counts.entry(s.as_str()).or_default() += 1;
+    }
+    counts.iter().map(|(k, v)| format!("{k}: {v}")).collect::<Vec<_>>().join(", ")
 }
 
 fn status_word(s: Status) -> &'static str {
