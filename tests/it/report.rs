@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
 use heavylegs::findings::{Cause, Evidence, Finding, Severity, Status};
 use heavylegs::ingest::{Record, Status as RecordStatus};
 use heavylegs::load::Week;
