@@ -57,6 +57,7 @@ figcaption{font-size:.9rem;color:var(--muted);margin-top:6px}
 table{border-collapse:collapse;font-size:.88rem;min-width:100%;background:var(--card)}
 th,td{padding:5px 8px;border-bottom:1px solid var(--line);text-align:right;white-space:nowrap}
 th:first-child,td:first-child{text-align:left}
+td.place{white-space:normal;text-align:left;min-width:12em;overflow-wrap:anywhere}
 th{background:var(--soft);font-weight:600}
 tr.flagged td:first-child{font-weight:700;color:var(--flag)}
 ul.files{padding-left:1.1em}
