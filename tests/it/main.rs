@@ -6,7 +6,7 @@ mod demo;
 mod fit;
 mod fit_oracle;
 mod ingest;
-#[cfg(feature = "tables")]
 mod load;
 mod metrics;
+mod report;
 mod xml_formats;

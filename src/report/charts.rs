@@ -1,0 +1,532 @@
+//! The HTML report's charts, drawn with plotters' SVG backend into strings.
+//!
+//! Charts are drawn small (480 px wide) with large type and scaled by CSS,
+//! so the labels stay readable on a phone and never crowd each other.
+//! Colours are Okabe–Ito (colour-blind safe). Legends live in the HTML
+//! caption, not inside the SVG, where they would steal plot space.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use super::fmt as f;
+use super::model::{Report, Units};
+
+pub const BLUE: RGBColor = RGBColor(0x00, 0x72, 0xB2);
+pub const ORANGE: RGBColor = RGBColor(0xE6, 0x9F, 0x00);
+pub const VERMILLION: RGBColor = RGBColor(0xD5, 0x5E, 0x00);
+pub const SKY: RGBColor = RGBColor(0x56, 0xB4, 0xE9);
+pub const GREEN: RGBColor = RGBColor(0x00, 0x9E, 0x73);
+const GREY: RGBColor = RGBColor(0x66, 0x66, 0x66);
+const GRID: RGBColor = RGBColor(0xE4, 0xE4, 0xE4);
+const INK: RGBColor = RGBColor(0x22, 0x22, 0x22);
+
+const W: u32 = 480;
+/// Font sizes as plotters takes them (the SVG gets size ÷ 1.24).
+const TICK: f64 = 18.0;
+const DESC: f64 = 18.0;
+/// Most x-axis labels per chart: 480 px ÷ ~70 px per date label.
+const MAX_X_LABELS: usize = 6;
+
+#[derive(Debug, thiserror::Error)]
+#[error("chart could not be drawn: {0}")]
+pub struct ChartError(String);
+
+type Area<'a> = DrawingArea<SVGBackend<'a>, Shift>;
+type Res<T> = Result<T, ChartError>;
+
+fn e<E: std::fmt::Display>(err: E) -> ChartError {
+    ChartError(err.to_string())
+}
+
+/// Draws into a fresh SVG string `W × height`.
+fn svg(height: u32, draw: impl FnOnce(&Area<'_>) -> Res<()>) -> Res<String> {
+    let mut buf = String::new();
+    {
+        let root = SVGBackend::with_string(&mut buf, (W, height)).into_drawing_area();
+        root.fill(&WHITE).map_err(e)?;
+        draw(&root)?;
+        root.present().map_err(e)?;
+    }
+    Ok(buf)
+}
+
+fn tick_style() -> TextStyle<'static> {
+    ("sans-serif", TICK).into_font().color(&INK)
+}
+
+fn desc_style() -> TextStyle<'static> {
+    ("sans-serif", DESC).into_font().color(&INK)
+}
+
+/// Label of the i-th week on an index axis: only at whole indexes, `02 Jun`.
+fn week_label(report: &Report, x: f64) -> String {
+    let i = x.round();
+    if (x - i).abs() > 1e-6 || i < 0.0 {
+        return String::new();
+    }
+    report
+        .weeks
+        .get(i as usize)
+        .map(|w| w.start.format("%d %b").to_string())
+        .unwrap_or_default()
+}
+
+fn index_range(n: usize) -> std::ops::Range<f64> {
+    -0.6..(n.max(1) as f64 - 0.4)
+}
+
+fn x_labels(n: usize) -> usize {
+    n.clamp(1, MAX_X_LABELS)
+}
+
+fn upper(max: f64, floor: f64) -> f64 {
+    let m = if max.is_finite() {
+        max.max(floor)
+    } else {
+        floor
+    };
+    m * 1.15
+}
+
+/// (1) Weekly distance bars; weeks named by a flagged finding in vermillion,
+/// with their ramp % written above the bar (all weeks' ramps when few weeks).
+pub fn weekly_distance(report: &Report, u: Units) -> Res<String> {
+    let weeks = &report.weeks;
+    let dist: Vec<f64> = weeks
+        .iter()
+        .map(|w| f::distance_value(w.distance_km, u))
+        .collect();
+    let top = upper(dist.iter().copied().fold(0.0, f64::max), 5.0);
+    let label_all = weeks.len() <= 8;
+    svg(300, |root| {
+        let mut chart = ChartBuilder::on(root)
+            .margin(12)
+            .margin_right(16)
+            .x_label_area_size(46)
+            .y_label_area_size(64)
+            .build_cartesian_2d(index_range(weeks.len()), 0.0..top)
+            .map_err(e)?;
+        let fmt_x = |x: &f64| week_label(report, *x);
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .light_line_style(WHITE)
+            .bold_line_style(GRID)
+            .x_labels(x_labels(weeks.len()))
+            .y_labels(5)
+            .x_label_formatter(&fmt_x)
+            .y_label_formatter(&|y| f::num(*y))
+            .label_style(tick_style())
+            .axis_desc_style(desc_style())
+            .y_desc(format!("Distance ({})", f::distance_unit(u)))
+            .x_desc("Week starting")
+            .draw()
+            .map_err(e)?;
+        chart
+            .draw_series(weeks.iter().zip(&dist).enumerate().map(|(i, (w, d))| {
+                let x = i as f64;
+                let colour = if w.flagged { VERMILLION } else { BLUE };
+                Rectangle::new([(x - 0.38, 0.0), (x + 0.38, *d)], colour.filled())
+            }))
+            .map_err(e)?;
+        let label_style = ("sans-serif", 16.0)
+            .into_font()
+            .color(&INK)
+            .pos(Pos::new(HPos::Center, VPos::Bottom));
+        chart
+            .draw_series(
+                weeks
+                    .iter()
+                    .zip(&dist)
+                    .enumerate()
+                    .filter_map(|(i, (w, d))| {
+                        let ramp = w.ramp_pct?;
+                        (w.flagged || label_all).then(|| {
+                            Text::new(
+                                format!("{ramp:+.0}%"),
+                                (i as f64, *d + top * 0.02),
+                                label_style.clone(),
+                            )
+                        })
+                    }),
+            )
+            .map_err(e)?;
+        Ok(())
+    })
+}
+
+/// (1b) ACWR per week, rolling and EWMA, over the 0.8–1.3 band with the 1.5 line.
+pub fn acwr(report: &Report) -> Res<String> {
+    let weeks = &report.weeks;
+    let max = weeks
+        .iter()
+        .flat_map(|w| [w.acwr_rolling, w.acwr_ewma])
+        .flatten()
+        .fold(0.0, f64::max);
+    let top = upper(max, 1.8);
+    let n = weeks.len();
+    svg(260, |root| {
+        let mut chart = ChartBuilder::on(root)
+            .margin(12)
+            .margin_right(16)
+            .x_label_area_size(46)
+            .y_label_area_size(64)
+            .build_cartesian_2d(index_range(n), 0.0..top)
+            .map_err(e)?;
+        let fmt_x = |x: &f64| week_label(report, *x);
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .light_line_style(WHITE)
+            .bold_line_style(GRID)
+            .x_labels(x_labels(n))
+            .y_labels(5)
+            .x_label_formatter(&fmt_x)
+            .y_label_formatter(&|y| format!("{y:.1}"))
+            .label_style(tick_style())
+            .axis_desc_style(desc_style())
+            .y_desc("Acute : chronic")
+            .x_desc("Week starting")
+            .draw()
+            .map_err(e)?;
+        let (x0, x1) = (index_range(n).start, index_range(n).end);
+        chart
+            .draw_series(std::iter::once(Rectangle::new(
+                [(x0, 0.8), (x1, 1.3)],
+                GREEN.mix(0.15).filled(),
+            )))
+            .map_err(e)?;
+        chart
+            .draw_series(DashedLineSeries::new(
+                [(x0, 1.5), (x1, 1.5)],
+                8,
+                5,
+                VERMILLION.stroke_width(2),
+            ))
+            .map_err(e)?;
+        for (series, colour) in [(0, BLUE), (1, ORANGE)] {
+            let pts: Vec<(f64, f64)> = weeks
+                .iter()
+                .enumerate()
+                .filter_map(|(i, w)| {
+                    Some((
+                        i as f64,
+                        if series == 0 {
+                            w.acwr_rolling?
+                        } else {
+                            w.acwr_ewma?
+                        },
+                    ))
+                })
+                .collect();
+            chart
+                .draw_series(LineSeries::new(pts.clone(), colour.stroke_width(3)))
+                .map_err(e)?;
+            chart
+                .draw_series(pts.iter().map(|p| Circle::new(*p, 4, colour.filled())))
+                .map_err(e)?;
+        }
+        Ok(())
+    })
+}
+
+/// (2) Cadence against speed: each run's speed bins, the athlete's fit line and the 170 spm reference.
+pub fn cadence_speed(report: &Report, u: Units) -> Res<String> {
+    let pts: Vec<(f64, f64)> = report
+        .speed_bins
+        .iter()
+        .map(|p| (f::speed_value(p.speed_mps, u), p.cadence_spm))
+        .collect();
+    let (mut xmin, mut xmax) = (f64::INFINITY, f64::NEG_INFINITY);
+    let (mut ymin, mut ymax) = (170.0_f64, 170.0_f64);
+    for (x, y) in &pts {
+        xmin = xmin.min(*x);
+        xmax = xmax.max(*x);
+        ymin = ymin.min(*y);
+        ymax = ymax.max(*y);
+    }
+    if !xmin.is_finite() {
+        (xmin, xmax) = (f::speed_value(2.0, u), f::speed_value(4.5, u));
+    }
+    let pad = ((xmax - xmin) * 0.05).max(0.3);
+    let (xr, yr) = (
+        (xmin - pad)..(xmax + pad),
+        (ymin - 5.0).floor()..(ymax + 5.0).ceil(),
+    );
+    svg(320, |root| {
+        let mut chart = ChartBuilder::on(root)
+            .margin(12)
+            .margin_right(16)
+            .x_label_area_size(46)
+            .y_label_area_size(64)
+            .build_cartesian_2d(xr.clone(), yr.clone())
+            .map_err(e)?;
+        chart
+            .configure_mesh()
+            .light_line_style(WHITE)
+            .bold_line_style(GRID)
+            .x_labels(6)
+            .y_labels(6)
+            .x_label_formatter(&|x| format!("{x:.0}"))
+            .y_label_formatter(&|y| format!("{y:.0}"))
+            .label_style(tick_style())
+            .axis_desc_style(desc_style())
+            .x_desc(format!("Speed ({})", f::speed_unit(u)))
+            .y_desc("Cadence (spm)")
+            .draw()
+            .map_err(e)?;
+        chart
+            .draw_series(DashedLineSeries::new(
+                [(xr.start, 170.0), (xr.end, 170.0)],
+                8,
+                5,
+                GREY.stroke_width(2),
+            ))
+            .map_err(e)?;
+        chart
+            .draw_series(
+                pts.iter()
+                    .map(|p| Circle::new(*p, 4, SKY.mix(0.55).filled())),
+            )
+            .map_err(e)?;
+        if let Some(fit) = report.cadence_fit {
+            let (a, b) = (fit.min_speed_mps, fit.max_speed_mps);
+            let line = [a, b].map(|v| (f::speed_value(v, u), fit.cadence_at(v)));
+            chart
+                .draw_series(LineSeries::new(line, VERMILLION.stroke_width(3)))
+                .map_err(e)?;
+        }
+        Ok(())
+    })
+}
+
+/// (3) Weekly mean cadence (top) and step length (bottom).
+pub fn form_over_weeks(report: &Report, u: Units) -> Res<String> {
+    let weeks = &report.weeks;
+    let n = weeks.len();
+    let cad: Vec<(f64, f64)> = weeks
+        .iter()
+        .enumerate()
+        .filter_map(|(i, w)| Some((i as f64, w.mean_cadence_spm?)))
+        .collect();
+    let step: Vec<(f64, f64)> = weeks
+        .iter()
+        .enumerate()
+        .filter_map(|(i, w)| Some((i as f64, f::step_length_value(w.step_length_m?, u))))
+        .collect();
+    svg(440, |root| {
+        let (top, bottom) = root.split_vertically(210);
+        let panels: [(&Area<'_>, &Vec<(f64, f64)>, String, RGBColor, bool); 2] = [
+            (&top, &cad, "Cadence (spm)".to_owned(), BLUE, false),
+            (
+                &bottom,
+                &step,
+                format!("Step ({})", f::step_length_unit(u)),
+                GREEN,
+                true,
+            ),
+        ];
+        for (area, pts, desc, colour, with_x) in panels {
+            let (lo, hi) = pts
+                .iter()
+                .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), p| {
+                    (lo.min(p.1), hi.max(p.1))
+                });
+            let (lo, hi) = if lo.is_finite() { (lo, hi) } else { (0.0, 1.0) };
+            let pad = ((hi - lo) * 0.2).max(if with_x { 0.02 } else { 2.0 });
+            let mut chart = ChartBuilder::on(area)
+                .margin(12)
+                .margin_right(16)
+                .x_label_area_size(if with_x { 46 } else { 8 })
+                .y_label_area_size(64)
+                .build_cartesian_2d(index_range(n), (lo - pad)..(hi + pad))
+                .map_err(e)?;
+            let fmt_x = |x: &f64| {
+                if with_x {
+                    week_label(report, *x)
+                } else {
+                    String::new()
+                }
+            };
+            let fmt_y = |y: &f64| {
+                if with_x {
+                    format!("{y:.2}")
+                } else {
+                    format!("{y:.0}")
+                }
+            };
+            let mut mesh = chart.configure_mesh();
+            mesh.disable_x_mesh()
+                .light_line_style(WHITE)
+                .bold_line_style(GRID)
+                .x_labels(x_labels(n))
+                .y_labels(4)
+                .x_label_formatter(&fmt_x)
+                .y_label_formatter(&fmt_y)
+                .label_style(tick_style())
+                .axis_desc_style(desc_style())
+                .y_desc(desc);
+            if with_x {
+                mesh.x_desc("Week starting");
+            }
+            mesh.draw().map_err(e)?;
+            chart
+                .draw_series(LineSeries::new(pts.clone(), colour.stroke_width(3)))
+                .map_err(e)?;
+            chart
+                .draw_series(pts.iter().map(|p| Circle::new(*p, 4, colour.filled())))
+                .map_err(e)?;
+        }
+        Ok(())
+    })
+}
+
+/// (4) Within-run fatigue: cadence in the first vs last third of each run
+/// (the latest 24 runs that have both), joined by a line.
+pub fn fatigue(report: &Report) -> Res<String> {
+    let runs: Vec<_> = report
+        .runs
+        .iter()
+        .filter_map(|r| {
+            Some((
+                r.date,
+                r.cadence_first_third_spm?,
+                r.cadence_last_third_spm?,
+            ))
+        })
+        .collect();
+    let runs = &runs[runs.len().saturating_sub(24)..];
+    let n = runs.len();
+    let (lo, hi) = runs
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), r| {
+            (lo.min(r.1.min(r.2)), hi.max(r.1.max(r.2)))
+        });
+    let (lo, hi) = if lo.is_finite() {
+        (lo - 4.0, hi + 4.0)
+    } else {
+        (150.0, 190.0)
+    };
+    svg(300, |root| {
+        let mut chart = ChartBuilder::on(root)
+            .margin(12)
+            .margin_right(16)
+            .x_label_area_size(46)
+            .y_label_area_size(64)
+            .build_cartesian_2d(index_range(n), lo.floor()..hi.ceil())
+            .map_err(e)?;
+        let fmt_x = |x: &f64| {
+            let i = x.round();
+            if (x - i).abs() > 1e-6 || i < 0.0 {
+                return String::new();
+            }
+            runs.get(i as usize)
+                .and_then(|r| r.0)
+                .map(|d| d.format("%d %b").to_string())
+                .unwrap_or_default()
+        };
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .light_line_style(WHITE)
+            .bold_line_style(GRID)
+            .x_labels(x_labels(n))
+            .y_labels(5)
+            .x_label_formatter(&fmt_x)
+            .y_label_formatter(&|y| format!("{y:.0}"))
+            .label_style(tick_style())
+            .axis_desc_style(desc_style())
+            .y_desc("Cadence (spm)")
+            .x_desc("Run date")
+            .draw()
+            .map_err(e)?;
+        for (i, (_, first, last)) in runs.iter().enumerate() {
+            let x = i as f64;
+            let colour = if last < first { VERMILLION } else { GREY };
+            chart
+                .draw_series(LineSeries::new(
+                    [(x, *first), (x, *last)],
+                    colour.stroke_width(3),
+                ))
+                .map_err(e)?;
+            chart
+                .draw_series(std::iter::once(Circle::new((x, *first), 5, BLUE.filled())))
+                .map_err(e)?;
+            chart
+                .draw_series(std::iter::once(TriangleMarker::new(
+                    (x, *last),
+                    6,
+                    VERMILLION.filled(),
+                )))
+                .map_err(e)?;
+        }
+        Ok(())
+    })
+}
+
+/// (4b) Aerobic decoupling of the long steady runs, with the 5 % and 10 % lines.
+pub fn decoupling(report: &Report) -> Res<String> {
+    let runs: Vec<_> = report
+        .runs
+        .iter()
+        .filter_map(|r| Some((r.date, r.decoupling_pct?)))
+        .collect();
+    let runs = &runs[runs.len().saturating_sub(24)..];
+    let n = runs.len();
+    let max = runs.iter().map(|r| r.1).fold(10.0, f64::max);
+    let min = runs.iter().map(|r| r.1).fold(0.0, f64::min);
+    svg(260, |root| {
+        let mut chart = ChartBuilder::on(root)
+            .margin(12)
+            .margin_right(16)
+            .x_label_area_size(46)
+            .y_label_area_size(64)
+            .build_cartesian_2d(index_range(n), (min * 1.15).floor()..(max * 1.15).ceil())
+            .map_err(e)?;
+        let fmt_x = |x: &f64| {
+            let i = x.round();
+            if (x - i).abs() > 1e-6 || i < 0.0 {
+                return String::new();
+            }
+            runs.get(i as usize)
+                .and_then(|r| r.0)
+                .map(|d| d.format("%d %b").to_string())
+                .unwrap_or_default()
+        };
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .light_line_style(WHITE)
+            .bold_line_style(GRID)
+            .x_labels(x_labels(n))
+            .y_labels(5)
+            .x_label_formatter(&fmt_x)
+            .y_label_formatter(&|y| format!("{y:.0}"))
+            .label_style(tick_style())
+            .axis_desc_style(desc_style())
+            .y_desc("Decoupling (%)")
+            .x_desc("Run date")
+            .draw()
+            .map_err(e)?;
+        let (x0, x1) = (index_range(n).start, index_range(n).end);
+        for (limit, colour) in [(5.0, ORANGE), (10.0, VERMILLION)] {
+            chart
+                .draw_series(DashedLineSeries::new(
+                    [(x0, limit), (x1, limit)],
+                    8,
+                    5,
+                    colour.stroke_width(2),
+                ))
+                .map_err(e)?;
+        }
+        chart
+            .draw_series(runs.iter().enumerate().map(|(i, (_, d))| {
+                let x = i as f64;
+                let colour = if *d > 5.0 { VERMILLION } else { BLUE };
+                Rectangle::new([(x - 0.3, 0.0), (x + 0.3, *d)], colour.filled())
+            }))
+            .map_err(e)?;
+        Ok(())
+    })
+}

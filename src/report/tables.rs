@@ -1,0 +1,156 @@
+//! `activities.parquet` and `activities.csv`: one row per input record
+//! (analysed, skipped or rejected, with status and reason) plus the run's
+//! headline metrics, for spreadsheets and notebooks. Column names carry units.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use polars::prelude::*;
+
+use crate::ingest::{Record, Status};
+use crate::metrics::RunMetrics;
+use crate::output::{WriteError, write_atomic};
+
+use super::model::{Report, ro};
+
+#[derive(Debug, thiserror::Error)]
+pub enum TablesError {
+    #[error("cannot build the activities table: {0}")]
+    Build(#[from] PolarsError),
+    #[error(transparent)]
+    Write(#[from] WriteError),
+}
+
+/// Builds the table: records sorted by path; metrics without a record are kept as `ok` rows.
+pub fn activities_frame(
+    records: &[Record],
+    metrics: &[RunMetrics],
+    report: &Report,
+) -> PolarsResult<DataFrame> {
+    let by_path: BTreeMap<&str, &RunMetrics> =
+        metrics.iter().map(|m| (m.path.as_str(), m)).collect();
+    let dates: BTreeMap<&str, NaiveDateOpt> = report
+        .runs
+        .iter()
+        .map(|r| (r.path.as_str(), r.date))
+        .collect();
+    let mut rows: Vec<(&str, Option<&Record>)> = records
+        .iter()
+        .map(|rec| (rec.path.as_str(), Some(rec)))
+        .collect();
+    for m in metrics {
+        if !records.iter().any(|rec| rec.path == m.path) {
+            rows.push((m.path.as_str(), None));
+        }
+    }
+    rows.sort_by(|a, b| a.0.cmp(b.0));
+
+    let n = rows.len();
+    let text = |f: &dyn Fn(&str, Option<&Record>) -> Option<String>| -> Vec<Option<String>> {
+        rows.iter().map(|(p, rec)| f(p, *rec)).collect()
+    };
+    let num = |name: &str, decimals: i32, f: &dyn Fn(&RunMetrics) -> Option<f64>| -> Column {
+        let v: Vec<Option<f64>> = rows
+            .iter()
+            .map(|(p, _)| by_path.get(p).and_then(|m| ro(f(m), decimals)))
+            .collect();
+        Column::new(name.into(), v)
+    };
+
+    let status = |rec: Option<&Record>| match rec.map(|r| r.status) {
+        Some(Status::Skipped) => "skipped",
+        Some(Status::Rejected) => "rejected",
+        _ => "ok",
+    };
+    let local_dates: Vec<Option<chrono::NaiveDate>> = rows
+        .iter()
+        .map(|(p, _)| dates.get(p).copied().flatten())
+        .collect();
+
+    let columns = vec![
+        Column::new(
+            "path".into(),
+            rows.iter().map(|(p, _)| p.to_string()).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "status".into(),
+            rows.iter()
+                .map(|(_, rec)| status(*rec).to_owned())
+                .collect::<Vec<_>>(),
+        ),
+        Column::new("reason".into(), text(&|_, rec| rec?.reason.clone())),
+        Column::new(
+            "duplicate_of".into(),
+            text(&|_, rec| rec?.duplicate_of.clone()),
+        ),
+        Column::new(
+            "format".into(),
+            text(&|_, rec| Some(rec?.format?.as_str().to_owned())),
+        ),
+        Column::new(
+            "sport".into(),
+            text(&|_, rec| Some(rec?.activity.as_ref()?.sport.as_str().to_owned())),
+        ),
+        Column::new(
+            "device".into(),
+            text(&|_, rec| rec?.activity.as_ref()?.source.device.clone()),
+        ),
+        Column::new(
+            "start_utc".into(),
+            text(&|p, rec| {
+                let start = by_path
+                    .get(p)
+                    .and_then(|m| m.start)
+                    .or_else(|| rec.and_then(|r| r.activity.as_ref().map(|a| a.start)))?;
+                Some(start.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+            }),
+        ),
+        DateChunked::new("local_date".into(), &local_dates).into_column(),
+        num("elapsed_s", 0, &|m| Some(m.elapsed_s)),
+        num("moving_s", 0, &|m| m.moving_s),
+        num("distance_km", 3, &|m| m.distance_m.map(|d| d / 1000.0)),
+        num("mean_speed_mps", 3, &|m| m.mean_moving_speed_mps),
+        num("mean_cadence_spm", 1, &|m| m.mean_cadence_spm),
+        num("median_cadence_spm", 1, &|m| m.median_cadence_spm),
+        num("step_length_m", 3, &|m| m.step_length_m),
+        num("stance_time_ms", 0, &|m| m.stance_time_ms),
+        num("vertical_oscillation_mm", 1, &|m| m.vertical_oscillation_mm),
+        num("vertical_ratio_pct", 2, &|m| m.vertical_ratio_pct),
+        num("easy_speed_mps", 3, &|m| m.easy_speed_mps),
+        num("easy_cadence_spm", 1, &|m| m.easy_cadence_spm),
+        num("cadence_first_third_spm", 1, &|m| m.cadence_first_third_spm),
+        num("cadence_last_third_spm", 1, &|m| m.cadence_last_third_spm),
+        num("pace_fade_pct", 1, &|m| m.pace_fade_pct),
+        num("decoupling_pct", 1, &|m| m.decoupling_pct),
+        num("warm_up_s", 0, &|m| m.warm_up_s),
+        num("cool_down_s", 0, &|m| m.cool_down_s),
+        num("temperature_mean_c", 1, &|m| m.temperature_mean_c),
+        num("mean_heart_rate_bpm", 0, &|m| m.mean_heart_rate_bpm),
+        num("max_heart_rate_bpm", 0, &|m| m.max_heart_rate_bpm),
+        num("trimp", 1, &|m| m.trimp),
+        num("gps_spikes", 0, &|m| Some(f64::from(m.gps_spikes))),
+    ];
+    DataFrame::new(n, columns)
+}
+
+type NaiveDateOpt = Option<chrono::NaiveDate>;
+
+/// Writes `activities.parquet` and `activities.csv` into `dir`, each atomically.
+pub fn write_tables(
+    dir: &Path,
+    records: &[Record],
+    metrics: &[RunMetrics],
+    report: &Report,
+) -> Result<Vec<PathBuf>, TablesError> {
+    let mut df = activities_frame(records, metrics, report)?;
+    let mut parquet = Vec::new();
+    ParquetWriter::new(&mut parquet).finish(&mut df)?;
+    let mut csv = Vec::new();
+    CsvWriter::new(&mut csv)
+        .include_header(true)
+        .finish(&mut df)?;
+    let (pq_path, csv_path) = (dir.join("activities.parquet"), dir.join("activities.csv"));
+    write_atomic(&pq_path, &parquet)?;
+    write_atomic(&csv_path, &csv)?;
+    Ok(vec![pq_path, csv_path])
+}

@@ -1,0 +1,600 @@
+//! Report writers over a small hand-built season: six weeks, one spike week
+//! flagged, one clear and one not-assessable finding, a duplicate and a
+//! rejected file whose name is an HTML injection attempt.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
+use heavylegs::findings::{Cause, Evidence, Finding, Severity, Status};
+use heavylegs::ingest::{Record, Status as RecordStatus};
+use heavylegs::load::Week;
+use heavylegs::metrics::{RunMetrics, SpeedBin};
+use heavylegs::report::{
+    self, CadenceFit, Format, RenderOptions, Report, ReportInputs, Units, html, json, markdown,
+};
+
+const EVIL: &str = "uploads/<script>alert(1)</script>.fit";
+
+/// Week starts (Mondays) and distances, km: the fifth week is a +44 % spike.
+const WEEKS: [(u32, u32, f64); 6] = [
+    (5, 4, 20.0),
+    (5, 11, 22.5),
+    (5, 18, 24.0),
+    (5, 25, 25.0),
+    (6, 1, 36.0),
+    (6, 8, 18.0),
+];
+
+fn fit() -> CadenceFit {
+    CadenceFit {
+        intercept_spm: 140.0,
+        slope_spm_per_mps: 8.0,
+        min_speed_mps: 2.5,
+        max_speed_mps: 3.6,
+    }
+}
+
+fn run(i: usize, start: DateTime<Utc>, km: f64, speed_mps: f64) -> RunMetrics {
+    let wiggle = [-2.0, 1.0, 0.0, 2.0, -1.0][i % 5];
+    let cadence = 140.0 + 8.0 * speed_mps + wiggle;
+    let moving_s = km * 1000.0 / speed_mps;
+    let long = moving_s >= 3600.0;
+    RunMetrics {
+        path: format!("runs/{}.fit", start.format("%Y-%m-%d")),
+        start: Some(start),
+        elapsed_s: moving_s + 60.0,
+        moving_s: Some(moving_s),
+        distance_m: Some(km * 1000.0),
+        mean_moving_speed_mps: Some(speed_mps),
+        mean_cadence_spm: Some(cadence),
+        median_cadence_spm: Some(cadence + 0.5),
+        step_length_m: Some(speed_mps / (cadence / 60.0)),
+        easy_speed_mps: Some(speed_mps - 0.2),
+        easy_cadence_spm: Some(cadence - 1.6),
+        cadence_first_third_spm: Some(cadence + 1.0),
+        cadence_last_third_spm: Some(cadence - if long { 4.0 } else { 0.5 }),
+        decoupling_pct: long.then_some(3.0 + i as f64 * 0.4),
+        temperature_mean_c: Some(14.0 + i as f64 * 0.5),
+        warm_up_s: Some(420.0),
+        mean_heart_rate_bpm: Some(142.0),
+        speed_bins: [-0.4, 0.0, 0.4]
+            .iter()
+            .enumerate()
+            .map(|(k, dv)| {
+                let v = speed_mps + dv;
+                let c = 140.0 + 8.0 * v + wiggle + k as f64 - 1.0;
+                SpeedBin {
+                    speed_mps: v,
+                    cadence_spm: c,
+                    step_length_m: Some(v / (c / 60.0)),
+                    heart_rate_bpm: None,
+                    seconds: 300.0,
+                }
+            })
+            .collect(),
+        ..RunMetrics::default()
+    }
+}
+
+struct Season {
+    records: Vec<Record>,
+    metrics: Vec<RunMetrics>,
+    weeks: Vec<Week>,
+    findings: Vec<Finding>,
+}
+
+fn record(path: &str, status: RecordStatus, reason: Option<&str>, dup: Option<&str>) -> Record {
+    Record {
+        path: path.into(),
+        sha256: String::new(),
+        format: None,
+        status,
+        reason: reason.map(Into::into),
+        duplicate_of: dup.map(Into::into),
+        activity: None,
+    }
+}
+
+fn season() -> Season {
+    let mut metrics = Vec::new();
+    let mut weeks = Vec::new();
+    let mut prev: Option<f64> = None;
+    for (w, (month, day, km)) in WEEKS.iter().enumerate() {
+        let start = NaiveDate::from_ymd_opt(2026, *month, *day).unwrap();
+        // Tuesday, Thursday and Saturday runs: a quarter, a quarter, half of the week.
+        for (k, (offset, share)) in [(1u64, 0.25), (3, 0.25), (5, 0.5)].iter().enumerate() {
+            let date = start + chrono::Days::new(*offset);
+            let t = Utc.from_utc_datetime(&date.and_hms_opt(6, 0, 0).unwrap());
+            let speed = if k == 2 { 2.9 } else { 3.2 };
+            metrics.push(run(metrics.len(), t, km * share, speed));
+        }
+        let ramp = prev.map(|p| (km - p) / p * 100.0);
+        prev = Some(*km);
+        weeks.push(Week {
+            week: format!("2026-W{}", start.iso_week().week()),
+            start,
+            distance_km: *km,
+            moving_s: km * 330.0,
+            runs: 3,
+            rest_days: 4,
+            longest_run_km: km * 0.5,
+            longest_run_share: Some(0.5),
+            long_runs_90min: 0,
+            mean_cadence_spm: Some(165.0 + [0.0, 1.0, -0.5, 0.5, -3.0, 1.5][w]),
+            intensity_s: [0.0; 3],
+            ramp_pct: ramp,
+            acwr_rolling: (w >= 3).then(|| [1.05, 1.423, 0.68][w - 3]),
+            acwr_ewma: (w >= 3).then(|| [1.02, 1.38, 0.8][w - 3]),
+            monotony: Some(0.9 + w as f64 * 0.05),
+            strain: None,
+            streak_days: 1,
+        });
+    }
+    // A 10 km run at exactly 5:00 /km, late on a Sunday evening UTC: Monday in Berlin.
+    let sunday_night = Utc.with_ymd_and_hms(2026, 5, 10, 23, 30, 0).unwrap();
+    let mut ten = run(99, sunday_night, 10.0, 1000.0 / 300.0);
+    ten.path = "runs/ten-k.fit".into();
+    metrics.push(ten);
+
+    let mut records: Vec<Record> = metrics
+        .iter()
+        .map(|m| record(&m.path, RecordStatus::Ok, None, None))
+        .collect();
+    records.push(record(
+        "runs/2026-05-05.gpx",
+        RecordStatus::Skipped,
+        None,
+        Some("runs/2026-05-05.fit"),
+    ));
+    records.push(record(
+        "rides/commute.fit",
+        RecordStatus::Skipped,
+        Some("not a run: cycling"),
+        None,
+    ));
+    records.push(record(
+        EVIL,
+        RecordStatus::Rejected,
+        Some("not a FIT file: bad header"),
+        None,
+    ));
+
+    let findings = vec![
+        Finding {
+            cause: Cause::Iron,
+            status: Status::NotAssessable,
+            severity: Severity::None,
+            summary: "Iron status cannot be read from watch data.".into(),
+            evidence: vec![],
+            threshold: String::new(),
+            source: "Peeling et al. 2008, Eur J Appl Physiol 103:381–391 — grade B".into(),
+            advice: "A ferritin blood test answers it (below 35 µg/L is low for athletes).".into(),
+        },
+        Finding {
+            cause: Cause::Form,
+            status: Status::Clear,
+            severity: Severity::None,
+            summary: "Easy-pace cadence sits on your own cadence~speed line.".into(),
+            evidence: vec![],
+            threshold: "easy cadence < 165 spm and below own line".into(),
+            source: "Heiderscheit et al. 2011, MSSE 43(2):296–302 — grade B".into(),
+            advice: String::new(),
+        },
+        Finding {
+            cause: Cause::Overtraining,
+            status: Status::Flagged,
+            severity: Severity::High,
+            summary: "Week 2026-W23 ran 44 % more than the week before.".into(),
+            evidence: vec![
+                Evidence {
+                    week: Some("2026-W23".into()),
+                    date: None,
+                    file: None,
+                    metric: "ramp_pct".into(),
+                    value: 44.004,
+                    limit: Some(30.0),
+                    note: "distance vs previous week".into(),
+                },
+                Evidence {
+                    week: Some("2026-W23".into()),
+                    date: Some("2026-06-06".into()),
+                    file: Some("runs/2026-06-06.fit".into()),
+                    metric: "longest_run_km".into(),
+                    value: 18.0,
+                    limit: None,
+                    note: "half of the week in one run".into(),
+                },
+            ],
+            threshold: "week-over-week distance > 30 %".into(),
+            source: "Nielsen et al. 2014, JOSPT 44(10):739–747 — grade C (https://doi.org/10.2519/jospt.2014.5164)"
+                .into(),
+            advice: "Hold next week at or below 25 km and add a rest day.".into(),
+        },
+    ];
+    Season {
+        records,
+        metrics,
+        weeks,
+        findings,
+    }
+}
+
+fn build(s: &Season, units: Units) -> Report {
+    Report::new(&ReportInputs {
+        athlete: "Sam <Runner>",
+        generated_at: Utc.with_ymd_and_hms(2026, 6, 15, 7, 0, 0).unwrap(),
+        timezone: Some("Europe/Berlin"),
+        timezone_source: "file offsets, else Europe/Berlin",
+        display_units: units,
+        records: &s.records,
+        metrics: &s.metrics,
+        weeks: &s.weeks,
+        findings: &s.findings,
+        fit: Some(fit()),
+    })
+}
+
+fn sample() -> Report {
+    build(&season(), Units::Metric)
+}
+
+fn metric() -> RenderOptions {
+    RenderOptions {
+        units: Units::Metric,
+    }
+}
+
+fn imperial() -> RenderOptions {
+    RenderOptions {
+        units: Units::Imperial,
+    }
+}
+
+fn text(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes).expect("writers produce UTF-8")
+}
+
+fn keys(v: &serde_json::Value) -> BTreeSet<String> {
+    v.as_object().expect("object").keys().cloned().collect()
+}
+
+fn set(names: &[&str]) -> BTreeSet<String> {
+    names.iter().map(|s| s.to_string()).collect()
+}
+
+#[test]
+fn model_sorts_counts_and_localises() {
+    let r = sample();
+    assert_eq!(r.schema_version, 1);
+    assert_eq!(r.generated_at, "2026-06-15T07:00:00Z");
+    // 18 weekly runs + the 10 km run; one duplicate inside the two skipped.
+    assert_eq!(
+        (
+            r.inputs.ok,
+            r.inputs.skipped,
+            r.inputs.duplicates,
+            r.inputs.rejected
+        ),
+        (19, 2, 1, 1)
+    );
+    // Flagged first, then clear, then not assessable.
+    let order: Vec<Cause> = r.findings.iter().map(|f| f.cause).collect();
+    assert_eq!(order, [Cause::Overtraining, Cause::Form, Cause::Iron]);
+    assert_eq!(
+        r.findings[0].evidence[0].value, 44.0,
+        "evidence rounded to 2 decimals"
+    );
+    // 23:30 UTC on Sunday 10 May is 01:30 on Monday 11 May in Berlin (CEST, +2 h).
+    let ten = r.runs.iter().find(|x| x.path == "runs/ten-k.fit").unwrap();
+    assert_eq!(ten.date, NaiveDate::from_ymd_opt(2026, 5, 11));
+    assert_eq!(ten.distance_km, Some(10.0));
+    // Residual: easy cadence (140 + 8·3.333 − 2 + ... − 1.6) minus fit at easy speed 3.1333.
+    // wiggle for i=99 is [..][4] = −1 → cadence 165.667, easy 164.067; fit(3.1333) = 165.067 → −1.0.
+    assert_eq!(ten.cadence_residual_spm, Some(-1.0));
+    assert_eq!(r.period.from, NaiveDate::from_ymd_opt(2026, 5, 5));
+    assert_eq!(r.period.to, NaiveDate::from_ymd_opt(2026, 6, 13));
+    let flagged: Vec<&str> = r
+        .weeks
+        .iter()
+        .filter(|w| w.flagged)
+        .map(|w| w.week.as_str())
+        .collect();
+    assert_eq!(flagged, ["2026-W23"]);
+    assert_eq!(r.weeks[4].acwr_rolling, Some(1.42));
+    assert_eq!(r.speed_bins.len(), 19 * 3);
+    assert!(
+        r.runs.windows(2).all(|w| w[0].date <= w[1].date),
+        "runs oldest first"
+    );
+}
+
+#[test]
+fn json_round_trips_with_documented_keys() {
+    let r = sample();
+    let s = text(json::render(&r, &metric()));
+    let back: Report = serde_json::from_str(&s).unwrap();
+    assert_eq!(back, r);
+    let v: serde_json::Value = serde_json::from_str(&s).unwrap();
+    assert_eq!(
+        keys(&v),
+        set(&[
+            "schema_version",
+            "generated_at",
+            "athlete",
+            "period",
+            "timezone_source",
+            "display_units",
+            "inputs",
+            "weeks",
+            "findings",
+            "rejected",
+            "skipped",
+            "runs",
+            "cadence_fit",
+            "speed_bins",
+        ])
+    );
+    assert_eq!(keys(&v["period"]), set(&["from", "to"]));
+    assert_eq!(
+        keys(&v["inputs"]),
+        set(&["ok", "skipped", "rejected", "duplicates"])
+    );
+    assert_eq!(
+        keys(&v["weeks"][0]),
+        set(&[
+            "week",
+            "start",
+            "distance_km",
+            "moving_s",
+            "runs",
+            "rest_days",
+            "longest_run_km",
+            "ramp_pct",
+            "acwr_rolling",
+            "acwr_ewma",
+            "monotony",
+            "strain",
+            "mean_cadence_spm",
+            "step_length_m",
+            "flagged",
+        ])
+    );
+    assert_eq!(
+        keys(&v["findings"][0]),
+        set(&[
+            "cause",
+            "status",
+            "severity",
+            "summary",
+            "evidence",
+            "threshold",
+            "source",
+            "advice"
+        ])
+    );
+    assert_eq!(
+        keys(&v["findings"][0]["evidence"][0]),
+        set(&["week", "date", "file", "metric", "value", "limit", "note"])
+    );
+    assert_eq!(keys(&v["rejected"][0]), set(&["path", "reason"]));
+    assert_eq!(
+        keys(&v["runs"][0]),
+        set(&[
+            "date",
+            "path",
+            "distance_km",
+            "moving_s",
+            "mean_speed_mps",
+            "mean_cadence_spm",
+            "median_cadence_spm",
+            "step_length_m",
+            "easy_speed_mps",
+            "easy_cadence_spm",
+            "cadence_residual_spm",
+            "cadence_first_third_spm",
+            "cadence_last_third_spm",
+            "decoupling_pct",
+            "pace_fade_pct",
+            "warm_up_s",
+            "cool_down_s",
+            "temperature_mean_c",
+            "mean_heart_rate_bpm",
+        ])
+    );
+    assert_eq!(
+        keys(&v["cadence_fit"]),
+        set(&[
+            "intercept_spm",
+            "slope_spm_per_mps",
+            "min_speed_mps",
+            "max_speed_mps"
+        ])
+    );
+    assert_eq!(v["findings"][0]["status"], "flagged");
+    assert_eq!(v["findings"][2]["status"], "not_assessable");
+    assert_eq!(v["rejected"][0]["path"], EVIL);
+    // JSON stays metric whatever the display units.
+    let imp = text(json::render(&r, &imperial()));
+    assert_eq!(imp, s);
+    assert!(s.contains("\"distance_km\": 10.0"));
+
+    insta::with_settings!({filters => vec![(r#""generated_at": "[^"]*""#, r#""generated_at": "[generated_at]""#)]}, {
+        insta::assert_snapshot!("report_json", s);
+    });
+}
+
+#[test]
+fn markdown_snapshot() {
+    let md = text(markdown::render(&sample(), &metric()));
+    assert!(
+        md.contains("uploads/\\<script\\>alert(1)\\</script\\>.fit"),
+        "path escaped"
+    );
+    assert!(md.contains("## What the data cannot tell"));
+    insta::with_settings!({filters => vec![(r"Generated: \S+", "Generated: [generated_at]")]}, {
+        insta::assert_snapshot!("report_md", md);
+    });
+}
+
+#[test]
+fn html_is_self_contained_escaped_and_has_every_chart() {
+    let html = text(html::render(&sample(), &metric()));
+    // Weekly distance, ACWR, cadence~speed, form by week, fatigue, decoupling.
+    assert_eq!(html.matches("<svg").count(), 6);
+    assert_eq!(html.matches("</svg>").count(), 6);
+    for id in [
+        "weekly-distance",
+        "acwr",
+        "cadence-speed",
+        "form-weeks",
+        "fatigue",
+        "decoupling",
+    ] {
+        let at = html
+            .find(&format!("id=\"chart-{id}\""))
+            .unwrap_or_else(|| panic!("chart {id} missing"));
+        let next = html[at..].find("</figure>").unwrap();
+        assert!(
+            html[at..at + next].contains("<svg"),
+            "chart {id} has no svg"
+        );
+    }
+    assert!(html.contains("uploads/&lt;script&gt;alert(1)&lt;/script&gt;.fit"));
+    assert!(!html.contains("<script"), "no script tag, escaped or ours");
+    assert!(html.contains("Sam &lt;Runner&gt;"));
+    for loader in [
+        "src=", "href=", "url(", "@import", "<link", "<iframe", "<img",
+    ] {
+        assert!(
+            !html.contains(loader),
+            "resource loader {loader:?} in the page"
+        );
+    }
+    // The only URL is the citation, as plain text.
+    assert_eq!(
+        html.matches("http").count(),
+        1,
+        "{:?}",
+        html.match_indices("http").collect::<Vec<_>>()
+    );
+    assert!(html.contains("(https://doi.org/10.2519/jospt.2014.5164)"));
+    // Findings come before the charts; flagged before clear.
+    let (flag, clear, charts) = (
+        html.find("cause-overtraining").unwrap(),
+        html.find("cause-form").unwrap(),
+        html.find("id=\"charts\"").unwrap(),
+    );
+    assert!(flag < clear && clear < charts);
+    assert!(html.contains("<meta name=\"viewport\""));
+}
+
+#[test]
+fn imperial_units_convert() {
+    let r = sample();
+    let html_m = text(html::render(&r, &metric()));
+    let html_i = text(html::render(&r, &imperial()));
+    // 10 km = 6.2137 mi; 5:00 /km = 8:03 /mi (1609.344 m at 3.333 m/s = 482.8 s).
+    assert!(html_m.contains("10.00 km") && html_m.contains("5:00 /km"));
+    assert!(html_i.contains("6.21 mi") && html_i.contains("8:03 /mi"));
+    assert!(!html_i.contains(" km<") && !html_i.contains("/km"));
+    // Evidence 18 km → 11.18 mi.
+    assert!(html_i.contains("longest_run_km 11.18 mi"));
+    let md_i = text(markdown::render(&r, &imperial()));
+    assert!(md_i.contains("| Distance (mi) |"));
+    // Week 5: 36 km = 22.4 mi.
+    assert!(md_i.contains("| 22.4 |"), "{md_i}");
+}
+
+#[test]
+fn rendering_is_deterministic() {
+    let (a, b) = (sample(), sample());
+    for format in Format::ALL {
+        for opts in [metric(), imperial()] {
+            assert_eq!(
+                format.render(&a, &opts),
+                format.render(&b, &opts),
+                "{format:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn write_all_and_verdict() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = sample();
+    let paths = report::write_all(dir.path(), &r, &metric(), &Format::ALL).unwrap();
+    let names: Vec<_> = paths
+        .iter()
+        .map(|p| p.file_name().unwrap().to_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(names, ["report.json", "report.md", "report.html"]);
+    assert_eq!(
+        std::fs::read(&paths[2]).unwrap(),
+        html::render(&r, &metric())
+    );
+    let v = report::verdict(&r, Path::new("out"));
+    assert_eq!(
+        v,
+        "⚑ Overtraining / load spikes (high): Week 2026-W23 ran 44 % more than the week before.\nReport: out/report.html\n"
+    );
+}
+
+#[test]
+fn tables_hold_every_record() {
+    let s = season();
+    let r = build(&s, Units::Metric);
+    let dir = tempfile::tempdir().unwrap();
+    let paths = report::write_tables(dir.path(), &s.records, &s.metrics, &r).unwrap();
+    assert_eq!(paths.len(), 2);
+    let csv = std::fs::read_to_string(&paths[1]).unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        lines.len(),
+        1 + 22,
+        "header + 19 runs + 2 skipped + 1 rejected"
+    );
+    let header: Vec<&str> = lines[0].split(',').collect();
+    for col in [
+        "path",
+        "status",
+        "reason",
+        "local_date",
+        "distance_km",
+        "mean_cadence_spm",
+        "decoupling_pct",
+    ] {
+        assert!(header.contains(&col), "missing column {col}");
+    }
+    let ten = lines
+        .iter()
+        .find(|l| l.starts_with("runs/ten-k.fit,"))
+        .unwrap();
+    assert!(
+        ten.contains(",ok,") && ten.contains(",2026-05-11,") && ten.contains(",10.0,"),
+        "{ten}"
+    );
+    let evil = lines.iter().find(|l| l.starts_with(EVIL)).unwrap();
+    assert!(
+        evil.contains(",rejected,not a FIT file: bad header,"),
+        "{evil}"
+    );
+    let pq = std::fs::read(&paths[0]).unwrap();
+    assert_eq!(&pq[..4], b"PAR1");
+}
+
+/// Writes the sample report for `scripts/screenshot.sh`:
+/// `HEAVYLEGS_SAMPLE_OUT=dir cargo test --test it report::write_sample -- --ignored`.
+#[test]
+#[ignore]
+fn write_sample() {
+    let Ok(dir) = std::env::var("HEAVYLEGS_SAMPLE_OUT") else {
+        eprintln!("SKIP: HEAVYLEGS_SAMPLE_OUT not set");
+        return;
+    };
+    let r = sample();
+    report::write_all(Path::new(&dir), &r, &metric(), &Format::ALL).unwrap();
+    let imp = Path::new(&dir).join("imperial");
+    report::write_all(&imp, &r, &imperial(), &[Format::Html]).unwrap();
+}
