@@ -203,7 +203,23 @@ pub fn ingest_command(args: &IngestArgs, log: &Log) -> anyhow::Result<Exit> {
     }
     if let Some(dir) = &args.output {
         let _lock = crate::lock::OutputLock::acquire(dir)?;
-        crate::report::tables::write_ingest_tables(dir, &items)?;
+        let records: Vec<Record> = items.iter().map(|i| i.record.clone()).collect();
+        let metrics: Vec<RunMetrics> = items.iter().filter_map(|i| i.metrics.clone()).collect();
+        let report = crate::report::Report::new(&crate::report::ReportInputs {
+            athlete: "",
+            generated_at: chrono::Utc::now(),
+            timezone: None,
+            timezone_source: "",
+            display_units: Default::default(),
+            records: &records,
+            metrics: &metrics,
+            weeks: &[],
+            findings: &[],
+            fit: None,
+        });
+        crate::report::write_tables(dir, &records, &metrics, &report)?;
+        let activities: Vec<&crate::activity::Activity> = records.iter().filter_map(|r| r.activity.as_ref()).collect();
+        crate::report::tables::write_samples(dir, &activities)?;
     }
     let count = |s: Status| items.iter().filter(|i| i.record.status == s).count();
     let dups = items.iter().filter(|i| i.record.duplicate_of.is_some()).count();

@@ -249,7 +249,7 @@ fn plan(runs: LazyFrame, calendar: LazyFrame, cfg: &LoadConfig) -> (LazyFrame, L
 /// A Float64 column as `Option<f64>` values.
 fn f64_col(df: &DataFrame, name: &str) -> Result<Vec<Option<f64>>, LoadError> {
     let column = df.column(name)?.cast(&DataType::Float64)?;
-    Ok(column.f64()?.into_iter().collect())
+    Ok(column.f64()?.iter().collect())
 }
 
 fn zeros(df: &DataFrame, name: &str) -> Result<Vec<f64>, LoadError> {

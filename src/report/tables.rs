@@ -154,3 +154,31 @@ pub fn write_tables(
     write_atomic(&csv_path, &csv)?;
     Ok(vec![pq_path, csv_path])
 }
+
+/// `samples.parquet`: one row per recorded sample of every decoded activity,
+/// with the activity's `path` as its id and the normalized column names
+/// (units in the names; null where a channel is absent).
+pub fn write_samples(dir: &Path, activities: &[&crate::activity::Activity]) -> Result<PathBuf, TablesError> {
+    let total: usize = activities.iter().map(|a| a.series.len()).sum();
+    let mut path_col: Vec<&str> = Vec::with_capacity(total);
+    for a in activities {
+        path_col.extend(std::iter::repeat_n(a.source.path.as_str(), a.series.len()));
+    }
+    let mut columns = vec![Column::new("path".into(), path_col)];
+    for name in crate::activity::COLUMNS {
+        let mut v: Vec<Option<f64>> = Vec::with_capacity(total);
+        for a in activities {
+            match a.series.column(name) {
+                Some(c) => v.extend(c.iter().map(|x| x.is_finite().then_some(*x))),
+                None => v.extend(std::iter::repeat_n(None, a.series.len())),
+            }
+        }
+        columns.push(Column::new(name.into(), v));
+    }
+    let mut df = DataFrame::new(total, columns)?;
+    let mut parquet = Vec::new();
+    ParquetWriter::new(&mut parquet).finish(&mut df)?;
+    let path = dir.join("samples.parquet");
+    write_atomic(&path, &parquet)?;
+    Ok(path)
+}

@@ -6,7 +6,9 @@ mod demo;
 mod fit;
 mod fit_oracle;
 mod ingest;
+#[cfg(feature = "tables")]
 mod load;
 mod metrics;
+#[cfg(feature = "tables")]
 mod report;
 mod xml_formats;
