@@ -57,7 +57,8 @@ pub struct Thresholds {
     /// Cadence this far below the athlete's own cadence~speed fit counts as
     /// low for them, spm (negative). Convention on Heiderscheit's +5 % — grade C.
     pub cadence_residual_spm: f64,
-    /// Share of runs with cadence data that must be low on both counts to flag, 0–1.
+    /// Share of runs with cadence data low on both counts that makes the pattern a
+    /// habit (moderate); `share_min_runs` such runs already flag it at low severity, 0–1.
     pub form_flag_share: f64,
     /// Fall of the mean cadence residual (same speed, so longer steps) in the
     /// recent window vs before, spm (negative). Convention — grade D.
@@ -147,14 +148,14 @@ impl Default for Thresholds {
             decoupling_poor_pct: 10.0,
             heat_c: 25.0,
             long_run_s: 90.0 * 60.0,
-            pace_fade_pct: 10.0,
+            pace_fade_pct: 5.0,
             iron_hr_rise_bpm: 5.0,
             iron_span_days: 21,
             iron_window_days: 14,
             iron_volume_rise_pct: 30.0,
             warm_up_min_s: 300.0,
             hard_effort_min_s: 300.0,
-            warm_up_flag_share: 0.5,
+            warm_up_flag_share: 0.25,
             cool_down_min_s: 300.0,
             cool_down_flag_share: 0.5,
             share_min_runs: 2,

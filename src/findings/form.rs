@@ -86,7 +86,10 @@ pub(super) fn assess(inputs: &Inputs) -> Finding {
         ));
     }
     let share = low.len() as f64 / runs.len() as f64;
-    let low_flag = low.len() >= t.share_min_runs as usize && share >= t.form_flag_share;
+    // A recurring pattern (at least `share_min_runs` runs) flags at low severity;
+    // a habit (at least `form_flag_share` of runs) at moderate.
+    let low_flag = low.len() >= t.share_min_runs as usize;
+    let low_habit = low_flag && share >= t.form_flag_share;
     let drift = residual_drift(
         &runs,
         t.form_drift_window_days,
@@ -117,9 +120,9 @@ pub(super) fn assess(inputs: &Inputs) -> Finding {
     );
     if !low_flag && drift.is_none() {
         return rule.clear(format!(
-            "{low_text}, under the {:.0} % needed to flag, and steps did not lengthen at the same \
-             speed. {NOT_MEASURABLE}",
-            t.form_flag_share * 100.0
+            "{low_text} (fewer than the {} runs needed to flag), and steps did not lengthen at \
+             the same speed. {NOT_MEASURABLE}",
+            t.share_min_runs
         ));
     }
     let mut parts = Vec::new();
@@ -137,7 +140,7 @@ pub(super) fn assess(inputs: &Inputs) -> Finding {
         evidence.push((date, e));
     }
     // Relative evidence never goes above moderate.
-    let severity = if low_flag && has_fit {
+    let severity = if low_habit && has_fit {
         Severity::Moderate
     } else {
         Severity::Low

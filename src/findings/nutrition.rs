@@ -169,7 +169,7 @@ mod tests {
     fn drift_on_a_hot_day_is_left_to_hydration_and_steady_runs_are_clear() {
         let ms = vec![
             long_run(7, Some(4.0), Some(14.0), Some(29.0)),
-            long_run(14, Some(6.0), None, None),
+            long_run(14, Some(4.5), None, None),
         ];
         let f = assess_views(&views(&ms));
         assert_eq!(f.status, Status::Clear, "{}", f.summary);

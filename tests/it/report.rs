@@ -129,6 +129,9 @@ fn season() -> Season {
             monotony: Some(0.9 + w as f64 * 0.05),
             strain: None,
             streak_days: 1,
+            load: *km,
+            days_in_history: 7,
+            weeks_without_rest: 0,
         });
     }
     // A 10 km run at exactly 5:00 /km, late on a Sunday evening UTC: Monday in Berlin.
