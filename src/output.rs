@@ -32,6 +32,16 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
     })
 }
 
+/// A file-name-safe form of a free-text name (athlete names become folder names).
+pub fn safe_name(name: &str) -> String {
+    let s: String = name
+        .chars()
+        .map(|c| if c.is_alphanumeric() || matches!(c, '-' | '_' | '.') { c } else { '_' })
+        .collect();
+    let s = s.trim_matches('.');
+    if s.is_empty() { "athlete".into() } else { s.to_string() }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -80,12 +80,14 @@ pub struct AthleteOutcome {
 /// Decodes (or takes from the cache) every input of one athlete and computes run metrics.
 pub fn collect_items(a: &AthleteJob, job: &Job, log: &Log, bar: Option<indicatif::ProgressBar>) -> (Vec<Item>, usize, usize) {
     let cfg = MetricsConfig::from_profile(&a.profile);
-    let (cache, state) = match &job.cache_dir {
+    // One cache per athlete, so athletes running in parallel never share a file.
+    let cache_dir = job.cache_dir.as_ref().map(|d| d.join(crate::output::safe_name(&a.profile.name)));
+    let (cache, state) = match &cache_dir {
         Some(dir) => Cache::<Vec<Item>>::open(dir, &settings_key(a, job)),
         None => (Cache::disabled(), CacheState::Fresh),
     };
     if let CacheState::Rebuilt(why) = &state {
-        log.warn(&format!("cache {} rebuilt: {why}", job.cache_dir.as_ref().map(|d| d.display().to_string()).unwrap_or_default()), &[]);
+        log.warn(&format!("cache {} rebuilt: {why}", cache_dir.as_ref().map(|d| d.display().to_string()).unwrap_or_default()), &[]);
     }
     let decoded = AtomicUsize::new(0);
     let opts = WalkOptions { limits: job.limits.clone(), progress: bar };

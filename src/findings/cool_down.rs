@@ -5,7 +5,7 @@
 //! for injuries, so this never rises above low severity.
 
 use super::warm_up::hard_runs;
-use super::{Cause, Evidence, Finding, Inputs, Rule, RunView, Severity, finite};
+use super::{Cause, Evidence, Finding, Inputs, Rule, RunView, finite};
 
 const ADVICE: &str = "A few minutes of easy jogging or walking after hard sessions is a pleasant \
      way to finish, but it is optional; rest days, sleep and food matter more for recovery.";
@@ -67,8 +67,9 @@ pub(super) fn assess(inputs: &Inputs) -> Finding {
     if missing.len() < t.share_min_runs as usize || share < t.cool_down_flag_share {
         return rule.clear(format!("{counts}."));
     }
-    rule.flagged(
-        Severity::Low,
+    // Never flagged: active cool-downs do little for recovery (Van Hooren &
+    // Peake 2018), so their absence is not a cause of heavy legs, only a note.
+    rule.noted(
         format!(
             "{counts}. For information only: studies find a cool-down does little for recovery, \
              so it is unlikely to be why your legs feel heavy."
@@ -79,7 +80,7 @@ pub(super) fn assess(inputs: &Inputs) -> Finding {
 
 #[cfg(test)]
 mod tests {
-    use super::super::Status;
+    use super::super::{Severity, Status};
     use super::super::testkit::*;
     use super::*;
     use crate::metrics::RunMetrics;
@@ -110,8 +111,8 @@ mod tests {
             session(11, 900.0, Some(900.0)),
         ];
         let f = assess_views(&views(&ms));
-        assert_eq!(f.status, Status::Flagged);
-        assert_eq!(f.severity, Severity::Low);
+        assert_eq!(f.status, Status::Clear, "a missing cool-down is never a cause");
+        assert_eq!(f.severity, Severity::None);
         assert_eq!(f.evidence.len(), 2);
         assert!(f.summary.contains("For information only"));
         assert!(f.source.contains("Van Hooren & Peake 2018"));

@@ -332,6 +332,12 @@ impl Rule {
         self.finish(Status::Flagged, severity, summary.into(), evidence)
     }
 
+    /// Clear, but with the runs behind an informational note attached (a habit
+    /// the evidence says does not cause heavy legs, e.g. skipping a cool-down).
+    pub fn noted(&self, summary: impl Into<String>, evidence: Vec<Dated>) -> Finding {
+        self.finish(Status::Clear, Severity::None, summary.into(), evidence)
+    }
+
     /// Sorts evidence by date, then file, metric and week; keeps the latest
     /// [`EVIDENCE_CAP`] items and says in the summary how many were left out.
     fn finish(

@@ -10,5 +10,7 @@ mod ingest;
 mod load;
 mod metrics;
 #[cfg(feature = "tables")]
+mod pipeline;
+#[cfg(feature = "tables")]
 mod report;
 mod xml_formats;
