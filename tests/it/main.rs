@@ -14,3 +14,4 @@ mod pipeline;
 #[cfg(feature = "tables")]
 mod report;
 mod xml_formats;
+mod docs;
