@@ -454,18 +454,26 @@ pub fn source(field: &str) -> Option<&'static ThresholdSource> {
 /// Rows marked as heavylegs conventions are listed once, last, so real
 /// citations come first.
 pub fn cite(fields: &[&str]) -> String {
-    let mut seen: Vec<(&str, Grade)> = Vec::new();
-    let mut convention = None;
+    // One entry per citation; a citation backing several rules lists each grade once.
+    let mut seen: Vec<(&str, Vec<Grade>)> = Vec::new();
+    let mut convention: Option<Grade> = None;
     for s in fields.iter().filter_map(|f| source(f)) {
         if s.citation == CONVENTION {
             convention = Some(s.grade);
-        } else if !seen.iter().any(|&(c, g)| c == s.citation && g == s.grade) {
-            seen.push((s.citation, s.grade));
+            continue;
+        }
+        match seen.iter_mut().find(|(c, _)| *c == s.citation) {
+            Some((_, grades)) if !grades.contains(&s.grade) => grades.push(s.grade),
+            Some(_) => {}
+            None => seen.push((s.citation, vec![s.grade])),
         }
     }
     let mut parts: Vec<String> = seen
         .iter()
-        .map(|(c, g)| format!("{c} — grade {g}"))
+        .map(|(c, gs)| {
+            let gs: Vec<String> = gs.iter().map(|g| g.to_string()).collect();
+            format!("{c} — grade {}", gs.join("/"))
+        })
         .collect();
     if let Some(g) = convention {
         parts.push(format!("{CONVENTION} — grade {g}"));
