@@ -35,7 +35,7 @@ pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
 
-    /// Print only errors (and the verdict's exit code).
+    /// Print only errors; the exit code still tells the outcome.
     #[arg(short, long, global = true)]
     pub quiet: bool,
 
