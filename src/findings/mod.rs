@@ -131,20 +131,20 @@ impl Cause {
         }
     }
 
-    /// Heading as the article words it.
+    /// Human label, as the reports show it.
     pub fn title(self) -> &'static str {
         match self {
-            Cause::Overtraining => "Overtraining",
-            Cause::Recovery => "Skipped recovery",
-            Cause::Form => "Running form",
-            Cause::Sleep => "Poor sleep",
-            Cause::Nutrition => "Too few carbs on long runs",
-            Cause::Circulation => "Poor circulation",
-            Cause::Hydration => "Dehydration and heat",
-            Cause::Iron => "Low iron",
-            Cause::WarmUp => "No warm-up",
-            Cause::CoolDown => "No cool-down",
-            Cause::Shoes => "Worn or unsuitable shoes",
+            Cause::Overtraining => "Overtraining / load spikes",
+            Cause::Recovery => "Too little recovery",
+            Cause::Form => "Running form (cadence, overstriding)",
+            Cause::Sleep => "Sleep",
+            Cause::Nutrition => "Nutrition / fuelling",
+            Cause::Circulation => "Circulation",
+            Cause::Hydration => "Hydration / heat",
+            Cause::Iron => "Iron deficiency",
+            Cause::WarmUp => "Warm-up",
+            Cause::CoolDown => "Cool-down",
+            Cause::Shoes => "Worn shoes",
         }
     }
 }

@@ -8,38 +8,14 @@ use super::model::Units;
 pub const KM_PER_MI: f64 = 1.609_344;
 pub const M_PER_FT: f64 = 0.3048;
 
-/// Human label of a cause, as the article names it.
+/// Human label of a cause (one wording everywhere: [`Cause::title`]).
 pub fn cause_label(c: Cause) -> &'static str {
-    match c {
-        Cause::Overtraining => "Overtraining / load spikes",
-        Cause::Recovery => "Too little recovery",
-        Cause::Form => "Running form (cadence, overstriding)",
-        Cause::Sleep => "Sleep",
-        Cause::Nutrition => "Nutrition / fuelling",
-        Cause::Circulation => "Circulation",
-        Cause::Hydration => "Hydration / heat",
-        Cause::Iron => "Iron deficiency",
-        Cause::WarmUp => "Warm-up",
-        Cause::CoolDown => "Cool-down",
-        Cause::Shoes => "Worn shoes",
-    }
+    c.title()
 }
 
 /// The stable snake_case id (matches the JSON).
 pub fn cause_id(c: Cause) -> &'static str {
-    match c {
-        Cause::Overtraining => "overtraining",
-        Cause::Recovery => "recovery",
-        Cause::Form => "form",
-        Cause::Sleep => "sleep",
-        Cause::Nutrition => "nutrition",
-        Cause::Circulation => "circulation",
-        Cause::Hydration => "hydration",
-        Cause::Iron => "iron",
-        Cause::WarmUp => "warm_up",
-        Cause::CoolDown => "cool_down",
-        Cause::Shoes => "shoes",
-    }
+    c.id()
 }
 
 pub fn status_label(s: Status) -> &'static str {
