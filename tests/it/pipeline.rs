@@ -315,4 +315,13 @@ fn ingest_jsonl_lists_every_activity_and_every_failure() {
     assert!(multi.len() >= 3, "a multisport file yields one line per session");
     assert!(multi.iter().any(|l| l["status"] == "ok"), "its run leg is a run");
     assert_eq!(run.status.code(), Some(3));
+
+    let dir = tmp();
+    let tables = heavylegs(&["ingest", "samples/fit", "-o", s(dir.path()), "-q"]);
+    assert_eq!(tables.status.code(), Some(0), "damaged samples/fit files are salvaged, not rejected");
+    for f in ["activities.parquet", "activities.csv", "samples.parquet"] {
+        assert!(dir.path().join(f).metadata().map(|m| m.len() > 0).unwrap_or(false), "{f} missing");
+    }
+    let csv = std::fs::read_to_string(dir.path().join("activities.csv")).unwrap();
+    assert_eq!(csv.lines().count() - 1, lines.len() - 1, "one row per activity (zero-length.fit was not an input here)");
 }
