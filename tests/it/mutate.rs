@@ -354,3 +354,14 @@ fn xml_error_quoting_a_newline_stays_one_line() {
     assert!(matches!(err, DecodeError::Xml(_)), "{msg}");
     assert!(!msg.contains('\n') && msg.contains(r"\n"), "{msg}");
 }
+
+/// Found by `mutated_samples_hold_the_contract` (20 000 cases): fitparser's
+/// `fit_file_header` computes `header_size - input.len()` for an incomplete
+/// header and overflows when the size byte is smaller than what is left.
+#[test]
+fn fit_header_needed_overflow_is_not_a_panic() {
+    let bytes = std::fs::read(samples_dir().join("invalid/fuzz/header-needed-sub-overflow.fit")).unwrap();
+    let result = heavylegs::decode::fit::decode(&bytes, &Limits::default());
+    assert!(!matches!(result, Err(DecodeError::Panic(_))), "{result:?}");
+    whole_path(&bytes).unwrap();
+}
