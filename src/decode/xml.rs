@@ -136,8 +136,12 @@ impl<'a> XmlReader<'a> {
         self.text.trim()
     }
 
+    /// quick-xml's messages quote the input (a damaged tag name can hold a
+    /// newline), so they are made one line here.
     fn xml_error(&self, e: impl std::fmt::Display) -> DecodeError {
-        DecodeError::Xml(format!("{e} (at byte {})", self.reader.error_position()))
+        let msg = e.to_string();
+        let msg = one_line(&msg);
+        DecodeError::Xml(format!("{msg} (at byte {})", self.reader.error_position()))
     }
 
     /// The next structural event. Errors are final: the document is rejected.
@@ -260,7 +264,7 @@ impl<'a> XmlReader<'a> {
             other => {
                 if self.warnings.len() < 8 {
                     self.warnings
-                        .push(format!("undefined entity &{other}; ignored"));
+                        .push(format!("undefined entity &{}; ignored", one_line(other)));
                 }
                 return Ok(());
             }
@@ -463,6 +467,23 @@ pub(crate) fn speed_from_distance(time_s: &[f64], dist_m: &[f64], seg: &[u32]) -
             }
         })
         .collect()
+}
+
+/// Input text quoted in a message, with control characters (newlines, tabs)
+/// escaped so that every reason and warning stays one line.
+pub(crate) fn one_line(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ mod ingest;
 #[cfg(feature = "tables")]
 mod load;
 mod metrics;
+mod mutate;
 #[cfg(feature = "tables")]
 mod pipeline;
 #[cfg(feature = "tables")]

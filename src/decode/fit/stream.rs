@@ -78,6 +78,17 @@ pub(super) fn run(
             }));
         }
         pos += consumed;
+        if at_message && pos > segment.data_end {
+            // fitparser would take the bytes after an overrun for a chained
+            // file header (and overflows computing how many it needs).
+            return Ok(Some(Damage::Corrupt {
+                at_byte: pos - consumed,
+                detail: format!(
+                    "message runs {} bytes past the data size in the FIT header",
+                    pos - segment.data_end
+                ),
+            }));
+        }
         match object {
             FitObject::DataMessage(msg) => sink.message(msg, &mut parser)?,
             FitObject::Crc(_) => {
