@@ -14,7 +14,10 @@ fuzz_target!(|data: &[u8]| {
                     assert_eq!(v.len(), n, "channel {c}");
                 }
             }
-            assert!(a.series.time_s.windows(2).all(|w| w[0] <= w[1]), "time_s decreases");
+            assert!(
+                a.series.time_s.windows(2).all(|w| w[0] <= w[1]),
+                "time_s decreases"
+            );
         }
     }
 });

@@ -81,7 +81,13 @@ enum Mutation {
 }
 
 fn mutation() -> impl Strategy<Value = Mutation> {
-    let byte = prop_oneof![Just(0x00u8), Just(0xFF), Just(0x7F), Just(0x80), any::<u8>()];
+    let byte = prop_oneof![
+        Just(0x00u8),
+        Just(0xFF),
+        Just(0x7F),
+        Just(0x80),
+        any::<u8>()
+    ];
     prop_oneof![
         3 => (any::<Index>(), 0u8..8).prop_map(|(i, b)| Mutation::FlipBit(i, b)),
         3 => (any::<Index>(), byte.clone()).prop_map(|(i, v)| Mutation::SetByte(i, v)),
@@ -146,7 +152,10 @@ fn check_activity(a: &Activity) -> Result<(), String> {
         if let Some(v) = s.column(c)
             && v.len() != n
         {
-            return Err(format!("channel {c} has {} values, time_s has {n}", v.len()));
+            return Err(format!(
+                "channel {c} has {} values, time_s has {n}",
+                v.len()
+            ));
         }
     }
     if let Some(t) = s.time_s.iter().find(|t| !t.is_finite()) {
@@ -348,8 +357,10 @@ fn fuzz_reproducers_hold_the_contract() {
 /// closing tag (`</time?\n</trk>`) in its message; the reason must stay one line.
 #[test]
 fn xml_error_quoting_a_newline_stays_one_line() {
-    let bytes = std::fs::read(samples_dir().join("invalid/fuzz/xml-error-quotes-newline.gpx")).unwrap();
-    let err = decode::decode(heavylegs::activity::Format::Gpx, &bytes, &Limits::default()).unwrap_err();
+    let bytes =
+        std::fs::read(samples_dir().join("invalid/fuzz/xml-error-quotes-newline.gpx")).unwrap();
+    let err =
+        decode::decode(heavylegs::activity::Format::Gpx, &bytes, &Limits::default()).unwrap_err();
     let msg = err.to_string();
     assert!(matches!(err, DecodeError::Xml(_)), "{msg}");
     assert!(!msg.contains('\n') && msg.contains(r"\n"), "{msg}");
@@ -360,7 +371,8 @@ fn xml_error_quoting_a_newline_stays_one_line() {
 /// header and overflows when the size byte is smaller than what is left.
 #[test]
 fn fit_header_needed_overflow_is_not_a_panic() {
-    let bytes = std::fs::read(samples_dir().join("invalid/fuzz/header-needed-sub-overflow.fit")).unwrap();
+    let bytes =
+        std::fs::read(samples_dir().join("invalid/fuzz/header-needed-sub-overflow.fit")).unwrap();
     let result = heavylegs::decode::fit::decode(&bytes, &Limits::default());
     assert!(!matches!(result, Err(DecodeError::Panic(_))), "{result:?}");
     whole_path(&bytes).unwrap();
