@@ -318,6 +318,7 @@ fn build(mut parsed: Parsed) -> Result<Activity, DecodeError> {
         .as_mut()
         .map_or(CadenceRule::None, |c| normalize_xml_cadence(c));
 
+    let (lat_deg, lon_deg) = xml::position_columns(points.iter().map(|p| (p.lat, p.lon)));
     let mut series = Series {
         time_s,
         distance_m: has_position.then_some(distance_m),
@@ -325,20 +326,8 @@ fn build(mut parsed: Parsed) -> Result<Activity, DecodeError> {
         cadence_spm: cadence,
         heart_rate_bpm: column(|p| p.hr),
         altitude_m: column(|p| p.ele),
-        lat_deg: column(|p| {
-            if xml::valid_position(p.lat, p.lon) {
-                p.lat
-            } else {
-                f64::NAN
-            }
-        }),
-        lon_deg: column(|p| {
-            if xml::valid_position(p.lat, p.lon) {
-                p.lon
-            } else {
-                f64::NAN
-            }
-        }),
+        lat_deg: Some(lat_deg),
+        lon_deg: Some(lon_deg),
         power_w: column(|p| p.power),
         temperature_c: column(|p| p.temp),
         ..Series::default()

@@ -359,6 +359,7 @@ fn build(
     };
 
     let column = |f: fn(&Point) -> f64| Some(points.iter().map(f).collect::<Vec<f64>>());
+    let (lat_deg, lon_deg) = xml::position_columns(points.iter().map(|p| (p.lat, p.lon)));
     let mut series = Series {
         time_s,
         distance_m,
@@ -366,20 +367,8 @@ fn build(
         cadence_spm: (!cadence.is_empty()).then_some(cadence),
         heart_rate_bpm: column(|p| p.hr),
         altitude_m: column(|p| p.alt),
-        lat_deg: column(|p| {
-            if xml::valid_position(p.lat, p.lon) {
-                p.lat
-            } else {
-                f64::NAN
-            }
-        }),
-        lon_deg: column(|p| {
-            if xml::valid_position(p.lat, p.lon) {
-                p.lon
-            } else {
-                f64::NAN
-            }
-        }),
+        lat_deg: Some(lat_deg),
+        lon_deg: Some(lon_deg),
         power_w: column(|p| p.power),
         ..Series::default()
     };

@@ -431,6 +431,13 @@ pub(crate) fn valid_position(lat: f64, lon: f64) -> bool {
     lat.is_finite() && lon.is_finite() && lat.abs() <= 90.0 && lon.abs() <= 180.0
 }
 
+/// Latitude and longitude columns, NaN where a point's position is missing or out of range.
+pub(crate) fn position_columns(positions: impl Iterator<Item = (f64, f64)>) -> (Vec<f64>, Vec<f64>) {
+    positions
+        .map(|(lat, lon)| if valid_position(lat, lon) { (lat, lon) } else { (f64::NAN, f64::NAN) })
+        .unzip()
+}
+
 /// Median of the finite values, `None` when there are none.
 pub(crate) fn median(values: impl Iterator<Item = f64>) -> Option<f64> {
     let mut v: Vec<f64> = values.filter(|x| x.is_finite()).collect();

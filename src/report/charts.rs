@@ -416,16 +416,7 @@ pub fn fatigue(report: &Report) -> Res<String> {
             .y_label_area_size(64)
             .build_cartesian_2d(index_range(n), lo.floor()..hi.ceil())
             .map_err(e)?;
-        let fmt_x = |x: &f64| {
-            let i = x.round();
-            if (x - i).abs() > 1e-6 || i < 0.0 {
-                return String::new();
-            }
-            runs.get(i as usize)
-                .and_then(|r| r.0)
-                .map(|d| d.format("%d %b").to_string())
-                .unwrap_or_default()
-        };
+        let fmt_x = |x: &f64| run_date_label(*x, |i| runs.get(i).and_then(|r| r.0));
         chart
             .configure_mesh()
             .disable_x_mesh()
@@ -484,16 +475,7 @@ pub fn decoupling(report: &Report) -> Res<String> {
             .y_label_area_size(64)
             .build_cartesian_2d(index_range(n), (min * 1.15).floor()..(max * 1.15).ceil())
             .map_err(e)?;
-        let fmt_x = |x: &f64| {
-            let i = x.round();
-            if (x - i).abs() > 1e-6 || i < 0.0 {
-                return String::new();
-            }
-            runs.get(i as usize)
-                .and_then(|r| r.0)
-                .map(|d| d.format("%d %b").to_string())
-                .unwrap_or_default()
-        };
+        let fmt_x = |x: &f64| run_date_label(*x, |i| runs.get(i).and_then(|r| r.0));
         chart
             .configure_mesh()
             .disable_x_mesh()
@@ -529,4 +511,13 @@ pub fn decoupling(report: &Report) -> Res<String> {
             .map_err(e)?;
         Ok(())
     })
+}
+
+/// The x label of a run-indexed chart: the run's date at whole indices, blank between.
+fn run_date_label(x: f64, date_of: impl Fn(usize) -> Option<chrono::NaiveDate>) -> String {
+    let i = x.round();
+    if (x - i).abs() > 1e-6 || i < 0.0 {
+        return String::new();
+    }
+    date_of(i as usize).map(|d| d.format("%d %b").to_string()).unwrap_or_default()
 }
