@@ -85,6 +85,7 @@ pub fn athlete(a: &AthleteJob, job: &Job, log: &Log, bar: Option<indicatif::Prog
     let records: Vec<crate::ingest::Record> = items.iter().map(|i| i.record.clone()).collect();
     let window_metrics: Vec<RunMetrics> = window_views.iter().map(|v| v.metrics.clone()).collect();
     let tz_summary = timezone_summary(&tables.run_days);
+    let run_dates: Vec<(String, NaiveDate)> = tables.run_days.iter().map(|(p, d, _)| (p.clone(), *d)).collect();
     let report = report::Report::new(&report::ReportInputs {
         athlete: &a.profile.name,
         generated_at: chrono::Utc::now(),
@@ -104,6 +105,7 @@ pub fn athlete(a: &AthleteJob, job: &Job, log: &Log, bar: Option<indicatif::Prog
             min_speed_mps: f.min_speed_mps,
             max_speed_mps: f.max_speed_mps,
         }),
+        run_dates: &run_dates,
     });
     let opts = report::RenderOptions { units: report.display_units };
     let formats: Vec<report::Format> = job

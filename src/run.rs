@@ -218,6 +218,7 @@ pub fn ingest_command(args: &IngestArgs, log: &Log) -> anyhow::Result<Exit> {
             weeks: &[],
             findings: &[],
             fit: None,
+        run_dates: &[],
         });
         crate::report::write_tables(dir, &records, &metrics, &report)?;
         let activities: Vec<&crate::activity::Activity> = records.iter().filter_map(|r| r.activity.as_ref()).collect();

@@ -9,7 +9,9 @@
 
 use chrono::Days;
 
-use super::{Cause, Dated, Evidence, Finding, Inputs, Rule, RunView, Severity, finite, plural};
+use super::{
+    Cause, Dated, Evidence, Finding, Inputs, Rule, RunView, Severity, capitalise, finite, plural,
+};
 
 const ADVICE: &str = "Work on cadence: at easy pace aim for about 5 % more steps per minute \
      (a metronome app helps), with shorter, quicker steps landing closer under your body. \
@@ -188,12 +190,6 @@ fn residual_drift(runs: &[(&RunView, f64)], window_days: u32, min_each: usize) -
             note,
         ),
     ))
-}
-
-fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    c.next()
-        .map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
 }
 
 #[cfg(test)]

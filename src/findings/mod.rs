@@ -377,6 +377,13 @@ impl Rule {
     }
 }
 
+/// Summaries are joined clauses; the first letter of the sentence goes up.
+pub(crate) fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
+}
+
 /// Drops NaN and infinities so a bad metric reads as missing.
 pub(crate) fn finite(x: Option<f64>) -> Option<f64> {
     x.filter(|v| v.is_finite())

@@ -7,7 +7,7 @@
 
 use chrono::{Days, NaiveDate};
 
-use super::{Cause, Dated, Evidence, Finding, Inputs, Rule, Severity, plural, round2};
+use super::{Cause, Dated, Evidence, Finding, Inputs, Rule, Severity, capitalise, plural, round2};
 use crate::load::{Break, Week};
 use crate::thresholds::Thresholds;
 
@@ -287,12 +287,6 @@ fn evidence_for_label(label: &str, metric: &str, value: f64, limit: f64, note: S
 fn show(v: Option<f64>) -> String {
     v.filter(|x| x.is_finite())
         .map_or_else(|| "n/a".to_string(), |x| format!("{x:.2}"))
-}
-
-fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    c.next()
-        .map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
 }
 
 #[cfg(test)]

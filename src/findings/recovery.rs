@@ -6,7 +6,7 @@
 
 use chrono::{Days, NaiveDate};
 
-use super::{Cause, Dated, Evidence, Finding, Inputs, Rule, Severity, plural};
+use super::{Cause, Dated, Evidence, Finding, Inputs, Rule, Severity, capitalise, plural};
 use crate::load::Day;
 
 const ADVICE: &str = "Take at least one or two rest days a week and keep easy days truly easy, \
@@ -179,12 +179,6 @@ fn week_streaks(inputs: &Inputs) -> Vec<Dated> {
         }
     }
     out
-}
-
-fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    c.next()
-        .map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
 }
 
 #[cfg(test)]

@@ -170,6 +170,10 @@ pub struct ReportInputs<'a> {
     pub weeks: &'a [Week],
     pub findings: &'a [Finding],
     pub fit: Option<CadenceFit>,
+    /// Local dates the load stage already resolved (path → date). Runs listed
+    /// here use them, so report and weekly tables share one calendar; others
+    /// fall back to the file offset, then `timezone`, then UTC.
+    pub run_dates: &'a [(String, NaiveDate)],
 }
 
 impl Report {
@@ -182,7 +186,12 @@ impl Report {
             .filter_map(|r| Some((r.path.as_str(), r.activity.as_ref()?.utc_offset_s?)))
             .collect();
         let tz: Option<chrono_tz::Tz> = inp.timezone.and_then(|t| t.parse().ok());
+        let known: BTreeMap<&str, NaiveDate> =
+            inp.run_dates.iter().map(|(p, d)| (p.as_str(), *d)).collect();
         let local_date = |m: &RunMetrics| -> Option<NaiveDate> {
+            if let Some(d) = known.get(m.path.as_str()) {
+                return Some(*d);
+            }
             let start = m.start?;
             if let Some(off) = offsets.get(m.path.as_str()) {
                 let off = chrono::FixedOffset::east_opt(*off)?;
@@ -460,6 +469,7 @@ mod tests {
             weeks: &[],
             findings: &[],
             fit: None,
+            run_dates: &[],
         });
         assert_eq!(
             report.inputs,

@@ -38,10 +38,9 @@ pub fn activities_frame(
         .iter()
         .map(|rec| (rec.path.as_str(), Some(rec)))
         .collect();
-    for m in metrics {
-        if !records.iter().any(|rec| rec.path == m.path) {
-            rows.push((m.path.as_str(), None));
-        }
+    let recorded: std::collections::BTreeSet<&str> = records.iter().map(|r| r.path.as_str()).collect();
+    for m in metrics.iter().filter(|m| !recorded.contains(m.path.as_str())) {
+        rows.push((m.path.as_str(), None));
     }
     rows.sort_by(|a, b| a.0.cmp(b.0));
 

@@ -235,6 +235,7 @@ fn build(s: &Season, units: Units) -> Report {
         weeks: &s.weeks,
         findings: &s.findings,
         fit: Some(fit()),
+        run_dates: &[],
     })
 }
 
