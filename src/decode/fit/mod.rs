@@ -38,6 +38,29 @@ use stream::Damage;
 /// [`DecodeError::Corrupt`]. Settings, workout, monitoring and other
 /// non-activity files are [`DecodeError::NotAnActivity`].
 pub fn decode(bytes: &[u8], limits: &Limits) -> Result<Vec<Activity>, DecodeError> {
+    decode_with(bytes, limits, FitDecoder::default())
+}
+
+/// Which engine reads FIT messages. Both feed the same content layer, so
+/// they differ only in speed and in what they can read.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FitDecoder {
+    /// heavylegs' own reader: definitions once, data straight into columns;
+    /// hands a file to fitparser when it meets something it does not cover.
+    #[default]
+    Fast,
+    /// The `fitparser` crate's stream parser (the reference).
+    Fitparser,
+}
+
+/// [`decode`] with an explicit engine.
+pub fn decode_with(
+    bytes: &[u8],
+    limits: &Limits,
+    decoder: FitDecoder,
+) -> Result<Vec<Activity>, DecodeError> {
+    let _ = decoder; // the fast reader lands next; until then both use fitparser
     let frame = frame::scan(bytes)?;
     let mut collector = content::Collector::new(limits.max_records);
     let damage = stream::run(bytes, &frame, &mut collector)?;
