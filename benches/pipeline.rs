@@ -13,7 +13,11 @@ fn demo_job(out: &std::path::Path) -> Job {
         athletes: None,
         output: out.to_path_buf(),
         profile: Default::default(),
-        run: heavylegs::cli::RunControl { no_cache: true, no_progress: true, ..Default::default() },
+        run: heavylegs::cli::RunControl {
+            no_cache: true,
+            no_progress: true,
+            ..Default::default()
+        },
     };
     Job::from_report_args(&args).expect("demo job")
 }

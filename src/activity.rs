@@ -230,7 +230,10 @@ impl Series {
             &mut self.step_length_mm,
             &mut self.temperature_c,
         ] {
-            if ch.as_ref().is_some_and(|v| !v.iter().any(|x| x.is_finite())) {
+            if ch
+                .as_ref()
+                .is_some_and(|v| !v.iter().any(|x| x.is_finite()))
+            {
                 *ch = None;
             }
         }
@@ -292,7 +295,11 @@ pub fn semicircles_to_deg(semicircles: i64) -> f64 {
 /// Running step rates sit at 140–200 spm; one-foot stride rates at 70–100. A
 /// median of the non-zero samples below 120 can only be strides.
 pub fn normalize_xml_cadence(values: &mut [f64]) -> CadenceRule {
-    let mut nz: Vec<f64> = values.iter().copied().filter(|v| v.is_finite() && *v > 0.0).collect();
+    let mut nz: Vec<f64> = values
+        .iter()
+        .copied()
+        .filter(|v| v.is_finite() && *v > 0.0)
+        .collect();
     if nz.is_empty() {
         return CadenceRule::None;
     }
@@ -321,7 +328,10 @@ mod tests {
     #[test]
     fn xml_cadence_rule_decides_by_median() {
         let mut strides = vec![0.0, 84.0, 86.0, 85.0, f64::NAN];
-        assert_eq!(normalize_xml_cadence(&mut strides), CadenceRule::StridesDoubled);
+        assert_eq!(
+            normalize_xml_cadence(&mut strides),
+            CadenceRule::StridesDoubled
+        );
         assert_eq!(strides[1], 168.0);
         let mut steps = vec![168.0, 172.0, 0.0];
         assert_eq!(normalize_xml_cadence(&mut steps), CadenceRule::AlreadySteps);

@@ -17,14 +17,39 @@ use crate::roster::RosterRow;
 use crate::run::{AthleteOutcome, Item, collect_items};
 use crate::settings::{AthleteJob, Job};
 
-pub fn athlete(a: &AthleteJob, job: &Job, log: &Log, bar: Option<indicatif::ProgressBar>) -> anyhow::Result<AthleteOutcome> {
+pub fn athlete(
+    a: &AthleteJob,
+    job: &Job,
+    log: &Log,
+    bar: Option<indicatif::ProgressBar>,
+) -> anyhow::Result<AthleteOutcome> {
     let (items, decoded, cached) = collect_items(a, job, log, bar);
     let count = |s: Status| items.iter().filter(|i| i.record.status == s).count();
-    let duplicates = items.iter().filter(|i| i.record.duplicate_of.is_some()).count();
-    let (ok, skipped, rejected) = (count(Status::Ok), count(Status::Skipped), count(Status::Rejected));
+    let duplicates = items
+        .iter()
+        .filter(|i| i.record.duplicate_of.is_some())
+        .count();
+    let (ok, skipped, rejected) = (
+        count(Status::Ok),
+        count(Status::Skipped),
+        count(Status::Rejected),
+    );
     for i in items.iter().filter(|i| i.record.status != Status::Ok) {
-        let level = if i.record.status == Status::Rejected { crate::log::Level::Warn } else { crate::log::Level::Debug };
-        log.emit(level, &format!("{}: {} ({})", i.record.path, status_word(i.record.status), i.record.reason.as_deref().unwrap_or("")), &[]);
+        let level = if i.record.status == Status::Rejected {
+            crate::log::Level::Warn
+        } else {
+            crate::log::Level::Debug
+        };
+        log.emit(
+            level,
+            &format!(
+                "{}: {} ({})",
+                i.record.path,
+                status_word(i.record.status),
+                i.record.reason.as_deref().unwrap_or("")
+            ),
+            &[],
+        );
     }
 
     // Runs with their metrics, in deterministic (start, path) order.
@@ -33,7 +58,11 @@ pub fn athlete(a: &AthleteJob, job: &Job, log: &Log, bar: Option<indicatif::Prog
         .filter(|i| i.record.status == Status::Ok)
         .filter_map(|i| i.metrics.as_ref().map(|m| (i, m)))
         .collect();
-    runs.sort_by(|x, y| x.1.start.cmp(&y.1.start).then_with(|| x.1.path.cmp(&y.1.path)));
+    runs.sort_by(|x, y| {
+        x.1.start
+            .cmp(&y.1.start)
+            .then_with(|| x.1.path.cmp(&y.1.path))
+    });
     let all_metrics: Vec<RunMetrics> = runs.iter().map(|(_, m)| (*m).clone()).collect();
 
     let load_cfg = LoadConfig {
@@ -43,11 +72,21 @@ pub fn athlete(a: &AthleteJob, job: &Job, log: &Log, bar: Option<indicatif::Prog
     };
     let inputs: Vec<RunInput> = runs
         .iter()
-        .filter_map(|(i, m)| RunInput::from_metrics(m, i.record.activity.as_ref().and_then(|a| a.utc_offset_s), i.start_lat_lon))
+        .filter_map(|(i, m)| {
+            RunInput::from_metrics(
+                m,
+                i.record.activity.as_ref().and_then(|a| a.utc_offset_s),
+                i.start_lat_lon,
+            )
+        })
         .collect();
-    let tables = load::build(&inputs, &load_cfg).with_context(|| format!("weekly load for {}", a.profile.name))?;
-    let dates: BTreeMap<&str, (NaiveDate, load::TzSource)> =
-        tables.run_days.iter().map(|(p, d, s)| (p.as_str(), (*d, *s))).collect();
+    let tables = load::build(&inputs, &load_cfg)
+        .with_context(|| format!("weekly load for {}", a.profile.name))?;
+    let dates: BTreeMap<&str, (NaiveDate, load::TzSource)> = tables
+        .run_days
+        .iter()
+        .map(|(p, d, s)| (p.as_str(), (*d, *s)))
+        .collect();
 
     // Athlete-level form: cadence~speed fit and the easy-pace band for HR trends.
     let fit = athlete::fit_cadence_speed(&all_metrics);
@@ -68,10 +107,29 @@ pub fn athlete(a: &AthleteJob, job: &Job, log: &Log, bar: Option<indicatif::Prog
         })
         .collect();
     let in_window = |d: NaiveDate| window_start.is_none_or(|w| d >= w);
-    let window_views: Vec<RunView> = views.iter().copied().filter(|v| in_window(v.date)).collect();
-    let window_weeks: Vec<load::Week> = tables.weeks.iter().filter(|w| in_window(w.start + chrono::Duration::days(6))).cloned().collect();
-    let window_days: Vec<load::Day> = tables.days.iter().filter(|d| in_window(d.date)).cloned().collect();
-    let window_breaks: Vec<load::Break> = tables.breaks.iter().filter(|b| in_window(b.to)).cloned().collect();
+    let window_views: Vec<RunView> = views
+        .iter()
+        .copied()
+        .filter(|v| in_window(v.date))
+        .collect();
+    let window_weeks: Vec<load::Week> = tables
+        .weeks
+        .iter()
+        .filter(|w| in_window(w.start + chrono::Duration::days(6)))
+        .cloned()
+        .collect();
+    let window_days: Vec<load::Day> = tables
+        .days
+        .iter()
+        .filter(|d| in_window(d.date))
+        .cloned()
+        .collect();
+    let window_breaks: Vec<load::Break> = tables
+        .breaks
+        .iter()
+        .filter(|b| in_window(b.to))
+        .cloned()
+        .collect();
 
     let finding_inputs = findings::Inputs {
         runs: &window_views,
@@ -85,7 +143,11 @@ pub fn athlete(a: &AthleteJob, job: &Job, log: &Log, bar: Option<indicatif::Prog
     let records: Vec<crate::ingest::Record> = items.iter().map(|i| i.record.clone()).collect();
     let window_metrics: Vec<RunMetrics> = window_views.iter().map(|v| v.metrics.clone()).collect();
     let tz_summary = timezone_summary(&tables.run_days);
-    let run_dates: Vec<(String, NaiveDate)> = tables.run_days.iter().map(|(p, d, _)| (p.clone(), *d)).collect();
+    let run_dates: Vec<(String, NaiveDate)> = tables
+        .run_days
+        .iter()
+        .map(|(p, d, _)| (p.clone(), *d))
+        .collect();
     let report = report::Report::new(&report::ReportInputs {
         athlete: &a.profile.name,
         generated_at: chrono::Utc::now(),
@@ -107,7 +169,9 @@ pub fn athlete(a: &AthleteJob, job: &Job, log: &Log, bar: Option<indicatif::Prog
         }),
         run_dates: &run_dates,
     });
-    let opts = report::RenderOptions { units: report.display_units };
+    let opts = report::RenderOptions {
+        units: report.display_units,
+    };
     let formats: Vec<report::Format> = job
         .formats
         .iter()
@@ -127,13 +191,19 @@ pub fn athlete(a: &AthleteJob, job: &Job, log: &Log, bar: Option<indicatif::Prog
         crate::app::out_line(&report::verdict(&report, &a.out_dir))?;
     }
 
-    let mut flagged: Vec<&findings::Finding> = found.iter().filter(|f| f.status == FindingStatus::Flagged).collect();
+    let mut flagged: Vec<&findings::Finding> = found
+        .iter()
+        .filter(|f| f.status == FindingStatus::Flagged)
+        .collect();
     flagged.sort_by(|x, y| y.severity.cmp(&x.severity).then(x.cause.cmp(&y.cause)));
     let last_week = window_weeks.last();
     let roster = RosterRow {
         athlete: a.profile.name.clone(),
         flagged: flagged.iter().map(|f| f.cause.id().to_string()).collect(),
-        max_severity: flagged.first().map(|f| f.severity).unwrap_or(Severity::None),
+        max_severity: flagged
+            .first()
+            .map(|f| f.severity)
+            .unwrap_or(Severity::None),
         week: last_week.map(|w| w.week.clone()),
         distance_km: last_week.map(|w| w.distance_km),
         ramp_pct: last_week.and_then(|w| w.ramp_pct),
@@ -163,7 +233,11 @@ fn timezone_summary(run_days: &[(String, NaiveDate, load::TzSource)]) -> String 
     for (_, _, s) in run_days {
         *counts.entry(s.as_str()).or_default() += 1;
     }
-    counts.iter().map(|(k, v)| format!("{k}: {v}")).collect::<Vec<_>>().join(", ")
+    counts
+        .iter()
+        .map(|(k, v)| format!("{k}: {v}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn status_word(s: Status) -> &'static str {

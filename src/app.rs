@@ -25,7 +25,11 @@ pub enum Exit {
 }
 
 pub fn main(cli: Cli) -> Exit {
-    let log = Log::new(cli.quiet, cli.verbose, matches!(cli.log_format, crate::cli::LogFormat::Json));
+    let log = Log::new(
+        cli.quiet,
+        cli.verbose,
+        matches!(cli.log_format, crate::cli::LogFormat::Json),
+    );
     let result = match &cli.command {
         Command::Report(args) => match Job::from_report_args(args) {
             Ok(job) => crate::run::run_job(&job, &log),
@@ -42,12 +46,17 @@ pub fn main(cli: Cli) -> Exit {
     match result {
         Ok(code) => code,
         Err(e) => {
-            if let Some(crate::lock::LockError::Busy(_)) = e.downcast_ref::<crate::lock::LockError>() {
+            if let Some(crate::lock::LockError::Busy(_)) =
+                e.downcast_ref::<crate::lock::LockError>()
+            {
                 log.error(&e.to_string(), &[]);
                 return Exit::Locked;
             }
             // A closed stdout (`heavylegs ingest --jsonl | head`) is not a failure.
-            if e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)) {
+            if e.chain().any(|c| {
+                c.downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            }) {
                 return Exit::Ok;
             }
             log.error(&format!("{e:#}"), &[]);
@@ -67,7 +76,13 @@ fn check(path: &Path, log: &Log) -> Exit {
             Ok(job) => {
                 log.info(
                     &format!("{}: ok", path.display()),
-                    &[("athletes", json!(job.athletes.len())), ("inputs", json!(job.athletes.iter().map(|a| a.inputs.len()).sum::<usize>()))],
+                    &[
+                        ("athletes", json!(job.athletes.len())),
+                        (
+                            "inputs",
+                            json!(job.athletes.iter().map(|a| a.inputs.len()).sum::<usize>()),
+                        ),
+                    ],
                 );
                 Exit::Ok
             }
@@ -78,14 +93,21 @@ fn check(path: &Path, log: &Log) -> Exit {
 }
 
 fn demo(dir: &Path, log: &Log) -> anyhow::Result<Exit> {
-    let truth = crate::demo::generate_all(dir).with_context(|| format!("writing the demo to {}", dir.display()))?;
-    log.info(&format!("demo athletes written to {}", dir.display()), &[("files", json!(truth))]);
+    let truth = crate::demo::generate_all(dir)
+        .with_context(|| format!("writing the demo to {}", dir.display()))?;
+    log.info(
+        &format!("demo athletes written to {}", dir.display()),
+        &[("files", json!(truth))],
+    );
     Ok(Exit::Ok)
 }
 
 /// Whether to draw progress bars: only for people watching a terminal.
 pub fn progress_wanted(job: &Job, log: &Log) -> bool {
-    job.progress && !log.json && log.enabled(crate::log::Level::Info) && std::io::stderr().is_terminal()
+    job.progress
+        && !log.json
+        && log.enabled(crate::log::Level::Info)
+        && std::io::stderr().is_terminal()
 }
 
 /// The exit code a finished run earns.

@@ -45,18 +45,35 @@ impl<T: Serialize + DeserializeOwned + Clone> Cache<T> {
         let path = dir.join(FILE_NAME);
         let key = format!("heavylegs {} / {settings_key}", env!("CARGO_PKG_VERSION"));
         let (old, state) = match std::fs::read(&path) {
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => (BTreeMap::new(), CacheState::Fresh),
-            Err(e) => (BTreeMap::new(), CacheState::Rebuilt(format!("unreadable: {e}"))),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                (BTreeMap::new(), CacheState::Fresh)
+            }
+            Err(e) => (
+                BTreeMap::new(),
+                CacheState::Rebuilt(format!("unreadable: {e}")),
+            ),
             Ok(bytes) => match serde_json::from_slice::<OnDisk<T>>(&bytes) {
                 Ok(d) if d.key == key => {
                     let n = d.entries.len();
                     (d.entries, CacheState::Loaded(n))
                 }
-                Ok(_) => (BTreeMap::new(), CacheState::Rebuilt("made by another version or settings".into())),
-                Err(e) => (BTreeMap::new(), CacheState::Rebuilt(format!("corrupt: {e}"))),
+                Ok(_) => (
+                    BTreeMap::new(),
+                    CacheState::Rebuilt("made by another version or settings".into()),
+                ),
+                Err(e) => (
+                    BTreeMap::new(),
+                    CacheState::Rebuilt(format!("corrupt: {e}")),
+                ),
             },
         };
-        let cache = Cache { path, key, old, kept: Mutex::new(BTreeMap::new()), hits: Default::default() };
+        let cache = Cache {
+            path,
+            key,
+            old,
+            kept: Mutex::new(BTreeMap::new()),
+            hits: Default::default(),
+        };
         (cache, state)
     }
 
@@ -92,7 +109,10 @@ impl<T: Serialize + DeserializeOwned + Clone> Cache<T> {
             return Ok(());
         }
         let kept = std::mem::take(&mut *self.lock());
-        let disk = OnDisk { key: self.key.clone(), entries: kept };
+        let disk = OnDisk {
+            key: self.key.clone(),
+            entries: kept,
+        };
         let bytes = serde_json::to_vec(&disk).expect("cache entries serialize");
         write_atomic(&self.path, &bytes)
     }
@@ -130,7 +150,10 @@ mod tests {
 
         std::fs::write(dir.path().join(FILE_NAME), b"{not json").unwrap();
         let (c, st) = Cache::<u32>::open(dir.path(), "k1");
-        assert!(matches!(st, CacheState::Rebuilt(ref r) if r.starts_with("corrupt")), "{st:?}");
+        assert!(
+            matches!(st, CacheState::Rebuilt(ref r) if r.starts_with("corrupt")),
+            "{st:?}"
+        );
         assert_eq!(c.get("a"), None);
     }
 }

@@ -7,10 +7,15 @@ use std::path::{Path, PathBuf};
 
 #[derive(Debug, thiserror::Error)]
 pub enum LockError {
-    #[error("another heavylegs run is writing to {0} (lock held on {0}/.heavylegs.lock); try again when it has finished")]
+    #[error(
+        "another heavylegs run is writing to {0} (lock held on {0}/.heavylegs.lock); try again when it has finished"
+    )]
     Busy(PathBuf),
     #[error("cannot lock output folder {path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
 }
 
 /// Held for the whole run; released on drop (or when the process dies).
@@ -20,7 +25,10 @@ pub struct OutputLock {
 
 impl OutputLock {
     pub fn acquire(dir: &Path) -> Result<OutputLock, LockError> {
-        let io = |source| LockError::Io { path: dir.to_path_buf(), source };
+        let io = |source| LockError::Io {
+            path: dir.to_path_buf(),
+            source,
+        };
         std::fs::create_dir_all(dir).map_err(io)?;
         let file = OpenOptions::new()
             .create(true)
@@ -44,7 +52,9 @@ mod tests {
     fn second_lock_is_refused_until_first_drops() {
         let dir = tempfile::tempdir().unwrap();
         let first = OutputLock::acquire(dir.path()).unwrap();
-        let err = OutputLock::acquire(dir.path()).err().expect("second lock must fail");
+        let err = OutputLock::acquire(dir.path())
+            .err()
+            .expect("second lock must fail");
         assert!(err.to_string().contains("another heavylegs run"), "{err}");
         drop(first);
         OutputLock::acquire(dir.path()).unwrap();

@@ -64,7 +64,10 @@ impl Log {
                 _ => msg.to_string(),
             };
             for (k, v) in fields {
-                let v = v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string());
+                let v = v
+                    .as_str()
+                    .map(str::to_string)
+                    .unwrap_or_else(|| v.to_string());
                 s.push_str(&format!(" {k}={v}"));
             }
             s

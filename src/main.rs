@@ -11,7 +11,9 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     if let Some(n) = cli.threads {
         // Only fails if a pool already exists, which cannot happen this early.
-        let _ = rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build_global();
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(n.max(1))
+            .build_global();
     }
     let code = app::main(cli);
     ExitCode::from(code as u8)

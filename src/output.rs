@@ -9,16 +9,31 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, thiserror::Error)]
 pub enum WriteError {
     #[error("cannot create output folder {path}: {source}")]
-    CreateDir { path: PathBuf, source: std::io::Error },
+    CreateDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("cannot write {path}: {source}")]
-    Write { path: PathBuf, source: std::io::Error },
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
 }
 
 /// Writes `bytes` to `path` through a temp file + fsync + rename.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    fs::create_dir_all(dir).map_err(|source| WriteError::CreateDir { path: dir.to_path_buf(), source })?;
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    fs::create_dir_all(dir).map_err(|source| WriteError::CreateDir {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let result = (|| {
         let mut f = fs::File::create(&tmp)?;
@@ -28,7 +43,10 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
     })();
     result.map_err(|source| {
         let _ = fs::remove_file(&tmp);
-        WriteError::Write { path: path.to_path_buf(), source }
+        WriteError::Write {
+            path: path.to_path_buf(),
+            source,
+        }
     })
 }
 
@@ -36,10 +54,20 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
 pub fn safe_name(name: &str) -> String {
     let s: String = name
         .chars()
-        .map(|c| if c.is_alphanumeric() || matches!(c, '-' | '_' | '.') { c } else { '_' })
+        .map(|c| {
+            if c.is_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     let s = s.trim_matches('.');
-    if s.is_empty() { "athlete".into() } else { s.to_string() }
+    if s.is_empty() {
+        "athlete".into()
+    } else {
+        s.to_string()
+    }
 }
 
 #[cfg(test)]
@@ -53,7 +81,10 @@ mod tests {
         write_atomic(&p, b"first").unwrap();
         write_atomic(&p, b"second").unwrap();
         assert_eq!(fs::read(&p).unwrap(), b"second");
-        let names: Vec<_> = fs::read_dir(p.parent().unwrap()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        let names: Vec<_> = fs::read_dir(p.parent().unwrap())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
         assert_eq!(names.len(), 1, "temp files left behind: {names:?}");
     }
 
@@ -63,7 +94,9 @@ mod tests {
         let p = dir.path().join("report.json");
         write_atomic(&p, b"good").unwrap();
         // A directory squatting on the temp name makes the write fail before the rename.
-        let tmp = dir.path().join(format!(".report.json.{}.tmp", std::process::id()));
+        let tmp = dir
+            .path()
+            .join(format!(".report.json.{}.tmp", std::process::id()));
         fs::create_dir(&tmp).unwrap();
         assert!(write_atomic(&p, b"bad").is_err());
         assert_eq!(fs::read(&p).unwrap(), b"good");

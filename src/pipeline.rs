@@ -17,7 +17,10 @@ use crate::thresholds::Thresholds;
 #[derive(Debug, thiserror::Error)]
 pub enum PipelineError {
     #[error("cannot read pipeline {path}: {source}")]
-    Read { path: PathBuf, source: std::io::Error },
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("{path}: {message}")]
     Invalid { path: PathBuf, message: String },
 }
@@ -85,7 +88,12 @@ pub struct OutputSpec {
 
 impl Default for OutputSpec {
     fn default() -> Self {
-        OutputSpec { dir: default_out(), formats: default_formats(), units: None, cache: true }
+        OutputSpec {
+            dir: default_out(),
+            formats: default_formats(),
+            units: None,
+            cache: true,
+        }
     }
 }
 
@@ -105,20 +113,27 @@ fn default_formats() -> Vec<String> {
 
 impl Pipeline {
     pub fn load(path: &Path) -> Result<Pipeline, PipelineError> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|source| PipelineError::Read { path: path.to_path_buf(), source })?;
+        let text = std::fs::read_to_string(path).map_err(|source| PipelineError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
         Self::parse(&text, path)
     }
 
     /// Parses and validates; errors name the key and the line.
     pub fn parse(text: &str, path: &Path) -> Result<Pipeline, PipelineError> {
-        let invalid = |message: String| PipelineError::Invalid { path: path.to_path_buf(), message };
+        let invalid = |message: String| PipelineError::Invalid {
+            path: path.to_path_buf(),
+            message,
+        };
         let p: Pipeline = toml::from_str(text).map_err(|e| invalid(toml_message(text, &e)))?;
         if p.inputs.paths.is_empty() && p.inputs.athletes_dir.is_none() {
             return Err(invalid("[inputs] needs `paths` or `athletes_dir`".into()));
         }
         if !p.inputs.paths.is_empty() && p.inputs.athletes_dir.is_some() {
-            return Err(invalid("[inputs] takes `paths` or `athletes_dir`, not both".into()));
+            return Err(invalid(
+                "[inputs] takes `paths` or `athletes_dir`, not both".into(),
+            ));
         }
         for f in &p.output.formats {
             if !FORMATS.contains(&f.as_str()) {
@@ -130,13 +145,18 @@ impl Pipeline {
         }
         if let Some(ws) = &p.window.week_start {
             if !matches!(ws.as_str(), "monday" | "sunday") {
-                return Err(invalid(format!("[window] week_start: \"{ws}\" (use \"monday\" or \"sunday\")")));
+                return Err(invalid(format!(
+                    "[window] week_start: \"{ws}\" (use \"monday\" or \"sunday\")"
+                )));
             }
         }
         for a in std::iter::once(&p.athlete).chain(&p.athletes) {
             if let Some(tz) = &a.timezone {
                 if tz.parse::<chrono_tz::Tz>().is_err() {
-                    return Err(invalid(format!("athlete {:?}: unknown time zone \"{tz}\"", a.name)));
+                    return Err(invalid(format!(
+                        "athlete {:?}: unknown time zone \"{tz}\"",
+                        a.name
+                    )));
                 }
             }
         }
@@ -147,7 +167,13 @@ impl Pipeline {
 /// toml's own message already quotes the line; prefix it with "line N" so
 /// logs that keep only the first line still say where.
 fn toml_message(text: &str, e: &toml::de::Error) -> String {
-    let line = e.span().map(|s| text.as_bytes()[..s.start.min(text.len())].iter().filter(|b| **b == b'\n').count() + 1);
+    let line = e.span().map(|s| {
+        text.as_bytes()[..s.start.min(text.len())]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count()
+            + 1
+    });
     let msg = e.message().trim().to_string();
     match line {
         Some(l) => format!("line {l}: {msg}"),
@@ -162,7 +188,9 @@ mod tests {
     #[test]
     fn typo_names_key_and_line() {
         let text = "[inputs]\npaths = [\"x\"]\n\n[output]\nformts = [\"json\"]\n";
-        let err = Pipeline::parse(text, Path::new("p.toml")).unwrap_err().to_string();
+        let err = Pipeline::parse(text, Path::new("p.toml"))
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("line 5"), "{err}");
         assert!(err.contains("formts"), "{err}");
     }
@@ -170,16 +198,24 @@ mod tests {
     #[test]
     fn bad_values_are_named() {
         let text = "[inputs]\npaths = [\"x\"]\n[output]\nformats = [\"pdf\"]\n";
-        let err = Pipeline::parse(text, Path::new("p.toml")).unwrap_err().to_string();
+        let err = Pipeline::parse(text, Path::new("p.toml"))
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("\"pdf\""), "{err}");
         let text = "[inputs]\npaths = [\"x\"]\n[athlete]\ntimezone = \"Mars/Olympus\"\n";
-        let err = Pipeline::parse(text, Path::new("p.toml")).unwrap_err().to_string();
+        let err = Pipeline::parse(text, Path::new("p.toml"))
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("Mars/Olympus"), "{err}");
     }
 
     #[test]
     fn minimal_pipeline_gets_defaults() {
-        let p = Pipeline::parse("[inputs]\npaths = [\"samples/demo\"]\n", Path::new("p.toml")).unwrap();
+        let p = Pipeline::parse(
+            "[inputs]\npaths = [\"samples/demo\"]\n",
+            Path::new("p.toml"),
+        )
+        .unwrap();
         assert_eq!(p.output.dir, PathBuf::from("heavylegs-report"));
         assert!(p.output.cache);
         assert_eq!(p.output.formats.len(), FORMATS.len());

@@ -31,7 +31,11 @@ pub fn sort(rows: &mut [RosterRow]) {
         b.max_severity
             .cmp(&a.max_severity)
             .then(b.flagged.len().cmp(&a.flagged.len()))
-            .then(b.acwr_rolling.unwrap_or(0.0).total_cmp(&a.acwr_rolling.unwrap_or(0.0)))
+            .then(
+                b.acwr_rolling
+                    .unwrap_or(0.0)
+                    .total_cmp(&a.acwr_rolling.unwrap_or(0.0)),
+            )
             .then(a.athlete.cmp(&b.athlete))
     });
 }
@@ -54,8 +58,9 @@ pub fn write(dir: &Path, rows: &[RosterRow]) -> Result<Vec<PathBuf>, WriteError>
 }
 
 fn json(rows: &[RosterRow]) -> Vec<u8> {
-    let mut v = serde_json::to_vec_pretty(&serde_json::json!({ "schema_version": 1, "athletes": rows }))
-        .expect("roster serializes");
+    let mut v =
+        serde_json::to_vec_pretty(&serde_json::json!({ "schema_version": 1, "athletes": rows }))
+            .expect("roster serializes");
     v.push(b'\n');
     v
 }
@@ -173,8 +178,18 @@ mod tests {
         let mut rows = vec![
             row("calm", Severity::None, &[], Some(1.0)),
             row("ramp", Severity::High, &["overtraining"], Some(1.7)),
-            row("tired", Severity::Moderate, &["recovery", "form"], Some(1.1)),
-            row("also-high", Severity::High, &["overtraining", "recovery"], Some(1.2)),
+            row(
+                "tired",
+                Severity::Moderate,
+                &["recovery", "form"],
+                Some(1.1),
+            ),
+            row(
+                "also-high",
+                Severity::High,
+                &["overtraining", "recovery"],
+                Some(1.2),
+            ),
         ];
         sort(&mut rows);
         let order: Vec<_> = rows.iter().map(|r| r.athlete.as_str()).collect();

@@ -34,14 +34,24 @@ pub struct Item {
 
 impl From<Record> for Item {
     fn from(record: Record) -> Item {
-        Item { record, metrics: None, records: 0, start_lat_lon: None }
+        Item {
+            record,
+            metrics: None,
+            records: 0,
+            start_lat_lon: None,
+        }
     }
 }
 
 impl Item {
     /// Computes metrics for runs and drops the series (kept with `keep_series`).
     pub fn from_decoded(mut record: Record, cfg: &MetricsConfig, keep_series: bool) -> Item {
-        let mut item = Item { records: 0, start_lat_lon: None, metrics: None, record: record.clone() };
+        let mut item = Item {
+            records: 0,
+            start_lat_lon: None,
+            metrics: None,
+            record: record.clone(),
+        };
         if let Some(act) = record.activity.as_mut() {
             item.records = act.series.len();
             item.start_lat_lon = first_position(&act.series);
@@ -59,7 +69,10 @@ impl Item {
 
 fn first_position(s: &crate::activity::Series) -> Option<(f64, f64)> {
     let (lat, lon) = (s.lat_deg.as_ref()?, s.lon_deg.as_ref()?);
-    lat.iter().zip(lon).find(|(a, b)| a.is_finite() && b.is_finite()).map(|(a, b)| (*a, *b))
+    lat.iter()
+        .zip(lon)
+        .find(|(a, b)| a.is_finite() && b.is_finite())
+        .map(|(a, b)| (*a, *b))
 }
 
 /// What one athlete's run produced, for the summary and the roster.
@@ -78,19 +91,39 @@ pub struct AthleteOutcome {
 }
 
 /// Decodes (or takes from the cache) every input of one athlete and computes run metrics.
-pub fn collect_items(a: &AthleteJob, job: &Job, log: &Log, bar: Option<indicatif::ProgressBar>) -> (Vec<Item>, usize, usize) {
+pub fn collect_items(
+    a: &AthleteJob,
+    job: &Job,
+    log: &Log,
+    bar: Option<indicatif::ProgressBar>,
+) -> (Vec<Item>, usize, usize) {
     let cfg = MetricsConfig::from_profile(&a.profile);
     // One cache per athlete, so athletes running in parallel never share a file.
-    let cache_dir = job.cache_dir.as_ref().map(|d| d.join(crate::output::safe_name(&a.profile.name)));
+    let cache_dir = job
+        .cache_dir
+        .as_ref()
+        .map(|d| d.join(crate::output::safe_name(&a.profile.name)));
     let (cache, state) = match &cache_dir {
         Some(dir) => Cache::<Vec<Item>>::open(dir, &settings_key(a, job)),
         None => (Cache::disabled(), CacheState::Fresh),
     };
     if let CacheState::Rebuilt(why) = &state {
-        log.warn(&format!("cache {} rebuilt: {why}", cache_dir.as_ref().map(|d| d.display().to_string()).unwrap_or_default()), &[]);
+        log.warn(
+            &format!(
+                "cache {} rebuilt: {why}",
+                cache_dir
+                    .as_ref()
+                    .map(|d| d.display().to_string())
+                    .unwrap_or_default()
+            ),
+            &[],
+        );
     }
     let decoded = AtomicUsize::new(0);
-    let opts = WalkOptions { limits: job.limits.clone(), progress: bar };
+    let opts = WalkOptions {
+        limits: job.limits.clone(),
+        progress: bar,
+    };
     let walked = ingest::walk(&a.inputs, &opts, |leaf: &Leaf| {
         let key = format!("{}:{}", leaf.sha256, leaf.path);
         if let Some(items) = cache.get(&key) {
@@ -129,13 +162,22 @@ fn dedupe_items(items: &mut [Item]) {
 /// Settings that change per-file results; the cache is invalid when they change.
 fn settings_key(a: &AthleteJob, job: &Job) -> String {
     let cfg = MetricsConfig::from_profile(&a.profile);
-    format!("{}|{}", serde_json::to_string(&cfg).unwrap_or_default(), serde_json::to_string(&job.limits).unwrap_or_default())
+    format!(
+        "{}|{}",
+        serde_json::to_string(&cfg).unwrap_or_default(),
+        serde_json::to_string(&job.limits).unwrap_or_default()
+    )
 }
 
 pub fn run_job(job: &Job, log: &Log) -> anyhow::Result<Exit> {
     let t0 = Instant::now();
     let mut locks = Vec::new();
-    for dir in job.athletes.iter().map(|a| &a.out_dir).chain(job.roster_dir.iter()) {
+    for dir in job
+        .athletes
+        .iter()
+        .map(|a| &a.out_dir)
+        .chain(job.roster_dir.iter())
+    {
         locks.push(crate::lock::OutputLock::acquire(dir)?);
     }
     let multi = indicatif::MultiProgress::new();
@@ -149,8 +191,10 @@ pub fn run_job(job: &Job, log: &Log) -> anyhow::Result<Exit> {
         .map(|a| {
             let bar = multi.add(indicatif::ProgressBar::no_length());
             bar.set_style(
-                indicatif::ProgressStyle::with_template("{prefix:>12} {bar:30} {pos}/{len} files {per_sec} eta {eta}")
-                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+                indicatif::ProgressStyle::with_template(
+                    "{prefix:>12} {bar:30} {pos}/{len} files {per_sec} eta {eta}",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
             );
             bar.set_prefix(a.profile.name.clone());
             let r = crate::analyse::athlete(a, job, log, Some(bar.clone()));
@@ -165,7 +209,10 @@ pub fn run_job(job: &Job, log: &Log) -> anyhow::Result<Exit> {
     if let Some(dir) = &job.roster_dir {
         let rows: Vec<_> = done.iter().map(|o| o.roster.clone()).collect();
         crate::roster::write(dir, &rows)?;
-        log.info(&format!("Roster: {}", dir.join("roster.html").display()), &[]);
+        log.info(
+            &format!("Roster: {}", dir.join("roster.html").display()),
+            &[],
+        );
     }
     let rejected: usize = done.iter().map(|o| o.rejected).sum();
     let flagged: usize = done.iter().map(|o| o.flagged.len()).sum();
@@ -174,12 +221,27 @@ pub fn run_job(job: &Job, log: &Log) -> anyhow::Result<Exit> {
         &[
             ("athletes", json!(done.len())),
             ("runs", json!(done.iter().map(|o| o.ok).sum::<usize>())),
-            ("skipped", json!(done.iter().map(|o| o.skipped).sum::<usize>())),
+            (
+                "skipped",
+                json!(done.iter().map(|o| o.skipped).sum::<usize>()),
+            ),
             ("rejected", json!(rejected)),
-            ("duplicates", json!(done.iter().map(|o| o.duplicates).sum::<usize>())),
-            ("decoded", json!(done.iter().map(|o| o.decoded).sum::<usize>())),
-            ("cached", json!(done.iter().map(|o| o.cached).sum::<usize>())),
-            ("seconds", json!((t0.elapsed().as_secs_f64() * 100.0).round() / 100.0)),
+            (
+                "duplicates",
+                json!(done.iter().map(|o| o.duplicates).sum::<usize>()),
+            ),
+            (
+                "decoded",
+                json!(done.iter().map(|o| o.decoded).sum::<usize>()),
+            ),
+            (
+                "cached",
+                json!(done.iter().map(|o| o.cached).sum::<usize>()),
+            ),
+            (
+                "seconds",
+                json!((t0.elapsed().as_secs_f64() * 100.0).round() / 100.0),
+            ),
         ],
     );
     drop(locks);
@@ -192,9 +254,15 @@ pub fn ingest_command(args: &IngestArgs, log: &Log) -> anyhow::Result<Exit> {
     let limits = crate::limits::Limits::default();
     let cfg = MetricsConfig::default();
     let keep_series = args.output.is_some();
-    let opts = WalkOptions { limits: limits.clone(), progress: None };
+    let opts = WalkOptions {
+        limits: limits.clone(),
+        progress: None,
+    };
     let walked = ingest::walk(&args.inputs, &opts, |leaf: &Leaf| {
-        ingest::decode_leaf(leaf, &limits).into_iter().map(|r| Item::from_decoded(r, &cfg, keep_series)).collect::<Vec<Item>>()
+        ingest::decode_leaf(leaf, &limits)
+            .into_iter()
+            .map(|r| Item::from_decoded(r, &cfg, keep_series))
+            .collect::<Vec<Item>>()
     });
     let mut items = walked.items;
     dedupe_items(&mut items);
@@ -218,14 +286,18 @@ pub fn ingest_command(args: &IngestArgs, log: &Log) -> anyhow::Result<Exit> {
             weeks: &[],
             findings: &[],
             fit: None,
-        run_dates: &[],
+            run_dates: &[],
         });
         crate::report::write_tables(dir, &records, &metrics, &report)?;
-        let activities: Vec<&crate::activity::Activity> = records.iter().filter_map(|r| r.activity.as_ref()).collect();
+        let activities: Vec<&crate::activity::Activity> =
+            records.iter().filter_map(|r| r.activity.as_ref()).collect();
         crate::report::tables::write_samples(dir, &activities)?;
     }
     let count = |s: Status| items.iter().filter(|i| i.record.status == s).count();
-    let dups = items.iter().filter(|i| i.record.duplicate_of.is_some()).count();
+    let dups = items
+        .iter()
+        .filter(|i| i.record.duplicate_of.is_some())
+        .count();
     let rejected = count(Status::Rejected);
     log.info(
         "ingest summary",
@@ -235,7 +307,10 @@ pub fn ingest_command(args: &IngestArgs, log: &Log) -> anyhow::Result<Exit> {
             ("skipped", json!(count(Status::Skipped))),
             ("rejected", json!(rejected)),
             ("duplicates", json!(dups)),
-            ("seconds", json!((t0.elapsed().as_secs_f64() * 100.0).round() / 100.0)),
+            (
+                "seconds",
+                json!((t0.elapsed().as_secs_f64() * 100.0).round() / 100.0),
+            ),
         ],
     );
     Ok(exit_for(rejected, 0, None))

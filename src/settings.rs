@@ -50,7 +50,10 @@ impl Job {
         let mut athletes = match &args.athletes {
             Some(dir) => coach_athletes(dir, &args.output, &AthleteProfile::default(), &[])?,
             None => vec![AthleteJob {
-                profile: named(folder_profile(&args.inputs, AthleteProfile::default())?, &args.inputs),
+                profile: named(
+                    folder_profile(&args.inputs, AthleteProfile::default())?,
+                    &args.inputs,
+                ),
                 inputs: args.inputs.clone(),
                 out_dir: args.output.clone(),
             }],
@@ -81,12 +84,21 @@ impl Job {
         Self::from_pipeline_spec(p, args.output.as_deref(), &args.run)
     }
 
-    pub fn from_pipeline_spec(p: Pipeline, out_override: Option<&Path>, ctl: &RunControl) -> Result<Job, SettingsError> {
-        let out = out_override.map(Path::to_path_buf).unwrap_or_else(|| p.output.dir.clone());
+    pub fn from_pipeline_spec(
+        p: Pipeline,
+        out_override: Option<&Path>,
+        ctl: &RunControl,
+    ) -> Result<Job, SettingsError> {
+        let out = out_override
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| p.output.dir.clone());
         let athletes = match &p.inputs.athletes_dir {
             Some(dir) => coach_athletes(dir, &out, &p.athlete, &p.athletes)?,
             None => vec![AthleteJob {
-                profile: named(folder_profile(&p.inputs.paths, p.athlete.clone())?, &p.inputs.paths),
+                profile: named(
+                    folder_profile(&p.inputs.paths, p.athlete.clone())?,
+                    &p.inputs.paths,
+                ),
                 inputs: p.inputs.paths.clone(),
                 out_dir: out.clone(),
             }],
@@ -142,14 +154,20 @@ impl Job {
     }
 }
 
-fn profile_from_args(a: &ProfileArgs, base: &AthleteProfile) -> Result<AthleteProfile, SettingsError> {
+fn profile_from_args(
+    a: &ProfileArgs,
+    base: &AthleteProfile,
+) -> Result<AthleteProfile, SettingsError> {
     let mut p = base.clone();
     if let Some(n) = &a.name {
         p.name = n.clone();
     }
     if let Some(tz) = &a.timezone {
-        tz.parse::<chrono_tz::Tz>()
-            .map_err(|_| SettingsError::Invalid(format!("--timezone: unknown time zone \"{tz}\" (use an IANA name like Europe/Berlin)")))?;
+        tz.parse::<chrono_tz::Tz>().map_err(|_| {
+            SettingsError::Invalid(format!(
+                "--timezone: unknown time zone \"{tz}\" (use an IANA name like Europe/Berlin)"
+            ))
+        })?;
         p.timezone = Some(tz.clone());
     }
     p.max_hr_bpm = a.max_hr.or(p.max_hr_bpm);
@@ -175,22 +193,38 @@ fn named(mut p: AthleteProfile, inputs: &[PathBuf]) -> AthleteProfile {
 /// can say what its files cannot. Its values fill in what `base` leaves unset.
 pub const PROFILE_FILE: &str = "athlete.toml";
 
-fn folder_profile(inputs: &[PathBuf], base: AthleteProfile) -> Result<AthleteProfile, SettingsError> {
-    let Some(path) = inputs.iter().map(|i| i.join(PROFILE_FILE)).find(|p| p.is_file()) else {
+fn folder_profile(
+    inputs: &[PathBuf],
+    base: AthleteProfile,
+) -> Result<AthleteProfile, SettingsError> {
+    let Some(path) = inputs
+        .iter()
+        .map(|i| i.join(PROFILE_FILE))
+        .find(|p| p.is_file())
+    else {
         return Ok(base);
     };
-    let text = std::fs::read_to_string(&path).map_err(|e| SettingsError::Invalid(format!("{}: {e}", path.display())))?;
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| SettingsError::Invalid(format!("{}: {e}", path.display())))?;
     let file: AthleteProfile = toml::from_str(&text).map_err(|e| {
         SettingsError::Invalid(format!("{}: {}", path.display(), e.message().trim()))
     })?;
     Ok(AthleteProfile {
-        name: if base.name.is_empty() { file.name } else { base.name },
+        name: if base.name.is_empty() {
+            file.name
+        } else {
+            base.name
+        },
         timezone: base.timezone.or(file.timezone),
         height_cm: base.height_cm.or(file.height_cm),
         max_hr_bpm: base.max_hr_bpm.or(file.max_hr_bpm),
         resting_hr_bpm: base.resting_hr_bpm.or(file.resting_hr_bpm),
         threshold_hr_bpm: base.threshold_hr_bpm.or(file.threshold_hr_bpm),
-        shoes: if base.shoes.is_empty() { file.shoes } else { base.shoes },
+        shoes: if base.shoes.is_empty() {
+            file.shoes
+        } else {
+            base.shoes
+        },
     })
 }
 
@@ -226,16 +260,27 @@ fn coach_athletes(
                 None => folder_profile(std::slice::from_ref(&folder), defaults.clone())?,
             };
             profile.name = name.clone();
-            Ok(AthleteJob { inputs: vec![folder], out_dir: out.join(&name), profile })
+            Ok(AthleteJob {
+                inputs: vec![folder],
+                out_dir: out.join(&name),
+                profile,
+            })
         })
         .collect::<Result<Vec<_>, SettingsError>>()?)
 }
 
 /// `I/N` with 1 ≤ I ≤ N, returned zero-based.
 fn parse_shard(spec: &str) -> Result<(u64, u64), SettingsError> {
-    let bad = || SettingsError::Invalid(format!("--shard {spec}: expected I/N with 1 ≤ I ≤ N, e.g. 2/4"));
+    let bad = || {
+        SettingsError::Invalid(format!(
+            "--shard {spec}: expected I/N with 1 ≤ I ≤ N, e.g. 2/4"
+        ))
+    };
     let (i, n) = spec.split_once('/').ok_or_else(bad)?;
-    let (i, n): (u64, u64) = (i.trim().parse().map_err(|_| bad())?, n.trim().parse().map_err(|_| bad())?);
+    let (i, n): (u64, u64) = (
+        i.trim().parse().map_err(|_| bad())?,
+        n.trim().parse().map_err(|_| bad())?,
+    );
     if n == 0 || i == 0 || i > n {
         return Err(bad());
     }

@@ -432,9 +432,17 @@ pub(crate) fn valid_position(lat: f64, lon: f64) -> bool {
 }
 
 /// Latitude and longitude columns, NaN where a point's position is missing or out of range.
-pub(crate) fn position_columns(positions: impl Iterator<Item = (f64, f64)>) -> (Vec<f64>, Vec<f64>) {
+pub(crate) fn position_columns(
+    positions: impl Iterator<Item = (f64, f64)>,
+) -> (Vec<f64>, Vec<f64>) {
     positions
-        .map(|(lat, lon)| if valid_position(lat, lon) { (lat, lon) } else { (f64::NAN, f64::NAN) })
+        .map(|(lat, lon)| {
+            if valid_position(lat, lon) {
+                (lat, lon)
+            } else {
+                (f64::NAN, f64::NAN)
+            }
+        })
         .unzip()
 }
 

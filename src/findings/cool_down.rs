@@ -80,8 +80,8 @@ pub(super) fn assess(inputs: &Inputs) -> Finding {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{Severity, Status};
     use super::super::testkit::*;
+    use super::super::{Severity, Status};
     use super::*;
     use crate::metrics::RunMetrics;
     use crate::profile::AthleteProfile;
@@ -111,7 +111,11 @@ mod tests {
             session(11, 900.0, Some(900.0)),
         ];
         let f = assess_views(&views(&ms));
-        assert_eq!(f.status, Status::Clear, "a missing cool-down is never a cause");
+        assert_eq!(
+            f.status,
+            Status::Clear,
+            "a missing cool-down is never a cause"
+        );
         assert_eq!(f.severity, Severity::None);
         assert_eq!(f.evidence.len(), 2);
         assert!(f.summary.contains("For information only"));

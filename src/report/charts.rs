@@ -519,5 +519,7 @@ fn run_date_label(x: f64, date_of: impl Fn(usize) -> Option<chrono::NaiveDate>) 
     if (x - i).abs() > 1e-6 || i < 0.0 {
         return String::new();
     }
-    date_of(i as usize).map(|d| d.format("%d %b").to_string()).unwrap_or_default()
+    date_of(i as usize)
+        .map(|d| d.format("%d %b").to_string())
+        .unwrap_or_default()
 }

@@ -186,8 +186,11 @@ impl Report {
             .filter_map(|r| Some((r.path.as_str(), r.activity.as_ref()?.utc_offset_s?)))
             .collect();
         let tz: Option<chrono_tz::Tz> = inp.timezone.and_then(|t| t.parse().ok());
-        let known: BTreeMap<&str, NaiveDate> =
-            inp.run_dates.iter().map(|(p, d)| (p.as_str(), *d)).collect();
+        let known: BTreeMap<&str, NaiveDate> = inp
+            .run_dates
+            .iter()
+            .map(|(p, d)| (p.as_str(), *d))
+            .collect();
         let local_date = |m: &RunMetrics| -> Option<NaiveDate> {
             if let Some(d) = known.get(m.path.as_str()) {
                 return Some(*d);

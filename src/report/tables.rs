@@ -38,8 +38,12 @@ pub fn activities_frame(
         .iter()
         .map(|rec| (rec.path.as_str(), Some(rec)))
         .collect();
-    let recorded: std::collections::BTreeSet<&str> = records.iter().map(|r| r.path.as_str()).collect();
-    for m in metrics.iter().filter(|m| !recorded.contains(m.path.as_str())) {
+    let recorded: std::collections::BTreeSet<&str> =
+        records.iter().map(|r| r.path.as_str()).collect();
+    for m in metrics
+        .iter()
+        .filter(|m| !recorded.contains(m.path.as_str()))
+    {
         rows.push((m.path.as_str(), None));
     }
     rows.sort_by(|a, b| a.0.cmp(b.0));
@@ -157,7 +161,10 @@ pub fn write_tables(
 /// `samples.parquet`: one row per recorded sample of every decoded activity,
 /// with the activity's `path` as its id and the normalized column names
 /// (units in the names; null where a channel is absent).
-pub fn write_samples(dir: &Path, activities: &[&crate::activity::Activity]) -> Result<PathBuf, TablesError> {
+pub fn write_samples(
+    dir: &Path,
+    activities: &[&crate::activity::Activity],
+) -> Result<PathBuf, TablesError> {
     let total: usize = activities.iter().map(|a| a.series.len()).sum();
     let mut path_col: Vec<&str> = Vec::with_capacity(total);
     for a in activities {

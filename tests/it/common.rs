@@ -13,7 +13,9 @@ pub fn corpus_dir() -> Option<PathBuf> {
     ];
     let found = candidates.into_iter().flatten().find(|p| p.is_dir());
     if found.is_none() {
-        println!("SKIP: shared corpus not found (set HEAVYLEGS_CORPUS or place it at ../shared/corpus)");
+        println!(
+            "SKIP: shared corpus not found (set HEAVYLEGS_CORPUS or place it at ../shared/corpus)"
+        );
     }
     found
 }
@@ -38,5 +40,8 @@ pub fn oracle(test: &str) -> Option<(PathBuf, serde_json::Value)> {
         return None;
     };
     let text = std::fs::read_to_string(dir.join("oracle.json")).expect("oracle.json readable");
-    Some((dir, serde_json::from_str(&text).expect("oracle.json is JSON")))
+    Some((
+        dir,
+        serde_json::from_str(&text).expect("oracle.json is JSON"),
+    ))
 }

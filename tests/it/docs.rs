@@ -15,5 +15,8 @@ fn thresholds_doc_matches_the_code() {
         std::fs::write(&path, &want).unwrap();
     }
     let have = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(have == want, "docs/thresholds.md is stale: run HEAVYLEGS_WRITE_DOCS=1 cargo test --test it docs::");
+    assert!(
+        have == want,
+        "docs/thresholds.md is stale: run HEAVYLEGS_WRITE_DOCS=1 cargo test --test it docs::"
+    );
 }

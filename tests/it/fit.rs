@@ -566,7 +566,7 @@ fn utc_offset_and_start_do_not_depend_on_the_machine_time_zone() {
 }
 
 /// FIT CRC-16 for the hand-built file below (table from the FIT protocol document).
-fn crc16(bytes: &[u8]) -> u16 {
+pub(crate) fn crc16(bytes: &[u8]) -> u16 {
     const T: [u16; 16] = [
         0x0000, 0xCC01, 0xD801, 0x1400, 0xF001, 0x3C00, 0x2800, 0xE401, 0xA001, 0x6C00, 0x7800,
         0xB401, 0x5000, 0x9C01, 0x8801, 0x4400,
@@ -581,7 +581,7 @@ fn crc16(bytes: &[u8]) -> u16 {
 }
 
 /// A 12-byte-header FIT file around `data`, with its file CRC.
-fn fit_file(data: &[u8]) -> Vec<u8> {
+pub(crate) fn fit_file(data: &[u8]) -> Vec<u8> {
     let mut b = vec![12, 0x10, 0x08, 0x08];
     b.extend((data.len() as u32).to_le_bytes());
     b.extend(b".FIT");

@@ -3,7 +3,9 @@
 
 mod common;
 mod demo;
+mod docs;
 mod fit;
+mod fit_fast;
 mod fit_oracle;
 mod ingest;
 #[cfg(feature = "tables")]
@@ -15,4 +17,3 @@ mod pipeline;
 #[cfg(feature = "tables")]
 mod report;
 mod xml_formats;
-mod docs;

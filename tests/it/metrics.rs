@@ -257,7 +257,8 @@ fn the_same_run_as_fit_and_gpx_gives_the_same_cadence_and_step_length() {
     let cfg = MetricsConfig::default();
     let compute = |rel: &str, format: Format| {
         let bytes = std::fs::read(common::sample(rel)).unwrap();
-        let acts = decode(format, &bytes, &Limits::default()).unwrap_or_else(|e| panic!("{rel}: {e}"));
+        let acts =
+            decode(format, &bytes, &Limits::default()).unwrap_or_else(|e| panic!("{rel}: {e}"));
         assert_eq!(acts.len(), 1);
         metrics::compute(&acts[0], &cfg)
     };
@@ -265,9 +266,18 @@ fn the_same_run_as_fit_and_gpx_gives_the_same_cadence_and_step_length() {
     let gpx = compute("demo/15802000006.gpx", Format::Gpx);
     let (cf, cg) = (fit.mean_cadence_spm.unwrap(), gpx.mean_cadence_spm.unwrap());
     assert!((cf - cg).abs() <= 1.0, "cadence FIT {cf} vs GPX {cg}");
-    let (mf, mg) = (fit.median_cadence_spm.unwrap(), gpx.median_cadence_spm.unwrap());
-    assert!((mf - mg).abs() <= 1.0, "median cadence FIT {mf} vs GPX {mg}");
+    let (mf, mg) = (
+        fit.median_cadence_spm.unwrap(),
+        gpx.median_cadence_spm.unwrap(),
+    );
+    assert!(
+        (mf - mg).abs() <= 1.0,
+        "median cadence FIT {mf} vs GPX {mg}"
+    );
     let (sf, sg) = (fit.step_length_m.unwrap(), gpx.step_length_m.unwrap());
-    assert!((sf / sg - 1.0).abs() <= 0.02, "step length FIT {sf} vs GPX {sg}");
+    assert!(
+        (sf / sg - 1.0).abs() <= 0.02,
+        "step length FIT {sf} vs GPX {sg}"
+    );
     println!("FIT {cf:.1} spm / {sf:.3} m; GPX {cg:.1} spm / {sg:.3} m");
 }

@@ -26,7 +26,8 @@ fn s(p: &Path) -> &str {
 }
 
 fn read_json(p: &Path) -> Value {
-    serde_json::from_slice(&std::fs::read(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))).expect("json")
+    serde_json::from_slice(&std::fs::read(p).unwrap_or_else(|e| panic!("{}: {e}", p.display())))
+        .expect("json")
 }
 
 fn flagged(report: &Value) -> BTreeSet<String> {
@@ -40,7 +41,11 @@ fn flagged(report: &Value) -> BTreeSet<String> {
 }
 
 fn strings(v: &Value) -> BTreeSet<String> {
-    v.as_array().unwrap().iter().map(|x| x.as_str().unwrap().to_string()).collect()
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_str().unwrap().to_string())
+        .collect()
 }
 
 /// The `done` summary line of a `--log-format json` run.
@@ -58,13 +63,21 @@ fn demo_report_flags_exactly_what_the_generator_injected() {
     let dir = tmp();
     let out = dir.path().join("report");
     let run = heavylegs(&["report", "samples/demo", "-o", s(&out), "--no-progress"]);
-    assert_eq!(run.status.code(), Some(0), "{}", String::from_utf8_lossy(&run.stderr));
+    assert_eq!(
+        run.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
     let truth = read_json(&samples_dir().join("demo/truth.json"));
     let report = read_json(&out.join("report.json"));
 
     assert_eq!(flagged(&report), strings(&truth["flagged"]));
     for never in strings(&truth["not_flagged"]) {
-        assert!(!flagged(&report).contains(&never), "{never} must not be flagged");
+        assert!(
+            !flagged(&report).contains(&never),
+            "{never} must not be flagged"
+        );
     }
     // 52 files, the FIT+GPX twin counted once.
     assert_eq!(report["inputs"]["ok"], 50);
@@ -76,13 +89,25 @@ fn demo_report_flags_exactly_what_the_generator_injected() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|w| (w["week"].as_str().unwrap().to_string(), w["distance_km"].as_f64().unwrap()))
+        .map(|w| {
+            (
+                w["week"].as_str().unwrap().to_string(),
+                w["distance_km"].as_f64().unwrap(),
+            )
+        })
         .collect();
     for tw in truth["weeks"].as_array().unwrap() {
         let label = tw["week"].as_str().unwrap();
         let want = tw["distance_km"].as_f64().unwrap();
-        let got = weeks.iter().find(|(w, _)| w == label).map(|(_, d)| *d).unwrap_or(0.0);
-        assert!((got - want).abs() <= 0.1, "{label}: report {got} km, truth {want} km");
+        let got = weeks
+            .iter()
+            .find(|(w, _)| w == label)
+            .map(|(_, d)| *d)
+            .unwrap_or(0.0);
+        assert!(
+            (got - want).abs() <= 0.1,
+            "{label}: report {got} km, truth {want} km"
+        );
     }
 
     // Control weeks produce no evidence for any flagged cause.
@@ -93,25 +118,52 @@ fn demo_report_flags_exactly_what_the_generator_injected() {
         .filter(|p| p["kind"] == "control")
         .flat_map(|p| strings(&p["weeks"]))
         .collect();
-    for f in report["findings"].as_array().unwrap().iter().filter(|f| f["status"] == "flagged") {
+    for f in report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["status"] == "flagged")
+    {
         for e in f["evidence"].as_array().unwrap() {
             let week = e["week"].as_str().map(str::to_string).or_else(|| {
-                let date = chrono::NaiveDate::parse_from_str(e["date"].as_str()?, "%Y-%m-%d").ok()?;
+                let date =
+                    chrono::NaiveDate::parse_from_str(e["date"].as_str()?, "%Y-%m-%d").ok()?;
                 let iso = chrono::Datelike::iso_week(&date);
                 Some(format!("{}-W{:02}", iso.year(), iso.week()))
             });
             if let Some(w) = week {
-                assert!(!control.contains(&w), "{} has evidence in control week {w}: {e}", f["cause"]);
+                assert!(
+                    !control.contains(&w),
+                    "{} has evidence in control week {w}: {e}",
+                    f["cause"]
+                );
             }
         }
     }
     // Every output the README promises, and the verdict on stdout.
-    for f in ["report.html", "report.md", "report.json", "activities.parquet", "activities.csv", "weeks.parquet", "weeks.csv", "days.parquet", "days.csv"] {
-        assert!(out.join(f).metadata().map(|m| m.len() > 0).unwrap_or(false), "{f} missing");
+    for f in [
+        "report.html",
+        "report.md",
+        "report.json",
+        "activities.parquet",
+        "activities.csv",
+        "weeks.parquet",
+        "weeks.csv",
+        "days.parquet",
+        "days.csv",
+    ] {
+        assert!(
+            out.join(f).metadata().map(|m| m.len() > 0).unwrap_or(false),
+            "{f} missing"
+        );
     }
     let stdout = String::from_utf8_lossy(&run.stdout);
     assert!(stdout.contains("Report: "), "{stdout}");
-    assert_eq!(stdout.matches('⚑').count(), truth["flagged"].as_array().unwrap().len(), "{stdout}");
+    assert_eq!(
+        stdout.matches('⚑').count(),
+        truth["flagged"].as_array().unwrap().len(),
+        "{stdout}"
+    );
 }
 
 #[test]
@@ -136,13 +188,33 @@ fn same_inputs_give_identical_outputs_apart_from_generated_at() {
     let dir = tmp();
     let (a, b) = (dir.path().join("a"), dir.path().join("b"));
     for o in [&a, &b] {
-        assert_eq!(heavylegs(&["report", "samples/demo", "-o", s(o), "-q"]).status.code(), Some(0));
+        assert_eq!(
+            heavylegs(&["report", "samples/demo", "-o", s(o), "-q"])
+                .status
+                .code(),
+            Some(0)
+        );
     }
-    for f in ["report.md", "report.html", "weeks.csv", "days.csv", "activities.csv"] {
+    for f in [
+        "report.md",
+        "report.html",
+        "weeks.csv",
+        "days.csv",
+        "activities.csv",
+    ] {
         let strip = |p: PathBuf| {
-            String::from_utf8(std::fs::read(p).unwrap()).unwrap().lines().filter(|l| !l.contains("generated_at") && !l.contains("Generated")).collect::<Vec<_>>().join("\n")
+            String::from_utf8(std::fs::read(p).unwrap())
+                .unwrap()
+                .lines()
+                .filter(|l| !l.contains("generated_at") && !l.contains("Generated"))
+                .collect::<Vec<_>>()
+                .join("\n")
         };
-        assert_eq!(strip(a.join(f)), strip(b.join(f)), "{f} differs between two runs");
+        assert_eq!(
+            strip(a.join(f)),
+            strip(b.join(f)),
+            "{f} differs between two runs"
+        );
     }
     let mut ja = read_json(&a.join("report.json"));
     let mut jb = read_json(&b.join("report.json"));
@@ -155,8 +227,20 @@ fn same_inputs_give_identical_outputs_apart_from_generated_at() {
 fn coach_folder_gives_one_report_per_athlete_and_a_roster_in_attention_order() {
     let dir = tmp();
     let out = dir.path().join("coach");
-    let run = heavylegs(&["report", "--athletes", "samples/coach", "-o", s(&out), "--no-progress"]);
-    assert_eq!(run.status.code(), Some(0), "{}", String::from_utf8_lossy(&run.stderr));
+    let run = heavylegs(&[
+        "report",
+        "--athletes",
+        "samples/coach",
+        "-o",
+        s(&out),
+        "--no-progress",
+    ]);
+    assert_eq!(
+        run.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
     let roster = read_json(&out.join("roster.json"));
     let rows = roster["athletes"].as_array().unwrap();
     assert_eq!(rows.len(), 3);
@@ -165,11 +249,19 @@ fn coach_folder_gives_one_report_per_athlete_and_a_roster_in_attention_order() {
         let truth = read_json(&samples_dir().join(format!("coach/{name}/truth.json")));
         let report = read_json(&out.join(name).join("report.json"));
         assert_eq!(flagged(&report), strings(&truth["flagged"]), "{name}");
-        assert_eq!(strings(&row["flagged"]), strings(&truth["flagged"]), "{name} roster row");
+        assert_eq!(
+            strings(&row["flagged"]),
+            strings(&truth["flagged"]),
+            "{name} roster row"
+        );
     }
     // The clean athlete comes last; flagged athletes first.
     assert_eq!(rows[2]["athlete"], "ben");
-    assert!(rows[..2].iter().all(|r| !r["flagged"].as_array().unwrap().is_empty()));
+    assert!(
+        rows[..2]
+            .iter()
+            .all(|r| !r["flagged"].as_array().unwrap().is_empty())
+    );
     assert!(out.join("roster.csv").exists() && out.join("roster.html").exists());
 }
 
@@ -181,27 +273,56 @@ fn adding_one_file_decodes_one_file_and_matches_a_cold_run() {
     let mut files: Vec<PathBuf> = std::fs::read_dir(samples_dir().join("demo"))
         .unwrap()
         .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "fit" || e == "gpx" || e == "toml"))
+        .filter(|p| {
+            p.extension()
+                .is_some_and(|e| e == "fit" || e == "gpx" || e == "toml")
+        })
         .collect();
     files.sort();
-    let held_back = files.iter().rposition(|p| p.extension().is_some_and(|e| e == "fit")).unwrap();
+    let held_back = files
+        .iter()
+        .rposition(|p| p.extension().is_some_and(|e| e == "fit"))
+        .unwrap();
     let late = files.remove(held_back);
     for f in &files {
         std::fs::copy(f, inputs.join(f.file_name().unwrap())).unwrap();
     }
     let warm = dir.path().join("warm");
-    let args = |o: &Path| vec!["report".to_string(), s(&inputs).to_string(), "-o".into(), s(o).to_string(), "--log-format".into(), "json".into()];
-    let first = Command::new(env!("CARGO_BIN_EXE_heavylegs")).args(args(&warm)).output().unwrap();
-    assert_eq!(summary(&first)["decoded"], files.len() - 1, "toml is not decoded");
+    let args = |o: &Path| {
+        vec![
+            "report".to_string(),
+            s(&inputs).to_string(),
+            "-o".into(),
+            s(o).to_string(),
+            "--log-format".into(),
+            "json".into(),
+        ]
+    };
+    let first = Command::new(env!("CARGO_BIN_EXE_heavylegs"))
+        .args(args(&warm))
+        .output()
+        .unwrap();
+    assert_eq!(
+        summary(&first)["decoded"],
+        files.len() - 1,
+        "toml is not decoded"
+    );
 
     std::fs::copy(&late, inputs.join(late.file_name().unwrap())).unwrap();
-    let second = Command::new(env!("CARGO_BIN_EXE_heavylegs")).args(args(&warm)).output().unwrap();
+    let second = Command::new(env!("CARGO_BIN_EXE_heavylegs"))
+        .args(args(&warm))
+        .output()
+        .unwrap();
     let sum = summary(&second);
     assert_eq!(sum["decoded"], 1, "{sum}");
     assert_eq!(sum["cached"], files.len() - 1);
 
     let cold = dir.path().join("cold");
-    let third = Command::new(env!("CARGO_BIN_EXE_heavylegs")).args(args(&cold)).arg("--no-cache").output().unwrap();
+    let third = Command::new(env!("CARGO_BIN_EXE_heavylegs"))
+        .args(args(&cold))
+        .arg("--no-cache")
+        .output()
+        .unwrap();
     assert_eq!(summary(&third)["decoded"], files.len());
     let mut w = read_json(&warm.join("report.json"));
     let mut c = read_json(&cold.join("report.json"));
@@ -210,9 +331,18 @@ fn adding_one_file_decodes_one_file_and_matches_a_cold_run() {
     assert_eq!(w, c, "warm (cached) report differs from a cold run");
 
     // A corrupt cache is rebuilt, never trusted.
-    let cache = std::fs::read_dir(warm.join(".cache")).unwrap().next().unwrap().unwrap().path().join("cache.json");
+    let cache = std::fs::read_dir(warm.join(".cache"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path()
+        .join("cache.json");
     std::fs::write(&cache, b"{\"key\": 1, garbage").unwrap();
-    let fourth = Command::new(env!("CARGO_BIN_EXE_heavylegs")).args(args(&warm)).output().unwrap();
+    let fourth = Command::new(env!("CARGO_BIN_EXE_heavylegs"))
+        .args(args(&warm))
+        .output()
+        .unwrap();
     assert_eq!(summary(&fourth)["decoded"], files.len());
     assert!(String::from_utf8_lossy(&fourth.stderr).contains("rebuilt"));
 }
@@ -233,7 +363,12 @@ fn a_second_run_on_a_locked_output_refuses_with_a_clear_message() {
 fn a_failed_write_leaves_the_previous_report_intact() {
     let dir = tmp();
     let out = dir.path().join("out");
-    assert_eq!(heavylegs(&["report", "samples/demo", "-o", s(&out), "-q"]).status.code(), Some(0));
+    assert_eq!(
+        heavylegs(&["report", "samples/demo", "-o", s(&out), "-q"])
+            .status
+            .code(),
+        Some(0)
+    );
     let before = std::fs::read(out.join("report.html")).unwrap();
     // The Markdown target becomes a folder: that write fails midway through the run.
     std::fs::remove_file(out.join("report.md")).unwrap();
@@ -241,9 +376,17 @@ fn a_failed_write_leaves_the_previous_report_intact() {
     let run = heavylegs(&["report", "samples/demo", "-o", s(&out), "-q"]);
     assert_eq!(run.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&run.stderr).contains("report.md"));
-    assert_eq!(std::fs::read(out.join("report.html")).unwrap(), before, "html must be the previous one");
+    assert_eq!(
+        std::fs::read(out.join("report.html")).unwrap(),
+        before,
+        "html must be the previous one"
+    );
     read_json(&out.join("report.json"));
-    let temps: Vec<_> = std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name()).filter(|n| n.to_string_lossy().ends_with(".tmp")).collect();
+    let temps: Vec<_> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .filter(|n| n.to_string_lossy().ends_with(".tmp"))
+        .collect();
     assert!(temps.is_empty(), "{temps:?}");
 }
 
@@ -251,15 +394,36 @@ fn a_failed_write_leaves_the_previous_report_intact() {
 fn rejected_inputs_are_listed_and_change_the_exit_code() {
     let dir = tmp();
     let out = dir.path().join("out");
-    let run = heavylegs(&["report", "samples/demo", "samples/invalid/zero-length.fit", "samples/invalid/gzip-truncated__fitparse__garmin-fenix-5-run.fit.gz", "-o", s(&out), "-q"]);
+    let run = heavylegs(&[
+        "report",
+        "samples/demo",
+        "samples/invalid/zero-length.fit",
+        "samples/invalid/gzip-truncated__fitparse__garmin-fenix-5-run.fit.gz",
+        "-o",
+        s(&out),
+        "-q",
+    ]);
     assert_eq!(run.status.code(), Some(3));
     let report = read_json(&out.join("report.json"));
-    let rejected: Vec<String> = report["rejected"].as_array().unwrap().iter().map(|r| format!("{}: {}", r["path"], r["reason"])).collect();
+    let rejected: Vec<String> = report["rejected"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| format!("{}: {}", r["path"], r["reason"]))
+        .collect();
     assert_eq!(rejected.len(), 2, "{rejected:?}");
     assert!(rejected[0].contains("truncated gzip"), "{rejected:?}");
     assert!(rejected[1].contains("empty file"), "{rejected:?}");
     assert_eq!(report["inputs"]["ok"], 50, "the rest of the batch goes on");
-    let fail_on = heavylegs(&["report", "samples/demo", "-o", s(&dir.path().join("o2")), "-q", "--fail-on", "flagged"]);
+    let fail_on = heavylegs(&[
+        "report",
+        "samples/demo",
+        "-o",
+        s(&dir.path().join("o2")),
+        "-q",
+        "--fail-on",
+        "flagged",
+    ]);
     assert_eq!(fail_on.status.code(), Some(4));
 }
 
@@ -267,18 +431,35 @@ fn rejected_inputs_are_listed_and_change_the_exit_code() {
 fn every_shipped_pipeline_validates_and_runs() {
     let dir = tmp();
     let mut seen = 0;
-    for entry in std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("pipelines")).unwrap() {
+    for entry in std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("pipelines")).unwrap()
+    {
         let p = entry.unwrap().path();
         if p.extension().is_none_or(|e| e != "toml") {
             continue;
         }
         seen += 1;
         let check = heavylegs(&["check", s(&p)]);
-        assert_eq!(check.status.code(), Some(0), "{}: {}", p.display(), String::from_utf8_lossy(&check.stderr));
+        assert_eq!(
+            check.status.code(),
+            Some(0),
+            "{}: {}",
+            p.display(),
+            String::from_utf8_lossy(&check.stderr)
+        );
         let out = dir.path().join(p.file_stem().unwrap());
         let run = heavylegs(&["run", s(&p), "-o", s(&out), "-q"]);
-        assert_eq!(run.status.code(), Some(0), "{}: {}", p.display(), String::from_utf8_lossy(&run.stderr));
-        assert!(out.join("report.json").exists() || out.join("roster.json").exists(), "{}", p.display());
+        assert_eq!(
+            run.status.code(),
+            Some(0),
+            "{}: {}",
+            p.display(),
+            String::from_utf8_lossy(&run.stderr)
+        );
+        assert!(
+            out.join("report.json").exists() || out.join("roster.json").exists(),
+            "{}",
+            p.display()
+        );
     }
     assert!(seen >= 3);
 }
@@ -287,7 +468,11 @@ fn every_shipped_pipeline_validates_and_runs() {
 fn a_pipeline_with_a_typo_names_the_key_and_exits_2() {
     let dir = tmp();
     let p = dir.path().join("typo.toml");
-    std::fs::write(&p, "[inputs]\npaths = [\"samples/demo\"]\n\n[window]\nweek = 4\n").unwrap();
+    std::fs::write(
+        &p,
+        "[inputs]\npaths = [\"samples/demo\"]\n\n[window]\nweek = 4\n",
+    )
+    .unwrap();
     let run = heavylegs(&["check", s(&p)]);
     assert_eq!(run.status.code(), Some(2));
     let err = String::from_utf8_lossy(&run.stderr);
@@ -296,32 +481,92 @@ fn a_pipeline_with_a_typo_names_the_key_and_exits_2() {
 
 #[test]
 fn ingest_jsonl_lists_every_activity_and_every_failure() {
-    let run = heavylegs(&["ingest", "samples/fit", "samples/invalid/zero-length.fit", "--jsonl"]);
-    let lines: Vec<Value> = String::from_utf8_lossy(&run.stdout).lines().map(|l| serde_json::from_str(l).expect("json line")).collect();
-    let keys = ["path", "sha256", "format", "status", "reason", "sport", "sub_sport", "start_time", "utc_offset_s", "elapsed_s", "timer_s", "distance_m", "avg_cadence_spm", "records", "device", "duplicate_of"];
+    let run = heavylegs(&[
+        "ingest",
+        "samples/fit",
+        "samples/invalid/zero-length.fit",
+        "--jsonl",
+    ]);
+    let lines: Vec<Value> = String::from_utf8_lossy(&run.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json line"))
+        .collect();
+    let keys = [
+        "path",
+        "sha256",
+        "format",
+        "status",
+        "reason",
+        "sport",
+        "sub_sport",
+        "start_time",
+        "utc_offset_s",
+        "elapsed_s",
+        "timer_s",
+        "distance_m",
+        "avg_cadence_spm",
+        "records",
+        "device",
+        "duplicate_of",
+    ];
     for l in &lines {
         for k in keys {
             assert!(l.get(k).is_some(), "{k} missing in {l}");
         }
     }
-    let fenix = lines.iter().find(|l| l["path"].as_str().unwrap().ends_with("garmin-fenix-5-run.fit")).unwrap();
+    let fenix = lines
+        .iter()
+        .find(|l| {
+            l["path"]
+                .as_str()
+                .unwrap()
+                .ends_with("garmin-fenix-5-run.fit")
+        })
+        .unwrap();
     assert_eq!(fenix["status"], "ok");
     assert_eq!(fenix["sport"], "running");
     assert_eq!(fenix["records"], 21);
-    let empty = lines.iter().find(|l| l["path"].as_str().unwrap().ends_with("zero-length.fit")).unwrap();
+    let empty = lines
+        .iter()
+        .find(|l| l["path"].as_str().unwrap().ends_with("zero-length.fit"))
+        .unwrap();
     assert_eq!(empty["status"], "rejected");
     assert!(empty["reason"].as_str().unwrap().contains("empty"));
-    let multi: Vec<_> = lines.iter().filter(|l| l["path"].as_str().unwrap().contains("mulitple_header.fit#")).collect();
-    assert!(multi.len() >= 3, "a multisport file yields one line per session");
-    assert!(multi.iter().any(|l| l["status"] == "ok"), "its run leg is a run");
+    let multi: Vec<_> = lines
+        .iter()
+        .filter(|l| l["path"].as_str().unwrap().contains("mulitple_header.fit#"))
+        .collect();
+    assert!(
+        multi.len() >= 3,
+        "a multisport file yields one line per session"
+    );
+    assert!(
+        multi.iter().any(|l| l["status"] == "ok"),
+        "its run leg is a run"
+    );
     assert_eq!(run.status.code(), Some(3));
 
     let dir = tmp();
     let tables = heavylegs(&["ingest", "samples/fit", "-o", s(dir.path()), "-q"]);
-    assert_eq!(tables.status.code(), Some(0), "damaged samples/fit files are salvaged, not rejected");
+    assert_eq!(
+        tables.status.code(),
+        Some(0),
+        "damaged samples/fit files are salvaged, not rejected"
+    );
     for f in ["activities.parquet", "activities.csv", "samples.parquet"] {
-        assert!(dir.path().join(f).metadata().map(|m| m.len() > 0).unwrap_or(false), "{f} missing");
+        assert!(
+            dir.path()
+                .join(f)
+                .metadata()
+                .map(|m| m.len() > 0)
+                .unwrap_or(false),
+            "{f} missing"
+        );
     }
     let csv = std::fs::read_to_string(dir.path().join("activities.csv")).unwrap();
-    assert_eq!(csv.lines().count() - 1, lines.len() - 1, "one row per activity (zero-length.fit was not an input here)");
+    assert_eq!(
+        csv.lines().count() - 1,
+        lines.len() - 1,
+        "one row per activity (zero-length.fit was not an input here)"
+    );
 }

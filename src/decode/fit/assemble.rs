@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use fitparser::profile::FieldDataType;
 
 use super::content::{Collector, Sample, SessionMsg};
-use super::raw::{FIT_EPOCH_UNIX_S, MIN_WALL_CLOCK};
+use super::profile::{FIT_EPOCH_UNIX_S, MIN_WALL_CLOCK};
 use crate::activity::{
     Activity, CadenceRule, Format, Lap, Pause, Series, Source, Sport, fit_running_cadence_to_spm,
 };

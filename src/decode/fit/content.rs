@@ -1,20 +1,20 @@
 //! What heavylegs keeps from a FIT stream, gathered message by message.
 //!
-//! Values are read from fitparser's raw messages by field number and scaled
-//! here with the FIT profile's constants. fitparser's own profile layer is
-//! bypassed for everything but developer-field descriptions because it reads
-//! local times in the machine's time zone, sums compressed distances instead
-//! of accumulating them, names developer fields like native ones, and panics
-//! on 64-bit timestamps; and it allocates ~37 times per record.
+//! Values come through [`Message`] (raw numbers by field number, from either
+//! engine) and are scaled here with the constants of [`super::profile`].
+//! fitparser's own profile layer is bypassed because it reads local times in
+//! the machine's time zone, sums compressed distances instead of accumulating
+//! them, names developer fields like native ones, panics on 64-bit timestamps
+//! and allocates ~37 times per record.
 
 use std::collections::HashMap;
 
-use fitparser::Value;
-use fitparser::de::{FitDataMessage, FitStreamProcessor};
-use fitparser::profile::field_types::FitBaseType;
 use fitparser::profile::{FieldDataType, get_field_variant_as_string};
 
-use super::raw::{self, TIMESTAMP, date_time, field_u64, mesg, scaled, text};
+use super::message::Message;
+use super::profile::{
+    TIMESTAMP, activity, event, file_id, mesg, record as rec, session, sport, totals,
+};
 use crate::activity::semicircles_to_deg;
 use crate::decode::DecodeError;
 
@@ -95,7 +95,8 @@ enum DevRole {
 
 #[derive(Debug, Clone)]
 struct DevField {
-    base_size: usize,
+    /// FIT base type code the values are stored in.
+    base_type: u8,
     scale: f64,
     offset: f64,
     role: DevRole,
@@ -152,13 +153,6 @@ impl Collector {
         }
     }
 
-    /// Base-type size of a described developer field, as fitparser will read it.
-    pub fn dev_base_size(&self, dev_index: u8, field: u8) -> Option<usize> {
-        self.dev_fields
-            .get(&(dev_index, field))
-            .map(|d| d.base_size)
-    }
-
     /// A chained FIT file ended: its definitions and running values end with it.
     pub fn end_of_file(&mut self) {
         self.dev_fields.clear();
@@ -167,76 +161,67 @@ impl Collector {
         self.file = self.file.saturating_add(1);
     }
 
-    pub fn message(
-        &mut self,
-        msg: FitDataMessage,
-        parser: &mut FitStreamProcessor,
-    ) -> Result<(), DecodeError> {
-        let time = self.resolve_time(&msg);
-        let f = msg.fields();
-        match msg.global_message_number() {
-            mesg::RECORD => return self.record(&msg, time),
+    pub fn message(&mut self, msg: &impl Message) -> Result<(), DecodeError> {
+        let time = self.resolve_time(msg);
+        match msg.global() {
+            mesg::RECORD => return self.record(msg, time),
             mesg::SESSION => self.sessions.push(SessionMsg {
                 file: self.file,
-                start: f.get(&2).and_then(date_time),
+                start: msg.date_time(totals::start_time(mesg::SESSION).num),
                 timestamp: time,
-                elapsed_s: scaled(f, 7, 1000.0, 0.0),
-                timer_s: scaled(f, 8, 1000.0, 0.0),
-                distance_m: scaled(f, 9, 100.0, 0.0),
-                sport: small(f, 5),
-                sub_sport: small(f, 6),
-                avg_cadence: scaled(f, 18, 1.0, 0.0),
-                avg_fractional_cadence: scaled(f, 92, 128.0, 0.0),
+                elapsed_s: msg.scaled(totals::elapsed(mesg::SESSION)),
+                timer_s: msg.scaled(totals::timer(mesg::SESSION)),
+                distance_m: msg.scaled(totals::distance(mesg::SESSION)),
+                sport: small(msg, session::SPORT.num),
+                sub_sport: small(msg, session::SUB_SPORT.num),
+                avg_cadence: msg.scaled(session::AVG_CADENCE),
+                avg_fractional_cadence: msg.scaled(session::AVG_FRACTIONAL_CADENCE),
             }),
             mesg::LAP => self.laps.push(LapMsg {
                 file: self.file,
-                start: f.get(&2).and_then(date_time),
+                start: msg.date_time(totals::start_time(mesg::LAP).num),
                 timestamp: time,
-                elapsed_s: scaled(f, 7, 1000.0, 0.0),
-                timer_s: scaled(f, 8, 1000.0, 0.0),
-                distance_m: scaled(f, 9, 100.0, 0.0),
+                elapsed_s: msg.scaled(totals::elapsed(mesg::LAP)),
+                timer_s: msg.scaled(totals::timer(mesg::LAP)),
+                distance_m: msg.scaled(totals::distance(mesg::LAP)),
             }),
             mesg::EVENT => {
-                // event 0 = timer; event_type 0 = start, 1 stop, 4 stop_all,
-                // 8 stop_disable, 9 stop_disable_all.
-                if let (Some(0), Some(kind), Some(time)) = (field_u64(f, 0), field_u64(f, 1), time)
+                let kind = msg.unsigned(event::EVENT_TYPE.num);
+                if let (Some(event::TIMER), Some(kind), Some(time)) =
+                    (msg.unsigned(event::EVENT.num), kind, time)
                 {
-                    let file = self.file;
-                    match kind {
-                        0 => self.timer_events.push(TimerEvent {
-                            file,
+                    let stop = event::STOPS.contains(&kind);
+                    if stop || kind == event::START {
+                        self.timer_events.push(TimerEvent {
+                            file: self.file,
                             time,
-                            stop: false,
-                        }),
-                        1 | 4 | 8 | 9 => self.timer_events.push(TimerEvent {
-                            file,
-                            time,
-                            stop: true,
-                        }),
-                        _ => {}
+                            stop,
+                        });
                     }
                 }
             }
             mesg::ACTIVITY => {
                 // Both are raw seconds, so the difference is the device's UTC
                 // offset whatever time zone this machine is in.
-                let local = f.get(&5).and_then(date_time);
+                let local = msg.date_time(activity::LOCAL_TIMESTAMP.num);
                 if let (None, Some(local), Some(utc)) = (self.utc_offset_s, local, time) {
                     self.utc_offset_s = Some(i64::from(local) - i64::from(utc));
                 }
             }
             mesg::FILE_ID => {
-                if let Some(t) = field_u64(f, 0) {
+                if let Some(t) = msg.unsigned(file_id::TYPE.num) {
                     self.file_types.push(t);
                 }
                 if self.device.is_none() {
-                    self.device = device_name(f);
+                    self.device = device_name(msg);
                 }
             }
             mesg::SPORT if self.sport.is_none() => {
-                self.sport = Some((small(f, 0), small(f, 1)));
+                self.sport = Some((
+                    small(msg, sport::SPORT.num),
+                    small(msg, sport::SUB_SPORT.num),
+                ));
             }
-            mesg::FIELD_DESCRIPTION => self.field_description(msg, parser),
             _ => {}
         }
         Ok(())
@@ -244,8 +229,8 @@ impl Collector {
 
     /// The message's time: its own timestamp, or a compressed-timestamp
     /// offset (5 bits) from the last one seen.
-    fn resolve_time(&mut self, msg: &FitDataMessage) -> Option<u32> {
-        if let Some(t) = msg.fields().get(&TIMESTAMP).and_then(date_time) {
+    fn resolve_time(&mut self, msg: &impl Message) -> Option<u32> {
+        if let Some(t) = msg.date_time(TIMESTAMP) {
             self.last_time = Some(t);
             return Some(t);
         }
@@ -259,7 +244,7 @@ impl Collector {
         Some(t)
     }
 
-    fn record(&mut self, msg: &FitDataMessage, time: Option<u32>) -> Result<(), DecodeError> {
+    fn record(&mut self, msg: &impl Message, time: Option<u32>) -> Result<(), DecodeError> {
         let Some(time) = time else {
             self.records_without_time += 1;
             return Ok(());
@@ -270,139 +255,137 @@ impl Collector {
                 self.max_records
             )));
         }
-        let f = msg.fields();
         let nan = f64::NAN;
-        let get = |num: u8, scale: f64, offset: f64| scaled(f, num, scale, offset);
+        let get = |f| msg.scaled(f);
         // Forerunner 70-era devices pack 12-bit speed (1/100 m/s) and a 12-bit
         // rolling distance (1/16 m) into field 8.
-        let packed = f.get(&8).and_then(compressed_speed_distance);
-        let distance_m = get(5, 100.0, 0.0)
+        let packed = msg
+            .packed3(rec::COMPRESSED_SPEED_DISTANCE.num)
+            .map(unpack_speed_distance);
+        let distance_m = get(rec::DISTANCE)
             .or_else(|| packed.map(|(_, d)| self.distance_16ths.add(u64::from(d)) as f64 / 16.0));
-        let speed_mps = get(73, 1000.0, 0.0)
-            .or_else(|| get(6, 1000.0, 0.0))
+        let speed_mps = get(rec::ENHANCED_SPEED)
+            .or_else(|| get(rec::SPEED))
             .or_else(|| packed.map(|(s, _)| f64::from(s) / 100.0));
-        let cadence = get(4, 1.0, 0.0).map(|c| c + get(53, 128.0, 0.0).unwrap_or(0.0));
+        let cadence = get(rec::CADENCE).map(|c| c + get(rec::FRACTIONAL_CADENCE).unwrap_or(0.0));
         let (dev_power_w, dev_heart_rate) = self.dev_values(msg);
-        let position = |num: u8| {
-            f.get(&num)
-                .and_then(raw::number)
-                .map(|s| semicircles_to_deg(s as i64))
-        };
+        let position =
+            |f: super::profile::Field| msg.number(f.num).map(|s| semicircles_to_deg(s as i64));
         self.samples.push(Sample {
             time,
             file: self.file,
             distance_m: distance_m.unwrap_or(nan),
             speed_mps: speed_mps.unwrap_or(nan),
             cadence: cadence.unwrap_or(nan),
-            heart_rate_bpm: get(3, 1.0, 0.0).or(dev_heart_rate).unwrap_or(nan),
-            altitude_m: get(78, 5.0, 500.0)
-                .or_else(|| get(2, 5.0, 500.0))
+            heart_rate_bpm: get(rec::HEART_RATE).or(dev_heart_rate).unwrap_or(nan),
+            altitude_m: get(rec::ENHANCED_ALTITUDE)
+                .or_else(|| get(rec::ALTITUDE))
                 .unwrap_or(nan),
-            lat_deg: position(0).unwrap_or(nan),
-            lon_deg: position(1).unwrap_or(nan),
-            power_w: get(7, 1.0, 0.0).unwrap_or(nan),
+            lat_deg: position(rec::LAT).unwrap_or(nan),
+            lon_deg: position(rec::LON).unwrap_or(nan),
+            power_w: get(rec::POWER).unwrap_or(nan),
             dev_power_w: dev_power_w.unwrap_or(nan),
-            stance_time_ms: get(41, 10.0, 0.0).unwrap_or(nan),
-            stance_balance_pct: get(84, 100.0, 0.0).unwrap_or(nan),
-            vertical_oscillation_mm: get(39, 10.0, 0.0).unwrap_or(nan),
-            vertical_ratio_pct: get(83, 100.0, 0.0).unwrap_or(nan),
-            step_length_mm: get(85, 10.0, 0.0).unwrap_or(nan),
-            temperature_c: get(13, 1.0, 0.0).unwrap_or(nan),
+            stance_time_ms: get(rec::STANCE_TIME).unwrap_or(nan),
+            stance_balance_pct: get(rec::STANCE_TIME_BALANCE).unwrap_or(nan),
+            vertical_oscillation_mm: get(rec::VERTICAL_OSCILLATION).unwrap_or(nan),
+            vertical_ratio_pct: get(rec::VERTICAL_RATIO).unwrap_or(nan),
+            step_length_mm: get(rec::STEP_LENGTH).unwrap_or(nan),
+            temperature_c: get(rec::TEMPERATURE).unwrap_or(nan),
         });
         Ok(())
     }
 
     /// Power and heart rate from developer fields, keyed by (developer index,
     /// field number); the best-ranked role wins, ties by lowest key.
-    fn dev_values(&self, msg: &FitDataMessage) -> (Option<f64>, Option<f64>) {
+    fn dev_values(&self, msg: &impl Message) -> (Option<f64>, Option<f64>) {
         /// (role rank, developer key) of the power value kept so far.
         type Rank = (DevRole, (u8, u8));
+        if self.dev_fields.is_empty() {
+            return (None, None);
+        }
         let mut power: Option<(Rank, f64)> = None;
         let mut heart_rate: Option<((u8, u8), f64)> = None;
-        for (key, value) in msg.developer_fields() {
-            let Some(desc) = self.dev_fields.get(key) else {
-                continue;
+        msg.dev_numbers(&mut |key, raw| {
+            let Some(desc) = self.dev_fields.get(&key) else {
+                return;
             };
-            let Some(x) = raw::number(value)
-                .map(|x| x / desc.scale - desc.offset)
-                .filter(|x| x.is_finite())
-            else {
-                continue;
-            };
+            let x = raw / desc.scale - desc.offset;
+            if !x.is_finite() {
+                return;
+            }
             match desc.role {
                 DevRole::NativePower | DevRole::StrydPower | DevRole::RunningPower => {
-                    let rank = (desc.role, *key);
+                    let rank = (desc.role, key);
                     if power.is_none_or(|(r, _)| rank < r) {
                         power = Some((rank, x));
                     }
                 }
                 DevRole::HeartRate => {
-                    if heart_rate.is_none_or(|(k, _)| *key < k) {
-                        heart_rate = Some((*key, x));
+                    if heart_rate.is_none_or(|(k, _)| key < k) {
+                        heart_rate = Some((key, x));
                     }
                 }
                 DevRole::Other => {}
             }
-        }
+        });
         (power.map(|p| p.1), heart_rate.map(|h| h.1))
     }
 
-    /// Registers a developer field. fitparser must decode this message too:
-    /// its parser needs the description to read later developer values.
-    fn field_description(&mut self, mut msg: FitDataMessage, parser: &mut FitStreamProcessor) {
-        // fitparser turns a timestamp into a chrono date and panics on huge
-        // ones; a field description needs none.
-        msg.fields_mut().remove(&TIMESTAMP);
-        let n_dev = msg.developer_fields().len();
-        let n_extra = n_dev + usize::from(msg.time_offset().is_some());
-        let Ok(record) = parser.decode_message(msg) else {
-            self.warn("unreadable developer field description ignored".into());
-            return;
-        };
-        // fitparser appends developer fields and a compressed timestamp after
-        // the native ones; only the native ones describe the field.
-        let all = record.fields();
-        let native = &all[..all.len().saturating_sub(n_extra)];
-        let get = |num: u8| native.iter().find(|f| f.number() == num).map(|f| f.value());
-        // Mirror fitparser's own acceptance rules (DeveloperFieldDescription::try_from).
-        let (Some(Value::UInt8(index)), Some(Value::UInt8(number)), Some(Value::String(base))) =
-            (get(0), get(1), get(2))
-        else {
-            return;
-        };
-        let scale = match get(6) {
-            Some(Value::UInt8(s)) => f64::from(*s),
-            _ => 1.0,
-        };
-        let offset = match get(7) {
-            Some(Value::SInt8(o)) => f64::from(*o),
-            _ => 0.0,
-        };
-        let name = match get(3) {
-            Some(Value::String(s)) => s.as_str(),
-            _ => "",
-        };
-        let native_mesg = get(14).and_then(raw::unsigned);
-        let native_field = get(15).and_then(raw::unsigned);
-        let for_records = native_mesg.is_none_or(|m| m == u64::from(mesg::RECORD));
-        let role = match (for_records, native_field) {
+    /// Registers a developer field description (each engine decides which
+    /// description messages it accepts, see [`Description`]).
+    pub fn describe(&mut self, d: Description) {
+        let for_records = d.native_mesg.is_none_or(|m| m == u64::from(mesg::RECORD));
+        let role = match (for_records, d.native_field) {
             (true, Some(7)) => DevRole::NativePower,
             (true, Some(3)) => DevRole::HeartRate,
-            _ => match normalized(name).as_str() {
+            _ => match normalized(&d.name).as_str() {
                 "power" => DevRole::StrydPower,
                 "rppower" => DevRole::RunningPower,
                 _ => DevRole::Other,
             },
         };
         self.dev_fields.insert(
-            (*index, *number),
+            (d.index, d.number),
             DevField {
-                base_size: base_type_size(FitBaseType::from(base.as_str())),
-                scale,
-                offset,
+                base_type: d.base_type,
+                scale: d.scale,
+                offset: d.offset,
                 role,
             },
         );
+    }
+
+    /// Base type code of a described developer field.
+    pub fn dev_base_type(&self, dev_index: u8, field: u8) -> Option<u8> {
+        self.dev_fields
+            .get(&(dev_index, field))
+            .map(|d| d.base_type)
+    }
+}
+
+/// A developer field description (message 206) as accepted by the engine
+/// that read it.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct Description {
+    pub index: u8,
+    pub number: u8,
+    /// FIT base type code (`fit_base_type`, e.g. 0x84 = uint16).
+    pub base_type: u8,
+    pub name: String,
+    pub scale: f64,
+    pub offset: f64,
+    pub native_mesg: Option<u64>,
+    pub native_field: Option<u64>,
+}
+
+/// Size in bytes of a FIT base type code; unknown codes count as 1 byte
+/// (as fitparser reads them).
+pub(super) fn base_type_size(code: u8) -> usize {
+    match code {
+        0x83 | 0x84 | 0x8B => 2,
+        0x85 | 0x86 | 0x88 | 0x8C => 4,
+        0x89 | 0x8E | 0x8F | 0x90 => 8,
+        _ => 1,
     }
 }
 
@@ -414,43 +397,16 @@ fn normalized(name: &str) -> String {
         .collect()
 }
 
-/// Size of a developer field's base type as fitparser's parser reads it.
-fn base_type_size(t: FitBaseType) -> usize {
-    match t {
-        FitBaseType::Sint16 | FitBaseType::Uint16 | FitBaseType::Uint16z => 2,
-        FitBaseType::Sint32 | FitBaseType::Uint32 | FitBaseType::Uint32z | FitBaseType::Float32 => {
-            4
-        }
-        FitBaseType::Float64 | FitBaseType::Sint64 | FitBaseType::Uint64 | FitBaseType::Uint64z => {
-            8
-        }
-        _ => 1,
-    }
-}
-
 /// An enum field that fits a byte (sport, sub-sport).
-fn small(f: &HashMap<u8, Value>, num: u8) -> Option<u8> {
-    field_u64(f, num).and_then(|x| u8::try_from(x).ok())
+fn small(msg: &impl Message, num: u8) -> Option<u8> {
+    msg.unsigned(num).and_then(|x| u8::try_from(x).ok())
 }
 
 /// The 12-bit speed and 12-bit distance packed in record field 8 (3 bytes, LSB first).
-fn compressed_speed_distance(v: &Value) -> Option<(u16, u16)> {
-    let Value::Array(items) = v else {
-        return None;
-    };
-    let mut b = [0u8; 3];
-    for (slot, item) in b.iter_mut().zip(items) {
-        *slot = match item {
-            Value::Byte(x) | Value::UInt8(x) => *x,
-            _ => return None,
-        };
-    }
-    if items.len() < 3 {
-        return None;
-    }
+fn unpack_speed_distance(b: [u8; 3]) -> (u16, u16) {
     let speed = u16::from(b[0]) | (u16::from(b[1] & 0x0F) << 8);
     let distance = u16::from(b[1] >> 4) | (u16::from(b[2]) << 4);
-    Some((speed, distance))
+    (speed, distance)
 }
 
 /// The FIT SDK's accumulator for rolling counters: each value adds its
@@ -480,23 +436,26 @@ impl Rollover {
 }
 
 /// "manufacturer product" from `file_id`, with Garmin product names resolved.
-fn device_name(f: &HashMap<u8, Value>) -> Option<String> {
-    let maker = field_u64(f, 1)?;
+fn device_name(msg: &impl Message) -> Option<String> {
+    let maker = msg.unsigned(file_id::MANUFACTURER.num)?;
     let maker_name = variant_name(FieldDataType::Manufacturer, maker).unwrap_or(maker.to_string());
     // The profile's `product` sub-fields: garmin, dynastream, dynastream_oem, tacx → garmin_product; favero → favero_product.
-    let product = f.get(&8).and_then(text).map(str::to_string).or_else(|| {
-        let p = field_u64(f, 2)?;
-        let table = match maker {
-            1 | 13 | 15 | 89 => Some(FieldDataType::GarminProduct),
-            263 => Some(FieldDataType::FaveroProduct),
-            _ => None,
-        };
-        Some(
-            table
-                .and_then(|t| variant_name(t, p))
-                .unwrap_or(p.to_string()),
-        )
-    });
+    let product = msg
+        .text(file_id::PRODUCT_NAME.num)
+        .map(str::to_string)
+        .or_else(|| {
+            let p = msg.unsigned(file_id::PRODUCT.num)?;
+            let table = match maker {
+                1 | 13 | 15 | 89 => Some(FieldDataType::GarminProduct),
+                263 => Some(FieldDataType::FaveroProduct),
+                _ => None,
+            };
+            Some(
+                table
+                    .and_then(|t| variant_name(t, p))
+                    .unwrap_or(p.to_string()),
+            )
+        });
     Some(match product {
         Some(p) => format!("{maker_name} {p}"),
         None => maker_name,
@@ -527,12 +486,7 @@ mod tests {
     #[test]
     fn packed_speed_and_distance_unpack_lsb_first() {
         // speed 0x2C5 = 709 (7.09 m/s), distance 0x8A1 = 2209 (138.06 m)
-        let v = Value::Array(vec![
-            Value::Byte(0xC5),
-            Value::Byte(0x12),
-            Value::Byte(0x8A),
-        ]);
-        assert_eq!(compressed_speed_distance(&v), Some((0x2C5, 0x8A1)));
+        assert_eq!(unpack_speed_distance([0xC5, 0x12, 0x8A]), (0x2C5, 0x8A1));
     }
 
     #[test]

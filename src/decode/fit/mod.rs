@@ -19,13 +19,15 @@
 
 mod assemble;
 mod content;
+mod fast;
 mod frame;
-mod raw;
+mod message;
+mod profile;
 mod stream;
 
 use crate::activity::Activity;
 use crate::decode::DecodeError;
-use crate::limits::Limits;
+use crate::limits::{Deadline, Limits};
 
 use stream::Damage;
 
@@ -60,14 +62,29 @@ pub fn decode_with(
     limits: &Limits,
     decoder: FitDecoder,
 ) -> Result<Vec<Activity>, DecodeError> {
-    let _ = decoder; // the fast reader lands next; until then both use fitparser
     let frame = frame::scan(bytes)?;
+    let mut deadline = Deadline::start(limits);
     let mut collector = content::Collector::new(limits.max_records);
-    let damage = stream::run(bytes, &frame, &mut collector)?;
+    let mut handed_over = None;
+    let damage = match decoder {
+        FitDecoder::Fast => match fast::run(bytes, &frame, &mut collector, &mut deadline)? {
+            fast::Outcome::Read(damage) => damage,
+            fast::Outcome::HandOver(why) => {
+                collector = content::Collector::new(limits.max_records);
+                handed_over = Some(format!("read by fitparser: {why}"));
+                stream::run(bytes, &frame, &mut collector, &mut deadline)?
+            }
+        },
+        FitDecoder::Fitparser => stream::run(bytes, &frame, &mut collector, &mut deadline)?,
+    };
     let mut warnings = frame.warnings.clone();
+    warnings.extend(handed_over);
     if let Some(damage) = damage {
         let kept = collector.samples.len();
-        let is_activity = collector.file_types.is_empty() || collector.file_types.contains(&4);
+        let is_activity = collector.file_types.is_empty()
+            || collector
+                .file_types
+                .contains(&profile::file_id::ACTIVITY_FILE);
         if kept == 0 && is_activity {
             return Err(match damage {
                 Damage::Truncated { at_byte, detail } => DecodeError::Truncated {

@@ -8,12 +8,16 @@
 //! (fitparser fails the rest of the file). Both become plain byte fields under
 //! spare field numbers, which nothing reads, and a warning.
 
-use fitparser::ErrorKind;
-use fitparser::de::{DecodeOption, FitObject, FitStreamProcessor};
+use fitparser::de::{DecodeOption, FitDataMessage, FitObject, FitStreamProcessor};
+use fitparser::profile::field_types::FitBaseType;
+use fitparser::{ErrorKind, Value};
 
-use super::content::Collector;
+use super::content::{Collector, Description, base_type_size};
 use super::frame::Frame;
+use super::message::Message;
+use super::profile::{TIMESTAMP, mesg};
 use crate::decode::DecodeError;
+use crate::limits::Deadline;
 
 /// How the stream ended when it did not reach the end of its data.
 #[derive(Debug, Clone, PartialEq)]
@@ -30,6 +34,7 @@ pub(super) fn run(
     bytes: &[u8],
     frame: &Frame,
     sink: &mut Collector,
+    deadline: &mut Deadline,
 ) -> Result<Option<Damage>, DecodeError> {
     let mut parser = FitStreamProcessor::new();
     // CRCs were checked in `frame`; fitparser's checks would abort the file.
@@ -38,11 +43,14 @@ pub(super) fn run(
     let mut pos = 0;
     let mut seg = 0;
     while pos < frame.limit {
+        deadline.check()?;
         let input = &bytes[pos..frame.limit];
         let segment = &frame.segments[seg.min(frame.segments.len() - 1)];
         let at_message = pos >= segment.data_start && pos < segment.data_end;
         let patched = if at_message && is_definition(input[0]) {
-            patch_definition(input, |idx, num| sink.dev_base_size(idx, num))
+            patch_definition(input, |idx, num| {
+                sink.dev_base_type(idx, num).map(base_type_size)
+            })
         } else {
             None
         };
@@ -90,7 +98,15 @@ pub(super) fn run(
             }));
         }
         match object {
-            FitObject::DataMessage(msg) => sink.message(msg, &mut parser)?,
+            FitObject::DataMessage(msg) => {
+                sink.message(&msg)?;
+                if msg.global() == mesg::FIELD_DESCRIPTION {
+                    match describe(msg, &mut parser) {
+                        Some(d) => sink.describe(d),
+                        None => sink.warn("unreadable developer field description ignored".into()),
+                    }
+                }
+            }
             FitObject::Crc(_) => {
                 // Each chained file has its own definitions, accumulators and dev fields.
                 parser.reset();
@@ -103,7 +119,80 @@ pub(super) fn run(
     Ok(frame.short_by_bytes.map(|short| short_data(pos, short)))
 }
 
-fn short_data(at_byte: usize, short: usize) -> Damage {
+/// Registers a developer field with fitparser (its parser needs the
+/// description to read later developer values) and returns it as accepted by
+/// fitparser's own rules (`DeveloperFieldDescription::try_from`).
+fn describe(mut msg: FitDataMessage, parser: &mut FitStreamProcessor) -> Option<Description> {
+    // fitparser turns a timestamp into a chrono date and panics on huge ones;
+    // a field description needs none.
+    msg.fields_mut().remove(&TIMESTAMP);
+    let n_extra = msg.developer_fields().len() + usize::from(msg.time_offset().is_some());
+    let record = parser.decode_message(msg).ok()?;
+    // fitparser appends developer fields and a compressed timestamp after
+    // the native ones; only the native ones describe the field.
+    let all = record.fields();
+    let native = &all[..all.len().saturating_sub(n_extra)];
+    let get = |num: u8| native.iter().find(|f| f.number() == num).map(|f| f.value());
+    let (Some(Value::UInt8(index)), Some(Value::UInt8(number)), Some(Value::String(base))) =
+        (get(0), get(1), get(2))
+    else {
+        return None;
+    };
+    let unsigned = |num: u8| match get(num)? {
+        Value::UInt8(x) => Some(u64::from(*x)),
+        Value::UInt16(x) => Some(u64::from(*x)),
+        Value::SInt64(x) => u64::try_from(*x).ok(),
+        // The profile names a known message number; only "record" matters here.
+        Value::String(name) if name == "record" => Some(u64::from(mesg::RECORD)),
+        Value::String(_) => Some(u64::from(u16::MAX)),
+        _ => None,
+    };
+    Some(Description {
+        index: *index,
+        number: *number,
+        base_type: base_type_code(FitBaseType::from(base.as_str())),
+        name: match get(3) {
+            Some(Value::String(s)) => s.clone(),
+            _ => String::new(),
+        },
+        scale: match get(6) {
+            Some(Value::UInt8(s)) => f64::from(*s),
+            _ => 1.0,
+        },
+        offset: match get(7) {
+            Some(Value::SInt8(o)) => f64::from(*o),
+            _ => 0.0,
+        },
+        native_mesg: unsigned(14),
+        native_field: unsigned(15),
+    })
+}
+
+/// The FIT code of a base type fitparser has named (unknown names → byte).
+fn base_type_code(t: FitBaseType) -> u8 {
+    match t {
+        FitBaseType::Enum => 0x00,
+        FitBaseType::Sint8 => 0x01,
+        FitBaseType::Uint8 => 0x02,
+        FitBaseType::Sint16 => 0x83,
+        FitBaseType::Uint16 => 0x84,
+        FitBaseType::Sint32 => 0x85,
+        FitBaseType::Uint32 => 0x86,
+        FitBaseType::String => 0x07,
+        FitBaseType::Float32 => 0x88,
+        FitBaseType::Float64 => 0x89,
+        FitBaseType::Uint8z => 0x0A,
+        FitBaseType::Uint16z => 0x8B,
+        FitBaseType::Uint32z => 0x8C,
+        FitBaseType::Byte => 0x0D,
+        FitBaseType::Sint64 => 0x8E,
+        FitBaseType::Uint64 => 0x8F,
+        FitBaseType::Uint64z => 0x90,
+        _ => 0x0D,
+    }
+}
+
+pub(super) fn short_data(at_byte: usize, short: usize) -> Damage {
     Damage::Truncated {
         at_byte,
         detail: format!("header declares {short} more data bytes than the file holds"),
@@ -134,16 +223,6 @@ fn damage(at_byte: usize, e: &fitparser::Error) -> Damage {
 /// A normal (not compressed-timestamp) header with the definition bit.
 fn is_definition(header: u8) -> bool {
     header & 0x80 == 0 && header & 0x40 != 0
-}
-
-/// Size of a FIT base type as fitparser reckons it (unknown codes count as 1 byte).
-fn base_type_size(code: u8) -> usize {
-    match code {
-        0x83 | 0x84 | 0x8B => 2,
-        0x85 | 0x86 | 0x88 | 0x8C => 4,
-        0x89 | 0x8E | 0x8F | 0x90 => 8,
-        _ => 1,
-    }
 }
 
 const BYTE_TYPE: u8 = 0x0D;

@@ -1,0 +1,642 @@
+//! The fast FIT engine: definitions are compiled once per local message type
+//! and data messages are read in place, so a record costs a few table
+//! lookups and no allocation.
+//!
+//! It feeds the same [`Collector`] as the fitparser engine ([`super::stream`])
+//! through the same [`Message`] view, and mirrors fitparser's raw-layer rules
+//! where they decide what a value is: invalid markers per base type, byte
+//! arrays kept raw, a field whose size is not a multiple of its type read as
+//! bytes, the last valid copy of a repeated field winning, developer fields
+//! without a usable description dropped. Damage is reported at the same byte
+//! with the same kind, so salvage works alike. A file it does not cover (an
+//! unknown base type code, a definition too wide to mirror) is handed over.
+
+use super::content::{Collector, Description, base_type_size};
+use super::frame::Frame;
+use super::message::Message;
+use super::profile::mesg;
+use super::stream::{Damage, short_data};
+use crate::decode::DecodeError;
+use crate::limits::Deadline;
+
+/// How the fast engine finished.
+#[derive(Debug)]
+pub(super) enum Outcome {
+    /// Read to the end of the data (`None`) or up to damage.
+    Read(Option<Damage>),
+    /// Something it does not cover; fitparser should read the file.
+    HandOver(String),
+}
+
+/// FIT base types. `Unknown` never reaches a data read (the file is handed over).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Base {
+    Enum,
+    S8,
+    U8,
+    S16,
+    U16,
+    S32,
+    U32,
+    Str,
+    F32,
+    F64,
+    U8z,
+    U16z,
+    U32z,
+    Byte,
+    S64,
+    U64,
+    U64z,
+}
+
+impl Base {
+    /// The base type of a FIT base type code (the 17 codes of the profile).
+    fn from_code(code: u8) -> Option<Base> {
+        Some(match code {
+            0x00 => Base::Enum,
+            0x01 => Base::S8,
+            0x02 => Base::U8,
+            0x83 => Base::S16,
+            0x84 => Base::U16,
+            0x85 => Base::S32,
+            0x86 => Base::U32,
+            0x07 => Base::Str,
+            0x88 => Base::F32,
+            0x89 => Base::F64,
+            0x0A => Base::U8z,
+            0x8B => Base::U16z,
+            0x8C => Base::U32z,
+            0x0D => Base::Byte,
+            0x8E => Base::S64,
+            0x8F => Base::U64,
+            0x90 => Base::U64z,
+            _ => return None,
+        })
+    }
+
+    fn size(self) -> usize {
+        match self {
+            Base::S16 | Base::U16 | Base::U16z => 2,
+            Base::S32 | Base::U32 | Base::U32z | Base::F32 => 4,
+            Base::F64 | Base::S64 | Base::U64 | Base::U64z => 8,
+            _ => 1,
+        }
+    }
+}
+
+/// One valid element.
+#[derive(Debug, Clone, Copy)]
+enum Num {
+    U(u64),
+    I(i64),
+    F(f64),
+}
+
+impl Num {
+    fn f64(self) -> f64 {
+        match self {
+            Num::U(x) => x as f64,
+            Num::I(x) => x as f64,
+            Num::F(x) => x,
+        }
+    }
+
+    fn unsigned(self) -> Option<u64> {
+        match self {
+            Num::U(x) => Some(x),
+            Num::I(x) => u64::try_from(x).ok(),
+            Num::F(_) => None,
+        }
+    }
+}
+
+fn uint(b: &[u8], big: bool) -> u64 {
+    let fold = |x: u64, c: &u8| (x << 8) | u64::from(*c);
+    if big {
+        b.iter().fold(0, fold)
+    } else {
+        b.iter().rev().fold(0, fold)
+    }
+}
+
+/// One element of `base` (exactly `base.size()` bytes), `None` when it holds
+/// the type's invalid marker (or is not finite, for floats).
+fn element(base: Base, big: bool, b: &[u8]) -> Option<Num> {
+    let u = uint(b, big);
+    match base {
+        Base::Enum | Base::U8 | Base::Byte => (u != 0xFF).then_some(Num::U(u)),
+        Base::U16 => (u != 0xFFFF).then_some(Num::U(u)),
+        Base::U32 => (u != 0xFFFF_FFFF).then_some(Num::U(u)),
+        Base::U64 => (u != u64::MAX).then_some(Num::U(u)),
+        Base::U8z | Base::U16z | Base::U32z | Base::U64z => (u != 0).then_some(Num::U(u)),
+        Base::S8 => (u != 0x7F).then_some(Num::I(i64::from(u as u8 as i8))),
+        Base::S16 => (u != 0x7FFF).then_some(Num::I(i64::from(u as u16 as i16))),
+        Base::S32 => (u != 0x7FFF_FFFF).then_some(Num::I(i64::from(u as u32 as i32))),
+        Base::S64 => (u != 0x7FFF_FFFF_FFFF_FFFF).then_some(Num::I(u as i64)),
+        Base::F32 => {
+            let x = f32::from_bits(u as u32);
+            x.is_finite().then_some(Num::F(f64::from(x)))
+        }
+        Base::F64 => {
+            let x = f64::from_bits(u);
+            x.is_finite().then_some(Num::F(x))
+        }
+        Base::Str => None,
+    }
+}
+
+/// A native field of a compiled definition.
+#[derive(Debug, Clone, Copy)]
+struct FieldSpec {
+    num: u8,
+    base: Base,
+    /// Offset of the value within the message body (after the header byte).
+    at: usize,
+    size: usize,
+}
+
+/// A kept developer field of a compiled definition.
+#[derive(Debug, Clone, Copy)]
+struct DevSpec {
+    key: (u8, u8),
+    /// From the field's description when the definition was read.
+    base: Base,
+    at: usize,
+    size: usize,
+}
+
+const NO_SLOT: u8 = u8::MAX;
+
+/// A definition message compiled for reading its data messages.
+#[derive(Debug, Clone)]
+struct Definition {
+    global: u16,
+    big: bool,
+    /// Body length of its data messages.
+    len: usize,
+    fields: Vec<FieldSpec>,
+    /// Field number → index into `fields` (the last occurrence), or [`NO_SLOT`].
+    slot: [u8; 256],
+    /// Some field number occurs twice: the last valid copy wins.
+    repeats: bool,
+    dev: Vec<DevSpec>,
+    dev_repeats: bool,
+}
+
+impl Definition {
+    fn empty() -> Self {
+        Definition {
+            global: 0,
+            big: false,
+            len: 0,
+            fields: Vec::new(),
+            slot: [NO_SLOT; 256],
+            repeats: false,
+            dev: Vec::new(),
+            dev_repeats: false,
+        }
+    }
+}
+
+/// A data message in place: the view the collector reads.
+struct FastMessage<'a> {
+    def: &'a Definition,
+    body: &'a [u8],
+    time_offset: Option<u8>,
+}
+
+impl FastMessage<'_> {
+    fn bytes(&self, spec: &FieldSpec) -> &[u8] {
+        &self.body[spec.at..spec.at + spec.size]
+    }
+
+    /// Whether fitparser would keep this value (some valid element).
+    fn present(&self, spec: &FieldSpec) -> bool {
+        let v = self.bytes(spec);
+        match spec.base {
+            Base::Str => !v.is_empty() && std::str::from_utf8(until_nul(v)).is_ok(),
+            Base::Byte if v.len() > 1 => v.iter().any(|&b| b != 0xFF),
+            base => v
+                .chunks_exact(base.size())
+                .any(|c| element(base, self.def.big, c).is_some()),
+        }
+    }
+
+    /// The copy of field `num` fitparser keeps: the last present one.
+    fn field(&self, num: u8) -> Option<&FieldSpec> {
+        let i = self.def.slot[usize::from(num)];
+        if i == NO_SLOT {
+            return None;
+        }
+        if !self.def.repeats {
+            return self.def.fields.get(usize::from(i));
+        }
+        self.def
+            .fields
+            .iter()
+            .rev()
+            .find(|f| f.num == num && self.present(f))
+    }
+
+    /// Valid elements of a field as numbers, in order (a byte array's raw bytes).
+    fn elements(&self, spec: &FieldSpec) -> impl Iterator<Item = Num> {
+        let v = self.bytes(spec);
+        let big = self.def.big;
+        let base = spec.base;
+        let raw_bytes = base == Base::Byte && v.len() > 1 && v.iter().any(|&b| b != 0xFF);
+        let chunks = if base == Base::Str {
+            0
+        } else {
+            v.len() / base.size()
+        };
+        v.chunks_exact(base.size())
+            .take(chunks)
+            .filter_map(move |c| {
+                if raw_bytes {
+                    Some(Num::U(u64::from(c[0])))
+                } else {
+                    element(base, big, c)
+                }
+            })
+    }
+}
+
+fn until_nul(v: &[u8]) -> &[u8] {
+    &v[..v.iter().position(|&b| b == 0).unwrap_or(v.len())]
+}
+
+impl Message for FastMessage<'_> {
+    fn global(&self) -> u16 {
+        self.def.global
+    }
+
+    fn time_offset(&self) -> Option<u8> {
+        self.time_offset
+    }
+
+    fn number(&self, num: u8) -> Option<f64> {
+        let spec = self.field(num)?;
+        self.elements(spec).next().map(Num::f64)
+    }
+
+    fn unsigned(&self, num: u8) -> Option<u64> {
+        let spec = self.field(num)?;
+        self.elements(spec).find_map(Num::unsigned)
+    }
+
+    fn text(&self, num: u8) -> Option<&str> {
+        let spec = self.field(num)?;
+        if spec.base != Base::Str {
+            return None;
+        }
+        let s = std::str::from_utf8(until_nul(self.bytes(spec)))
+            .ok()?
+            .trim();
+        (!s.is_empty()).then_some(s)
+    }
+
+    fn packed3(&self, num: u8) -> Option<[u8; 3]> {
+        let spec = self.field(num)?;
+        let v = self.bytes(spec);
+        let ok = match spec.base {
+            Base::Byte => v.len() >= 3 && v.iter().any(|&b| b != 0xFF),
+            Base::U8 => v.len() >= 3 && v[..3].iter().all(|&b| b != 0xFF),
+            _ => false,
+        };
+        ok.then(|| [v[0], v[1], v[2]])
+    }
+
+    fn dev_numbers(&self, each: &mut dyn FnMut((u8, u8), f64)) {
+        let mut seen: Vec<(u8, u8)> = Vec::new();
+        // fitparser keeps the last valid copy of a repeated developer field.
+        let specs: Box<dyn Iterator<Item = &DevSpec>> = if self.def.dev_repeats {
+            Box::new(self.def.dev.iter().rev())
+        } else {
+            Box::new(self.def.dev.iter())
+        };
+        for d in specs {
+            if self.def.dev_repeats && seen.contains(&d.key) {
+                continue;
+            }
+            let spec = FieldSpec {
+                num: 0,
+                base: d.base,
+                at: d.at,
+                size: d.size,
+            };
+            if self.def.dev_repeats && self.present(&spec) {
+                seen.push(d.key);
+            }
+            if let Some(x) = self.elements(&spec).next() {
+                each(d.key, x.f64());
+            }
+        }
+    }
+}
+
+/// A field description (message 206) as fitparser's profile layer and
+/// `DeveloperFieldDescription::try_from` would accept it; `None` = rejected.
+fn describe(m: &FastMessage<'_>) -> Option<Description> {
+    // Fields fitparser keeps (some valid element), and those of them that
+    // are single values rather than arrays.
+    let got = |num: u8| m.field(num).filter(|s| m.present(s));
+    let single = |num: u8| got(num).filter(|s| s.base == Base::Str || s.size == s.base.size());
+    let first = |spec: &FieldSpec| m.elements(spec).next();
+    let exact = |num: u8, base: Base| single(num).filter(|s| s.base == base).and_then(first);
+    let index = u8::try_from(exact(0, Base::U8)?.unsigned()?).ok()?;
+    let number = u8::try_from(exact(1, Base::U8)?.unsigned()?).ok()?;
+    // Enum fields (base type, units, native message) fail the profile layer
+    // as a single string or float; the base type must also name a base type.
+    let not_integer = |s: &FieldSpec| matches!(s.base, Base::Str | Base::F32 | Base::F64);
+    if [2, 13, 14]
+        .into_iter()
+        .any(|n| single(n).is_some_and(not_integer))
+    {
+        return None;
+    }
+    let base_type = u8::try_from(first(single(2)?)?.unsigned()?).ok()?;
+    Base::from_code(base_type)?;
+    let string_or_absent = |num: u8| match got(num) {
+        None => Some(None),
+        Some(spec) if spec.base == Base::Str => Some(m.text(num).map(str::to_owned)),
+        Some(_) => None,
+    };
+    let name = string_or_absent(3)?.unwrap_or_default();
+    string_or_absent(8)?;
+    let scale = match got(6) {
+        None => 1.0,
+        Some(_) => exact(6, Base::U8)?.f64(),
+    };
+    let offset = match got(7) {
+        None => 0.0,
+        Some(_) => exact(7, Base::S8)?.f64(),
+    };
+    Some(Description {
+        index,
+        number,
+        base_type,
+        name,
+        scale,
+        offset,
+        native_mesg: m.unsigned(14),
+        native_field: m.unsigned(15),
+    })
+}
+
+/// Reads the framed bytes into `sink`.
+pub(super) fn run(
+    bytes: &[u8],
+    frame: &Frame,
+    sink: &mut Collector,
+    deadline: &mut Deadline,
+) -> Result<Outcome, DecodeError> {
+    let mut defs: Vec<Option<Definition>> = vec![None; 16];
+    let mut spare = Definition::empty();
+    let last_seg = frame.segments.len().saturating_sub(1);
+    let mut pos = frame.segments.first().map_or(0, |s| s.data_start);
+    for (seg_index, seg) in frame.segments.iter().enumerate() {
+        pos = seg.data_start;
+        let is_last = seg_index == last_seg;
+        // Damage inside this segment, mapped like the fitparser engine does.
+        let damage_at = |at: usize, found: Damage| -> Damage {
+            let at_end = matches!(found, Damage::Truncated { .. }) || at + 2 >= frame.limit;
+            match frame.short_by_bytes {
+                Some(short) if at_end && is_last => short_data(at, short),
+                _ => found,
+            }
+        };
+        let truncated = |at: usize| Damage::Truncated {
+            at_byte: at,
+            detail: "file ends inside a message".into(),
+        };
+        while pos < seg.data_end && pos < frame.limit {
+            deadline.check()?;
+            let input = &bytes[pos..frame.limit];
+            let header = input[0];
+            let consumed = if header & 0xC0 == 0x40 {
+                // Definition message.
+                match define(input, sink, &mut spare) {
+                    Define::Ok(len) => {
+                        let local = usize::from(header & 0x0F);
+                        let slot = &mut defs[local];
+                        let old = slot.replace(std::mem::replace(&mut spare, Definition::empty()));
+                        if let Some(old) = old {
+                            spare = old;
+                        }
+                        len
+                    }
+                    Define::Short => {
+                        return Ok(Outcome::Read(Some(damage_at(pos, truncated(pos)))));
+                    }
+                    Define::HandOver(why) => return Ok(Outcome::HandOver(why)),
+                }
+            } else {
+                let (local, time_offset) = if header & 0x80 != 0 {
+                    (usize::from((header >> 5) & 0x03), Some(header & 0x1F))
+                } else {
+                    (usize::from(header & 0x0F), None)
+                };
+                let Some(def) = defs[local].as_ref() else {
+                    let found = Damage::Corrupt {
+                        at_byte: pos,
+                        detail: format!("local message {local} used before it was defined"),
+                    };
+                    return Ok(Outcome::Read(Some(damage_at(pos, found))));
+                };
+                let Some(body) = input.get(1..1 + def.len) else {
+                    return Ok(Outcome::Read(Some(damage_at(pos, truncated(pos)))));
+                };
+                if pos + 1 + def.len > seg.data_end {
+                    return Ok(Outcome::Read(Some(overrun(
+                        pos,
+                        pos + 1 + def.len,
+                        seg.data_end,
+                    ))));
+                }
+                let msg = FastMessage {
+                    def,
+                    body,
+                    time_offset,
+                };
+                let description = (def.global == mesg::FIELD_DESCRIPTION).then(|| describe(&msg));
+                sink.message(&msg)?;
+                match description {
+                    Some(Some(d)) => sink.describe(d),
+                    Some(None) => {
+                        sink.warn("unreadable developer field description ignored".into())
+                    }
+                    None => {}
+                }
+                1 + def.len
+            };
+            if pos + consumed > seg.data_end {
+                return Ok(Outcome::Read(Some(overrun(
+                    pos,
+                    pos + consumed,
+                    seg.data_end,
+                ))));
+            }
+            pos += consumed;
+        }
+        if pos >= frame.limit {
+            break;
+        }
+        // The file CRC (checked by the frame), then the next chained file.
+        if seg.data_end + 2 > frame.limit {
+            let found = truncated(seg.data_end);
+            return Ok(Outcome::Read(Some(damage_at(seg.data_end, found))));
+        }
+        sink.end_of_file();
+        defs.iter_mut().for_each(|d| *d = None);
+        pos = seg.data_end + 2;
+    }
+    Ok(Outcome::Read(
+        frame.short_by_bytes.map(|short| short_data(pos, short)),
+    ))
+}
+
+fn overrun(at: usize, end: usize, data_end: usize) -> Damage {
+    Damage::Corrupt {
+        at_byte: at,
+        detail: format!(
+            "message runs {} bytes past the data size in the FIT header",
+            end - data_end
+        ),
+    }
+}
+
+enum Define {
+    /// Compiled into the spare definition; the message's length.
+    Ok(usize),
+    /// The bytes end inside the definition.
+    Short,
+    HandOver(String),
+}
+
+/// Compiles the definition message at the start of `input` into `def`.
+fn define(input: &[u8], sink: &mut Collector, def: &mut Definition) -> Define {
+    let has_dev = input[0] & 0x20 != 0;
+    let Some(&[_reserved, arch, g0, g1, n_native]) = input.get(1..6) else {
+        return Define::Short;
+    };
+    let big = arch == 1;
+    let global = if big {
+        u16::from_be_bytes([g0, g1])
+    } else {
+        u16::from_le_bytes([g0, g1])
+    };
+    let n_native = usize::from(n_native);
+    let native_end = 6 + 3 * n_native;
+    let n_dev = match (has_dev, input.get(native_end)) {
+        (false, _) => 0,
+        (true, Some(&n)) => usize::from(n),
+        (true, None) => return Define::Short,
+    };
+    let len = native_end + usize::from(has_dev) + 3 * n_dev;
+    let Some(raw) = input.get(..len) else {
+        return Define::Short;
+    };
+
+    def.global = global;
+    def.big = big;
+    def.fields.clear();
+    def.dev.clear();
+    def.slot = [NO_SLOT; 256];
+    def.repeats = false;
+    def.dev_repeats = false;
+    let mut notes = Vec::new();
+    let mut at = 0;
+    for (i, f) in raw[6..native_end].chunks_exact(3).enumerate() {
+        let (num, size, code) = (f[0], usize::from(f[1]), f[2] & 0x9F);
+        let Some(mut base) = Base::from_code(code) else {
+            return Define::HandOver(format!(
+                "message {global} field {num} has base type {code:#04x}, which the fast reader does not cover"
+            ));
+        };
+        if size % base.size() != 0 {
+            base = Base::Byte;
+            notes.push(format!(
+                "message {global} field {num}: size {size} is not a multiple of its type; read as bytes"
+            ));
+        }
+        if def.slot[usize::from(num)] != NO_SLOT {
+            def.repeats = true;
+        }
+        def.slot[usize::from(num)] = i as u8;
+        def.fields.push(FieldSpec {
+            num,
+            base,
+            at,
+            size,
+        });
+        at += size;
+    }
+    let dev_raw = &raw[(native_end + 1).min(len)..];
+    let dev_base = |idx: u8, num: u8| sink.dev_base_type(idx, num).and_then(Base::from_code);
+    let dev_ok = dev_raw.chunks_exact(3).all(|d| {
+        let (num, size, idx) = (d[0], usize::from(d[1]), d[2]);
+        sink.dev_base_type(idx, num)
+            .is_some_and(|code| size % base_type_size(code) == 0)
+            && dev_base(idx, num).is_some()
+    });
+    if !dev_ok {
+        if n_native + n_dev > 255 {
+            return Define::HandOver(format!(
+                "message {global} defines {n_native} native and {n_dev} developer fields"
+            ));
+        }
+        notes.push(format!(
+            "message {global}: developer fields without a usable description dropped"
+        ));
+    }
+    for d in dev_raw.chunks_exact(3) {
+        let (num, size, idx) = (d[0], usize::from(d[1]), d[2]);
+        if let (true, Some(base)) = (dev_ok, dev_base(idx, num)) {
+            if def.dev.iter().any(|s| s.key == (idx, num)) {
+                def.dev_repeats = true;
+            }
+            def.dev.push(DevSpec {
+                key: (idx, num),
+                base,
+                at,
+                size,
+            });
+        }
+        at += size;
+    }
+    def.len = at;
+    if !notes.is_empty() {
+        sink.warn(notes.join("; "));
+    }
+    Define::Ok(len)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn elements_honour_invalid_markers_and_byte_order() {
+        assert!(element(Base::U16, false, &[0xFF, 0xFF]).is_none());
+        assert_eq!(
+            element(Base::U16, true, &[0x01, 0x02]).unwrap().f64(),
+            258.0
+        );
+        assert_eq!(
+            element(Base::U16, false, &[0x01, 0x02]).unwrap().f64(),
+            513.0
+        );
+        assert_eq!(element(Base::S8, false, &[0xFB]).unwrap().f64(), -5.0);
+        assert!(element(Base::S8, false, &[0x7F]).is_none());
+        assert!(element(Base::U32z, false, &[0, 0, 0, 0]).is_none());
+        assert!(element(Base::F32, false, &f32::NAN.to_le_bytes()).is_none());
+        assert_eq!(
+            element(Base::S32, true, &(-2i32).to_be_bytes())
+                .unwrap()
+                .f64(),
+            -2.0
+        );
+        assert_eq!(Num::I(-1).unsigned(), None);
+    }
+}
