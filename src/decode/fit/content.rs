@@ -7,8 +7,6 @@
 //! them, names developer fields like native ones, panics on 64-bit timestamps
 //! and allocates ~37 times per record.
 
-use std::collections::HashMap;
-
 use fitparser::profile::{FieldDataType, get_field_variant_as_string};
 
 use super::message::Message;
@@ -119,7 +117,8 @@ pub(super) struct Collector {
     pub utc_offset_s: Option<i64>,
     pub records_without_time: usize,
     pub warnings: Vec<String>,
-    dev_fields: HashMap<(u8, u8), DevField>,
+    /// Described developer fields; a handful per file, so a list beats a map.
+    dev_fields: Vec<((u8, u8), DevField)>,
     last_time: Option<u32>,
     distance_16ths: Rollover,
     /// Index of the chained FIT file being read.
@@ -140,7 +139,7 @@ impl Collector {
             utc_offset_s: None,
             records_without_time: 0,
             warnings: Vec::new(),
-            dev_fields: HashMap::new(),
+            dev_fields: Vec::new(),
             last_time: None,
             distance_16ths: Rollover::new(12),
             file: 0,
@@ -306,7 +305,7 @@ impl Collector {
         let mut power: Option<(Rank, f64)> = None;
         let mut heart_rate: Option<((u8, u8), f64)> = None;
         msg.dev_numbers(&mut |key, raw| {
-            let Some(desc) = self.dev_fields.get(&key) else {
+            let Some(desc) = self.dev_field(key) else {
                 return;
             };
             let x = raw / desc.scale - desc.offset;
@@ -344,22 +343,29 @@ impl Collector {
                 _ => DevRole::Other,
             },
         };
-        self.dev_fields.insert(
-            (d.index, d.number),
-            DevField {
-                base_type: d.base_type,
-                scale: d.scale,
-                offset: d.offset,
-                role,
-            },
-        );
+        let field = DevField {
+            base_type: d.base_type,
+            scale: d.scale,
+            offset: d.offset,
+            role,
+        };
+        let key = (d.index, d.number);
+        match self.dev_fields.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, old)) => *old = field,
+            None => self.dev_fields.push((key, field)),
+        }
+    }
+
+    fn dev_field(&self, key: (u8, u8)) -> Option<&DevField> {
+        self.dev_fields
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, d)| d)
     }
 
     /// Base type code of a described developer field.
     pub fn dev_base_type(&self, dev_index: u8, field: u8) -> Option<u8> {
-        self.dev_fields
-            .get(&(dev_index, field))
-            .map(|d| d.base_type)
+        self.dev_field((dev_index, field)).map(|d| d.base_type)
     }
 }
 

@@ -111,17 +111,30 @@ impl Num {
     }
 }
 
+/// An unsigned integer of 1, 2, 4 or 8 bytes in the definition's byte order.
+#[inline]
 fn uint(b: &[u8], big: bool) -> u64 {
-    let fold = |x: u64, c: &u8| (x << 8) | u64::from(*c);
-    if big {
-        b.iter().fold(0, fold)
-    } else {
-        b.iter().rev().fold(0, fold)
+    macro_rules! read {
+        ($t:ty, $n:literal) => {{
+            let a: [u8; $n] = b.try_into().unwrap_or([0; $n]);
+            u64::from(if big {
+                <$t>::from_be_bytes(a)
+            } else {
+                <$t>::from_le_bytes(a)
+            })
+        }};
+    }
+    match b.len() {
+        1 => u64::from(b[0]),
+        2 => read!(u16, 2),
+        4 => read!(u32, 4),
+        _ => read!(u64, 8),
     }
 }
 
 /// One element of `base` (exactly `base.size()` bytes), `None` when it holds
 /// the type's invalid marker (or is not finite, for floats).
+#[inline]
 fn element(base: Base, big: bool, b: &[u8]) -> Option<Num> {
     let u = uint(b, big);
     match base {
@@ -224,6 +237,7 @@ impl FastMessage<'_> {
     }
 
     /// The copy of field `num` fitparser keeps: the last present one.
+    #[inline]
     fn field(&self, num: u8) -> Option<&FieldSpec> {
         let i = self.def.slot[usize::from(num)];
         if i == NO_SLOT {
@@ -232,11 +246,29 @@ impl FastMessage<'_> {
         if !self.def.repeats {
             return self.def.fields.get(usize::from(i));
         }
+        self.last_present(num)
+    }
+
+    fn last_present(&self, num: u8) -> Option<&FieldSpec> {
         self.def
             .fields
             .iter()
             .rev()
             .find(|f| f.num == num && self.present(f))
+    }
+
+    /// The hot case: field `num` holds one element (`Ok`, `None` if absent
+    /// or invalid); `Err` hands an array field to the general path.
+    #[inline]
+    fn single(&self, num: u8) -> Result<Option<Num>, &FieldSpec> {
+        let Some(spec) = self.field(num) else {
+            return Ok(None);
+        };
+        if spec.size == spec.base.size() {
+            Ok(element(spec.base, self.def.big, self.bytes(spec)))
+        } else {
+            Err(spec)
+        }
     }
 
     /// Valid elements of a field as numbers, in order (a byte array's raw bytes).
@@ -275,14 +307,20 @@ impl Message for FastMessage<'_> {
         self.time_offset
     }
 
+    #[inline]
     fn number(&self, num: u8) -> Option<f64> {
-        let spec = self.field(num)?;
-        self.elements(spec).next().map(Num::f64)
+        match self.single(num) {
+            Ok(value) => value.map(Num::f64),
+            Err(spec) => self.elements(spec).next().map(Num::f64),
+        }
     }
 
+    #[inline]
     fn unsigned(&self, num: u8) -> Option<u64> {
-        let spec = self.field(num)?;
-        self.elements(spec).find_map(Num::unsigned)
+        match self.single(num) {
+            Ok(value) => value.and_then(Num::unsigned),
+            Err(spec) => self.elements(spec).find_map(Num::unsigned),
+        }
     }
 
     fn text(&self, num: u8) -> Option<&str> {
@@ -308,14 +346,12 @@ impl Message for FastMessage<'_> {
     }
 
     fn dev_numbers(&self, each: &mut dyn FnMut((u8, u8), f64)) {
+        // fitparser keeps the last valid copy of a repeated developer field,
+        // so repeats are read backwards, each key once.
         let mut seen: Vec<(u8, u8)> = Vec::new();
-        // fitparser keeps the last valid copy of a repeated developer field.
-        let specs: Box<dyn Iterator<Item = &DevSpec>> = if self.def.dev_repeats {
-            Box::new(self.def.dev.iter().rev())
-        } else {
-            Box::new(self.def.dev.iter())
-        };
-        for d in specs {
+        let n = self.def.dev.len();
+        for i in 0..n {
+            let d = &self.def.dev[if self.def.dev_repeats { n - 1 - i } else { i }];
             if self.def.dev_repeats && seen.contains(&d.key) {
                 continue;
             }

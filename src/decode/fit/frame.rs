@@ -137,20 +137,59 @@ pub(super) fn scan(bytes: &[u8]) -> Result<Frame, DecodeError> {
     })
 }
 
-/// The FIT CRC-16 (polynomial 0xA001, nibble table from the FIT protocol document).
-pub(super) fn crc16(bytes: &[u8]) -> u16 {
-    const TABLE: [u16; 16] = [
-        0x0000, 0xCC01, 0xD801, 0x1400, 0xF001, 0x3C00, 0x2800, 0xE401, 0xA001, 0x6C00, 0x7800,
-        0xB401, 0x5000, 0x9C01, 0x8801, 0x4400,
-    ];
-    bytes.iter().fold(0u16, |mut crc, &byte| {
-        for nibble in [byte & 0x0F, byte >> 4] {
-            let tmp = TABLE[usize::from(crc & 0x0F)];
-            crc = ((crc >> 4) & 0x0FFF) ^ tmp ^ TABLE[usize::from(nibble)];
-        }
-        crc
+/// The FIT CRC-16: CRC-16/ARC (reflected polynomial 0xA001, initial 0), the
+/// FIT protocol document's nibble algorithm computed eight bytes at a time
+/// ("slice-by-8"): the CRC pass is the floor of every FIT decode.
+pub fn crc16(bytes: &[u8]) -> u16 {
+    let mut crc = 0u16;
+    let mut chunks = bytes.chunks_exact(8);
+    for c in &mut chunks {
+        let lo = crc ^ u16::from_le_bytes([c[0], c[1]]);
+        crc = CRC_TABLES[7][usize::from(lo & 0xFF)]
+            ^ CRC_TABLES[6][usize::from(lo >> 8)]
+            ^ CRC_TABLES[5][usize::from(c[2])]
+            ^ CRC_TABLES[4][usize::from(c[3])]
+            ^ CRC_TABLES[3][usize::from(c[4])]
+            ^ CRC_TABLES[2][usize::from(c[5])]
+            ^ CRC_TABLES[1][usize::from(c[6])]
+            ^ CRC_TABLES[0][usize::from(c[7])];
+    }
+    chunks.remainder().iter().fold(crc, |crc, &b| {
+        (crc >> 8) ^ CRC_TABLES[0][usize::from((crc ^ u16::from(b)) & 0xFF)]
     })
 }
+
+/// `CRC_TABLES[0]` is the byte table; `CRC_TABLES[k][i]` is the CRC of byte
+/// `i` followed by `k` zero bytes.
+const CRC_TABLES: [[u16; 256]; 8] = {
+    let mut t = [[0u16; 256]; 8];
+    let mut i = 0;
+    while i < 256 {
+        let mut c = i as u16;
+        let mut bit = 0;
+        while bit < 8 {
+            c = if c & 1 != 0 {
+                (c >> 1) ^ 0xA001
+            } else {
+                c >> 1
+            };
+            bit += 1;
+        }
+        t[0][i] = c;
+        i += 1;
+    }
+    let mut k = 1;
+    while k < 8 {
+        let mut i = 0;
+        while i < 256 {
+            let prev = t[k - 1][i];
+            t[k][i] = (prev >> 8) ^ t[0][(prev & 0xFF) as usize];
+            i += 1;
+        }
+        k += 1;
+    }
+    t
+};
 
 #[cfg(test)]
 mod tests {
@@ -167,6 +206,27 @@ mod tests {
         let fcrc = crc16(&b);
         b.extend(fcrc.to_le_bytes());
         b
+    }
+
+    #[test]
+    fn slice_by_8_equals_the_nibble_algorithm_of_the_fit_document() {
+        const T: [u16; 16] = [
+            0x0000, 0xCC01, 0xD801, 0x1400, 0xF001, 0x3C00, 0x2800, 0xE401, 0xA001, 0x6C00, 0x7800,
+            0xB401, 0x5000, 0x9C01, 0x8801, 0x4400,
+        ];
+        let nibbles = |bytes: &[u8]| {
+            bytes.iter().fold(0u16, |mut crc, &byte| {
+                for nibble in [byte & 0x0F, byte >> 4] {
+                    let tmp = T[usize::from(crc & 0x0F)];
+                    crc = ((crc >> 4) & 0x0FFF) ^ tmp ^ T[usize::from(nibble)];
+                }
+                crc
+            })
+        };
+        let data: Vec<u8> = (0u32..1000).map(|i| (i * 7919 % 251) as u8).collect();
+        for len in [0, 1, 7, 8, 9, 15, 16, 17, 999, 1000] {
+            assert_eq!(crc16(&data[..len]), nibbles(&data[..len]), "length {len}");
+        }
     }
 
     #[test]

@@ -29,6 +29,7 @@ use crate::activity::Activity;
 use crate::decode::DecodeError;
 use crate::limits::{Deadline, Limits};
 
+pub use frame::crc16;
 use stream::Damage;
 
 /// Decodes a FIT file (chained files included) into its activities, one per
