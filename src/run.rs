@@ -90,14 +90,14 @@ pub fn collect_items(a: &AthleteJob, job: &Job, log: &Log, bar: Option<indicatif
         log.warn(&format!("cache {} rebuilt: {why}", cache_dir.as_ref().map(|d| d.display().to_string()).unwrap_or_default()), &[]);
     }
     let decoded = AtomicUsize::new(0);
-    let opts = WalkOptions { limits: job.limits.clone(), progress: bar };
+    let opts = WalkOptions { limits: job.limits.clone(), progress: bar, fit_decoder: job.fit_decoder };
     let walked = ingest::walk(&a.inputs, &opts, |leaf: &Leaf| {
         let key = format!("{}:{}", leaf.sha256, leaf.path);
         if let Some(items) = cache.get(&key) {
             return items;
         }
         decoded.fetch_add(1, Ordering::Relaxed);
-        let items: Vec<Item> = ingest::decode_leaf(leaf, &job.limits)
+        let items: Vec<Item> = ingest::decode_leaf_with(leaf, &job.limits, job.fit_decoder)
             .into_iter()
             .map(|r| Item::from_decoded(r, &cfg, false))
             .collect();
@@ -129,7 +129,12 @@ fn dedupe_items(items: &mut [Item]) {
 /// Settings that change per-file results; the cache is invalid when they change.
 fn settings_key(a: &AthleteJob, job: &Job) -> String {
     let cfg = MetricsConfig::from_profile(&a.profile);
-    format!("{}|{}", serde_json::to_string(&cfg).unwrap_or_default(), serde_json::to_string(&job.limits).unwrap_or_default())
+    format!(
+        "{}|{}|fit_decoder={}",
+        serde_json::to_string(&cfg).unwrap_or_default(),
+        serde_json::to_string(&job.limits).unwrap_or_default(),
+        serde_json::to_string(&job.fit_decoder).unwrap_or_default()
+    )
 }
 
 pub fn run_job(job: &Job, log: &Log) -> anyhow::Result<Exit> {
@@ -192,9 +197,10 @@ pub fn ingest_command(args: &IngestArgs, log: &Log) -> anyhow::Result<Exit> {
     let limits = crate::limits::Limits::default();
     let cfg = MetricsConfig::default();
     let keep_series = args.output.is_some();
-    let opts = WalkOptions { limits: limits.clone(), progress: None };
+    let fit_decoder = args.decoder.fit_decoder.unwrap_or_default();
+    let opts = WalkOptions { limits: limits.clone(), progress: None, fit_decoder };
     let walked = ingest::walk(&args.inputs, &opts, |leaf: &Leaf| {
-        ingest::decode_leaf(leaf, &limits).into_iter().map(|r| Item::from_decoded(r, &cfg, keep_series)).collect::<Vec<Item>>()
+        ingest::decode_leaf_with(leaf, &limits, fit_decoder).into_iter().map(|r| Item::from_decoded(r, &cfg, keep_series)).collect::<Vec<Item>>()
     });
     let mut items = walked.items;
     dedupe_items(&mut items);
