@@ -13,7 +13,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use crate::activity::{Activity, CadenceRule, COLUMNS, Format};
+use crate::activity::{Activity, COLUMNS, CadenceRule, Format};
 use crate::decode::fit::FitDecoder;
 use crate::ingest::archive::{inflate_gzip, sha256_hex};
 use crate::ingest::sniff::{Sniffed, sniff};
@@ -33,7 +33,7 @@ pub struct Options {
 
 #[derive(Debug, thiserror::Error)]
 pub enum InspectError {
-    #[error("cannot read {path}: {source}")]
+    #[error("cannot read {path}")]
     Read {
         path: String,
         source: std::io::Error,
@@ -507,7 +507,8 @@ mod tests {
             json_value(&fitparser::Value::Timestamp(t)),
             serde_json::json!("2020-01-02T01:04:05.000Z")
         );
-        let arr = fitparser::Value::Array(vec![fitparser::Value::UInt8(1), fitparser::Value::Invalid]);
+        let arr =
+            fitparser::Value::Array(vec![fitparser::Value::UInt8(1), fitparser::Value::Invalid]);
         assert_eq!(json_value(&arr), serde_json::json!([1, null]));
     }
 }

@@ -5,6 +5,8 @@ mod common;
 mod demo;
 mod fit;
 mod fit_oracle;
+#[cfg(feature = "tables")]
+mod fitcli;
 mod ingest;
 #[cfg(feature = "tables")]
 mod load;
