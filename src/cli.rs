@@ -153,8 +153,10 @@ pub struct DecoderArgs {
     /// `fast` is heavylegs' own reader, many times quicker on big folders; it
     /// hands any file it does not fully understand to fitparser by itself.
     /// Switch to `fitparser` (the reference crate) if you suspect the fast
-    /// reader of a wrong number: compare the two reports, and please file the
-    /// file that differs. The cache keeps results per engine.
+    /// reader of a wrong number: compare the two reports and report the file
+    /// that differs (`heavylegs inspect FILE --fit-decoder fitparser` shows one
+    /// file both ways). Switching engines rebuilds the cache. A pipeline file
+    /// sets it as `fit_decoder = "fitparser"` under `[inputs]`.
     #[arg(long, value_enum, value_name = "ENGINE")]
     pub fit_decoder: Option<FitDecoder>,
 }
