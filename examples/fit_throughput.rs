@@ -76,7 +76,8 @@ struct Row {
     /// Samples decoded (fast, heavylegs-fitparser) or record messages (fitparser-crate).
     records: Option<u64>,
     records_per_s: Option<f64>,
-    /// Files the engine could not read (error or panic).
+    /// Files the engine could not read (error or panic; for heavylegs
+    /// engines, files read fine but without an activity do not count).
     failed: usize,
 }
 
@@ -234,6 +235,8 @@ fn run_one(engine: Engine, path: &Path, limits: &Limits) -> Tally {
                 Ok(Ok(activities)) => {
                     t.records = activities.iter().map(|a| a.series.len() as u64).sum()
                 }
+                // Read to the end, nothing to analyse (settings, workouts, no samples).
+                Ok(Err(e)) if e.is_skip() => {}
                 _ => t.failed = 1,
             }
         }
