@@ -68,7 +68,7 @@ fn check(path: &Path, log: &Log) -> Exit {
             Ok(job) => {
                 log.info(
                     &format!("{}: ok", path.display()),
-                    &[("athletes", json!(job.athletes.len())), ("inputs", json!(job.athletes.iter().map(|a| a.inputs.len()).sum::<usize>()))],
+                    &[("athletes", json!(job.athletes.len())), ("inputs", json!(job.athletes.iter().map(|a| a.inputs.len()).sum::<usize>())), ("fit_decoder", json!(job.fit_decoder))],
                 );
                 Exit::Ok
             }

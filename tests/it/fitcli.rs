@@ -120,8 +120,15 @@ fn pipeline_fit_decoder_key_is_checked() {
         "[inputs]\npaths = [\"samples/demo\"]\nfit_decoder = \"fitparser\"\n",
     )
     .unwrap();
-    let run = heavylegs(&["check", s(&good)]);
+    let run = heavylegs(&["check", s(&good), "--log-format", "json"]);
     assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let ok: Value = serde_json::from_str(stderr(&run).lines().next().unwrap()).unwrap();
+    assert_eq!(ok["fit_decoder"], "fitparser", "{ok}");
+    let default = dir.path().join("default.toml");
+    std::fs::write(&default, "[inputs]\npaths = [\"samples/demo\"]\n").unwrap();
+    let run = heavylegs(&["check", s(&default), "--log-format", "json"]);
+    let ok: Value = serde_json::from_str(stderr(&run).lines().next().unwrap()).unwrap();
+    assert_eq!(ok["fit_decoder"], "fast", "{ok}");
 
     let bad = dir.path().join("bad.toml");
     std::fs::write(
