@@ -222,6 +222,15 @@ fn inspect_unwraps_gzip_and_refuses_messages_of_xml() {
         gz["entries"][0]["activity"],
         plain["entries"][0]["activity"]
     );
+    let reference = json_out(&heavylegs(&[
+        "inspect",
+        "samples/fit/fitparse__garmin-fenix-5-run.fit",
+        "--json",
+        "--fit-decoder",
+        "fitparser",
+    ]));
+    assert_eq!(reference["fit_decoder"], "fitparser");
+    assert_eq!(reference["entries"], plain["entries"]);
 
     let gpx = heavylegs(&[
         "inspect",
@@ -256,4 +265,46 @@ fn inspect_of_hostile_files_is_a_clean_rejection() {
     let run = heavylegs(&["inspect", "samples/no-such-file.fit"]);
     assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
     assert!(stderr(&run).contains("cannot read"), "{}", stderr(&run));
+}
+
+/// The benchmark's folder builder: copies until the size, distinct names, bad/ skipped.
+#[test]
+fn replicate_script_fills_a_folder_with_distinct_copies() {
+    if Command::new("bash").arg("--version").output().is_err() {
+        println!("SKIP replicate_script: no bash");
+        return;
+    }
+    let src = tempfile::tempdir().unwrap();
+    let good = std::fs::read(sample("fit/fitparse__sample_mulitple_header.fit")).unwrap();
+    std::fs::create_dir_all(src.path().join("fit")).unwrap();
+    std::fs::create_dir_all(src.path().join("bad")).unwrap();
+    std::fs::write(src.path().join("fit/a.fit"), &good).unwrap();
+    std::fs::write(src.path().join("bad/broken.fit"), b"not a fit file").unwrap();
+    let dest = tempfile::tempdir().unwrap();
+    let dest = dest.path().join("copies");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/replicate-fit.sh");
+    let run = Command::new("bash")
+        .arg(&script)
+        .args([s(src.path()), s(&dest), "1"])
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+
+    let copies: Vec<_> = std::fs::read_dir(&dest)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    // 80,854 bytes a copy: 13 copies are the first to reach 1 MB (1,000,000 bytes).
+    assert_eq!(copies.len(), 13);
+    for c in &copies {
+        assert_eq!(std::fs::read(c).unwrap(), good, "{}", c.display());
+    }
+    assert!(stderr(&run).is_empty(), "{}", stderr(&run));
+
+    let usage = Command::new("bash")
+        .arg(&script)
+        .args([s(src.path())])
+        .output()
+        .unwrap();
+    assert_eq!(usage.status.code(), Some(2));
 }
