@@ -42,6 +42,7 @@ pub fn main(cli: Cli) -> Exit {
         Command::Check(args) => return check(&args.pipeline, &log),
         Command::Ingest(args) => crate::run::ingest_command(args, &log),
         Command::Demo(args) => demo(&args.dir, &log),
+        Command::Inspect(args) => inspect(args, &log),
     };
     match result {
         Ok(code) => code,
@@ -82,6 +83,7 @@ fn check(path: &Path, log: &Log) -> Exit {
                             "inputs",
                             json!(job.athletes.iter().map(|a| a.inputs.len()).sum::<usize>()),
                         ),
+                        ("fit_decoder", json!(job.fit_decoder)),
                     ],
                 );
                 Exit::Ok
@@ -99,6 +101,45 @@ fn demo(dir: &Path, log: &Log) -> anyhow::Result<Exit> {
         &format!("demo athletes written to {}", dir.display()),
         &[("files", json!(truth))],
     );
+    Ok(Exit::Ok)
+}
+
+/// `heavylegs inspect`: one file's normalized view (and FIT messages) on stdout.
+/// A file that cannot be read to the end still prints what was read, then exits 3.
+fn inspect(args: &crate::cli::InspectArgs, log: &Log) -> anyhow::Result<Exit> {
+    let opts = crate::inspect::Options {
+        messages: args.messages,
+        message: args.message.clone(),
+        fit_decoder: args.decoder.fit_decoder.unwrap_or_default(),
+        limits: Default::default(),
+    };
+    // Decoder panics are caught and reported; keep the default hook's backtrace noise off stderr.
+    std::panic::set_hook(Box::new(|_| {}));
+    let found = crate::inspect::inspect(&args.file, &opts);
+    let _ = std::panic::take_hook();
+    let ins = match found {
+        Ok(ins) => ins,
+        Err(e @ crate::inspect::InspectError::MessagesNeedFit { .. }) => {
+            return Ok(config_error(log, &e.to_string()));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    if args.json {
+        out_line(&serde_json::to_string_pretty(&ins)?)?;
+    } else {
+        let text = crate::inspect::render_text(&ins);
+        out_line(text.trim_end())?;
+    }
+    if ins.rejected() {
+        let why = ins
+            .entries
+            .iter()
+            .filter(|e| e.status == crate::ingest::Status::Rejected)
+            .find_map(|e| e.reason.clone())
+            .or_else(|| ins.messages.as_ref().and_then(|m| m.error.clone()));
+        log.error(&format!("{}: {}", ins.path, why.unwrap_or_default()), &[]);
+        return Ok(Exit::Rejected);
+    }
     Ok(Exit::Ok)
 }
 

@@ -3,7 +3,10 @@
 
 use std::path::PathBuf;
 
+use clap::builder::PossibleValue;
 use clap::{Args, Parser, Subcommand, ValueEnum};
+
+pub use crate::decode::fit::FitDecoder;
 
 pub use crate::units::Units;
 
@@ -14,6 +17,7 @@ Examples:
   heavylegs report --athletes coach/ -o reports   a folder per athlete, plus a roster
   heavylegs run pipelines/weekly-cron.toml -q     what a cron job runs
   heavylegs ingest runs/ --jsonl | jq .           one JSON line per activity found
+  heavylegs inspect run.fit --message session     what heavylegs reads from one file, and its raw messages
 
 Exit codes:
   0  finished, every input read
@@ -64,6 +68,8 @@ pub enum Command {
     Check(CheckArgs),
     /// Write the synthetic demo athlete (and a three-athlete coach folder) to DIR.
     Demo(DemoArgs),
+    /// Show what heavylegs reads from one file; for FIT, every raw message too.
+    Inspect(InspectArgs),
 }
 
 #[derive(Debug, Args)]
@@ -134,6 +140,42 @@ pub struct RunControl {
     /// No progress bar even on a terminal.
     #[arg(long)]
     pub no_progress: bool,
+    #[command(flatten)]
+    pub decoder: DecoderArgs,
+}
+
+/// How FIT files are read (shared by every command that decodes).
+#[derive(Debug, Args, Default, Clone)]
+pub struct DecoderArgs {
+    /// FIT reading engine: fast (default) or fitparser.
+    ///
+    /// Both engines feed the same normalization, so reports should not differ.
+    /// `fast` is heavylegs' own reader, many times quicker on big folders; it
+    /// hands any file it does not fully understand to fitparser by itself.
+    /// Switch to `fitparser` (the reference crate) if you suspect the fast
+    /// reader of a wrong number: compare the two reports and report the file
+    /// that differs (`heavylegs inspect FILE --fit-decoder fitparser` shows one
+    /// file both ways). Switching engines rebuilds the cache. A pipeline file
+    /// sets it as `fit_decoder = "fitparser"` under `[inputs]`.
+    #[arg(long, value_enum, value_name = "ENGINE")]
+    pub fit_decoder: Option<FitDecoder>,
+}
+
+impl ValueEnum for FitDecoder {
+    fn value_variants<'a>() -> &'a [Self] {
+        &[FitDecoder::Fast, FitDecoder::Fitparser]
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(match self {
+            FitDecoder::Fast => {
+                PossibleValue::new("fast").help("heavylegs' own FIT reader (default)")
+            }
+            FitDecoder::Fitparser => {
+                PossibleValue::new("fitparser").help("the fitparser crate: slower, the reference")
+            }
+        })
+    }
 }
 
 #[derive(Debug, Args)]
@@ -146,6 +188,26 @@ pub struct IngestArgs {
     /// Write activities.parquet/.csv and samples.parquet into this folder.
     #[arg(short, long)]
     pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub decoder: DecoderArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    /// One .fit, .gpx or .tcx file, optionally gzip'd (the format is read from the content).
+    pub file: PathBuf,
+    /// FIT only: also dump every message with its fields (decoded by fitparser,
+    /// so you see the file as the reference reads it, not as heavylegs normalizes it).
+    #[arg(long)]
+    pub messages: bool,
+    /// FIT only: dump only messages of this name (record, lap, session, file_id, …); implies --messages.
+    #[arg(long, value_name = "NAME")]
+    pub message: Option<String>,
+    /// One JSON document on stdout instead of text.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub decoder: DecoderArgs,
 }
 
 #[derive(Debug, Args)]

@@ -16,6 +16,7 @@ pub mod decode;
 pub mod demo;
 pub mod findings;
 pub mod ingest;
+pub mod inspect;
 pub mod limits;
 pub mod load;
 pub mod lock;

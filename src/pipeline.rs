@@ -58,6 +58,10 @@ pub struct InputsSpec {
     /// A folder with one subfolder per athlete (coach mode).
     #[serde(default)]
     pub athletes_dir: Option<PathBuf>,
+    /// Which engine reads FIT files: "fast" (default) or "fitparser" (the
+    /// reference crate, slower; for when you suspect the fast reader).
+    #[serde(default)]
+    pub fit_decoder: Option<crate::decode::fit::FitDecoder>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

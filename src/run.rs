@@ -123,6 +123,7 @@ pub fn collect_items(
     let opts = WalkOptions {
         limits: job.limits.clone(),
         progress: bar,
+        fit_decoder: job.fit_decoder,
     };
     let walked = ingest::walk(&a.inputs, &opts, |leaf: &Leaf| {
         let key = format!("{}:{}", leaf.sha256, leaf.path);
@@ -130,7 +131,7 @@ pub fn collect_items(
             return items;
         }
         decoded.fetch_add(1, Ordering::Relaxed);
-        let items: Vec<Item> = ingest::decode_leaf(leaf, &job.limits)
+        let items: Vec<Item> = ingest::decode_leaf_with(leaf, &job.limits, job.fit_decoder)
             .into_iter()
             .map(|r| Item::from_decoded(r, &cfg, false))
             .collect();
@@ -163,9 +164,10 @@ fn dedupe_items(items: &mut [Item]) {
 fn settings_key(a: &AthleteJob, job: &Job) -> String {
     let cfg = MetricsConfig::from_profile(&a.profile);
     format!(
-        "{}|{}",
+        "{}|{}|fit_decoder={}",
         serde_json::to_string(&cfg).unwrap_or_default(),
-        serde_json::to_string(&job.limits).unwrap_or_default()
+        serde_json::to_string(&job.limits).unwrap_or_default(),
+        serde_json::to_string(&job.fit_decoder).unwrap_or_default()
     )
 }
 
@@ -254,12 +256,14 @@ pub fn ingest_command(args: &IngestArgs, log: &Log) -> anyhow::Result<Exit> {
     let limits = crate::limits::Limits::default();
     let cfg = MetricsConfig::default();
     let keep_series = args.output.is_some();
+    let fit_decoder = args.decoder.fit_decoder.unwrap_or_default();
     let opts = WalkOptions {
         limits: limits.clone(),
         progress: None,
+        fit_decoder,
     };
     let walked = ingest::walk(&args.inputs, &opts, |leaf: &Leaf| {
-        ingest::decode_leaf(leaf, &limits)
+        ingest::decode_leaf_with(leaf, &limits, fit_decoder)
             .into_iter()
             .map(|r| Item::from_decoded(r, &cfg, keep_series))
             .collect::<Vec<Item>>()

@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::cli::{FailOn, ProfileArgs, ReportArgs, RunArgs, RunControl};
+use crate::decode::fit::FitDecoder;
 use crate::limits::Limits;
 use crate::pipeline::{FORMATS, Pipeline};
 use crate::profile::AthleteProfile;
@@ -43,6 +44,8 @@ pub struct Job {
     pub cache_dir: Option<PathBuf>,
     pub fail_on: Option<FailOn>,
     pub progress: bool,
+    /// Which engine reads FIT files; part of the cache key.
+    pub fit_decoder: FitDecoder,
 }
 
 impl Job {
@@ -74,6 +77,7 @@ impl Job {
             cache_dir: Some(args.output.join(".cache")),
             fail_on: None,
             progress: true,
+            fit_decoder: FitDecoder::default(),
         };
         job.apply_control(&args.run)?;
         Ok(job)
@@ -119,6 +123,7 @@ impl Job {
             cache_dir: p.output.cache.then(|| out.join(".cache")),
             fail_on: None,
             progress: true,
+            fit_decoder: p.inputs.fit_decoder.unwrap_or_default(),
         };
         job.apply_control(ctl)?;
         Ok(job)
@@ -143,6 +148,9 @@ impl Job {
         }
         self.fail_on = ctl.fail_on.or(self.fail_on);
         self.progress = !ctl.no_progress;
+        if let Some(d) = ctl.decoder.fit_decoder {
+            self.fit_decoder = d;
+        }
         if let Some(spec) = &ctl.shard {
             let (i, n) = parse_shard(spec)?;
             self.athletes.retain(|a| shard_of(&a.profile.name, n) == i);

@@ -52,8 +52,18 @@ impl DecodeError {
 /// FIT or a multi-activity TCX yields several, in file order). A panic inside a
 /// dependency is caught here and becomes [`DecodeError::Panic`].
 pub fn decode(format: Format, bytes: &[u8], limits: &Limits) -> Result<Vec<Activity>, DecodeError> {
+    decode_with(format, bytes, limits, fit::FitDecoder::default())
+}
+
+/// [`decode`] with an explicit FIT engine (`--fit-decoder`); GPX and TCX ignore it.
+pub fn decode_with(
+    format: Format,
+    bytes: &[u8],
+    limits: &Limits,
+    fit_decoder: fit::FitDecoder,
+) -> Result<Vec<Activity>, DecodeError> {
     let run = || match format {
-        Format::Fit => fit::decode(bytes, limits),
+        Format::Fit => fit::decode_with(bytes, limits, fit_decoder),
         Format::Gpx => gpx::decode(bytes, limits),
         Format::Tcx => tcx::decode(bytes, limits),
     };

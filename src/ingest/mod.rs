@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::activity::{Activity, Format};
 use crate::decode;
+use crate::decode::fit::FitDecoder;
 use crate::limits::Limits;
 use archive::{Counters, Expander, Keyed};
 use sniff::Sniffed;
@@ -82,6 +83,8 @@ pub struct WalkOptions {
     pub limits: Limits,
     /// Advanced by one per input file finished (archives count once).
     pub progress: Option<ProgressBar>,
+    /// Which engine reads FIT files ([`ingest`] passes it to [`decode_leaf_with`]).
+    pub fit_decoder: FitDecoder,
 }
 
 impl std::fmt::Debug for WalkOptions {
@@ -89,6 +92,7 @@ impl std::fmt::Debug for WalkOptions {
         f.debug_struct("WalkOptions")
             .field("limits", &self.limits)
             .field("progress", &self.progress.is_some())
+            .field("fit_decoder", &self.fit_decoder)
             .finish()
     }
 }
@@ -161,7 +165,10 @@ where
 /// [`walk`] with [`decode_leaf`] as the per-leaf step.
 pub fn ingest(inputs: &[PathBuf], opts: &WalkOptions) -> Walked<Record> {
     let limits = &opts.limits;
-    walk(inputs, opts, |leaf| decode_leaf(leaf, limits))
+    let fit_decoder = opts.fit_decoder;
+    walk(inputs, opts, |leaf| {
+        decode_leaf_with(leaf, limits, fit_decoder)
+    })
 }
 
 /// Sniffs and decodes one leaf: one record per activity in it.
@@ -170,6 +177,11 @@ pub fn ingest(inputs: &[PathBuf], opts: &WalkOptions) -> Walked<Record> {
 /// damage is `rejected` with the decoder's reason. When the file holds more
 /// than one activity, each record's path gets `#1`, `#2`, … in file order.
 pub fn decode_leaf(leaf: &Leaf, limits: &Limits) -> Vec<Record> {
+    decode_leaf_with(leaf, limits, FitDecoder::default())
+}
+
+/// [`decode_leaf`] with an explicit FIT engine (`--fit-decoder`).
+pub fn decode_leaf_with(leaf: &Leaf, limits: &Limits, fit_decoder: FitDecoder) -> Vec<Record> {
     let sniffed = match sniff::sniff(leaf.bytes) {
         Sniffed::Fit => Ok(Format::Fit),
         Sniffed::Gpx => Ok(Format::Gpx),
@@ -198,7 +210,7 @@ pub fn decode_leaf(leaf: &Leaf, limits: &Limits) -> Vec<Record> {
         duplicate_of: None,
         activity: None,
     };
-    let activities = match decode::decode(format, leaf.bytes, limits) {
+    let activities = match decode::decode_with(format, leaf.bytes, limits, fit_decoder) {
         Ok(activities) => activities,
         Err(e) => {
             let status = if e.is_skip() {

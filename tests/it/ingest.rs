@@ -69,6 +69,7 @@ fn leaves_of(inputs: &[PathBuf], limits: Limits) -> (Vec<Item>, WalkStats) {
     let opts = WalkOptions {
         limits,
         progress: None,
+        ..Default::default()
     };
     let walked = walk(inputs, &opts, |leaf: &Leaf| {
         vec![Item::Leaf {

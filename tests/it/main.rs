@@ -7,6 +7,8 @@ mod docs;
 mod fit;
 mod fit_fast;
 mod fit_oracle;
+#[cfg(feature = "tables")]
+mod fitcli;
 mod ingest;
 #[cfg(feature = "tables")]
 mod load;
