@@ -21,6 +21,7 @@ copy() { # copy <target> <find args...>: small matching files, flattened names
 }
 
 copy fit_decode -iname '*.fit'
+copy fit_differential -iname '*.fit'
 copy gpx_decode -iname '*.gpx'
 copy tcx_decode -iname '*.tcx'
 copy whole_path \( -iname '*.fit' -o -iname '*.gpx' -o -iname '*.tcx' \)

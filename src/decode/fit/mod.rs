@@ -1,16 +1,19 @@
 //! FIT decoder: bytes → one [`Activity`] per session.
 //!
-//! Built on fitparser's streaming layer, with its known faults worked around
-//! (see shared research deps-eval §6):
+//! Two engines read the messages; everything else is shared:
 //! - [`frame`] checks headers, chaining and CRCs on the raw bytes, so bad
 //!   headers are clean errors (not fitparser panics) and a CRC mismatch is a
 //!   warning rather than a lost file;
-//! - [`stream`] reads one object at a time, so damage keeps what precedes it,
-//!   and rewrites definition messages fitparser would misread;
-//! - [`content`] reads raw values by field number with the FIT profile's
-//!   scales, which keeps times in UTC whatever the machine's time zone,
-//!   accumulates compressed distances correctly and never lets a developer
-//!   field pose as a native one;
+//! - [`fast`] (the default) compiles each definition once and reads data
+//!   messages in place; [`stream`] drives fitparser one object at a time
+//!   (the reference, and the fallback the fast engine hands a file to when
+//!   it meets something it does not cover). Both stop at damage and keep
+//!   what precedes it, at the same byte;
+//! - [`message`] is the view both give of a data message (raw values by
+//!   field number), and [`content`] reads it with the constants of
+//!   [`profile`]: times stay UTC whatever the machine's time zone,
+//!   compressed distances accumulate with rollover, and a developer field
+//!   never poses as a native one;
 //! - [`assemble`] splits records, laps and pauses among sessions (a record
 //!   belongs to the latest-starting session of its chained file whose span
 //!   holds it, else the nearest), restarts a multisport leg's cumulative
