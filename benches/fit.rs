@@ -43,6 +43,5 @@ fn engines(c: &mut Criterion) {
     group.finish();
 }
 
-
 criterion_group!(benches, engines);
 criterion_main!(benches);

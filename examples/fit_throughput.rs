@@ -336,4 +336,3 @@ fn table(r: &Report) -> String {
     }
     s
 }
-

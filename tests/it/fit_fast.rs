@@ -230,3 +230,41 @@ fn big_endian_definitions_read_like_little_endian_ones() {
         assert!(differences(&little[0], &big[0]).is_empty(), "{engine:?}");
     }
 }
+
+#[test]
+fn undescribed_developer_fields_without_spare_numbers_are_handed_over() {
+    // Found by the fit_differential fuzz target (on a file we may not ship,
+    // so rebuilt by hand): a definition with 250 native fields (numbers
+    // 0-249) and 5 undescribed developer fields. The fitparser engine drops
+    // such fields by renumbering them into unused native numbers, and there
+    // are only 2; the fast engine must hand the file over, not guess.
+    let mut d = vec![0x40, 0, 0, 0, 0, 1, 0, 1, 0x00]; // file_id: type
+    d.extend([0x00, 4]);
+    d.extend([0x61, 0, 0, 55, 0, 250]);
+    for n in 0..250u8 {
+        d.extend([n, 1, 0x02]);
+    }
+    d.push(5);
+    for n in 0..5u8 {
+        d.extend([n, 1, 0]);
+    }
+    // A record definition and one record after it.
+    d.extend([0x42, 0, 0, 20, 0, 2, 253, 4, 0x86, 3, 1, 0x02]);
+    d.push(0x02);
+    d.extend(1_000_000_000u32.to_le_bytes());
+    d.push(140);
+    let file = crate::fit::fit_file(&d);
+    let limits = Limits::default();
+    let fast = decode_with(&file, &limits, FitDecoder::Fast).unwrap();
+    let reference = decode_with(&file, &limits, FitDecoder::Fitparser).unwrap();
+    assert!(
+        fast[0]
+            .warnings
+            .iter()
+            .any(|w| w.starts_with("read by fitparser: message 55 defines 250 native and 5")),
+        "{:?}",
+        fast[0].warnings
+    );
+    assert!(differences(&fast[0], &reference[0]).is_empty());
+    assert_eq!(fast[0].series.heart_rate_bpm, Some(vec![140.0]));
+}

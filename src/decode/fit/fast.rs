@@ -617,7 +617,13 @@ fn define(input: &[u8], sink: &mut Collector, def: &mut Definition) -> Define {
             && dev_base(idx, num).is_some()
     });
     if !dev_ok {
-        if n_native + n_dev > 255 {
+        // The fitparser engine drops such fields by renumbering them into
+        // unused native numbers (0-251); when there are too few, fitparser
+        // reads them raw, which only it can mirror.
+        let spare = (0..=251u8)
+            .filter(|&n| def.slot[usize::from(n)] == NO_SLOT)
+            .count();
+        if n_native + n_dev > 255 || spare < n_dev {
             return Define::HandOver(format!(
                 "message {global} defines {n_native} native and {n_dev} developer fields"
             ));
