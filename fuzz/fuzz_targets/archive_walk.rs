@@ -27,6 +27,7 @@ fuzz_target!(|data: &[u8]| {
             ..Limits::default()
         },
         progress: None,
+        ..WalkOptions::default()
     };
     let walked = ingest(&[path], &opts);
     for r in &walked.items {
