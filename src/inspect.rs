@@ -284,11 +284,7 @@ fn dump_messages(bytes: &[u8], filter: Option<&str>, max_messages: u64) -> Messa
         Ok(Ok(())) => {}
         Ok(Err(e)) => dump.error = Some(e),
         Err(payload) => {
-            let msg = payload
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| payload.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "unknown panic".into());
+            let msg = crate::decode::panic_message(payload.as_ref());
             dump.error = Some(format!(
                 "fitparser crashed after {} messages: {msg}",
                 dump.total

@@ -400,11 +400,7 @@ where
                 })
                 .collect(),
             Err(payload) => {
-                let msg = payload
-                    .downcast_ref::<&str>()
-                    .map(|s| s.to_string())
-                    .or_else(|| payload.downcast_ref::<String>().cloned())
-                    .unwrap_or_else(|| "unknown panic".into());
+                let msg = crate::decode::panic_message(payload.as_ref());
                 let reason = DecodeError::Panic(msg).to_string();
                 self.reject(leaf.path.clone(), &leaf.sha256, reason)
             }

@@ -173,6 +173,22 @@ fn fast_engine_equals_fitparser_on_every_corpus_record() {
     assert!(n >= 100, "corpus holds {n} FIT files");
 }
 
+/// Decodes `file` with both engines: the fast one must have handed it over
+/// (its warning starts with `note`) and agree with fitparser.
+fn handed_over(file: &[u8], note: &str) -> Activity {
+    let limits = Limits::default();
+    let fast = decode_with(file, &limits, FitDecoder::Fast).unwrap();
+    let reference = decode_with(file, &limits, FitDecoder::Fitparser).unwrap();
+    let prefix = format!("read by fitparser: {note}");
+    assert!(
+        fast[0].warnings.iter().any(|w| w.starts_with(&prefix)),
+        "{:?}",
+        fast[0].warnings
+    );
+    assert!(differences(&fast[0], &reference[0]).is_empty());
+    fast.into_iter().next().unwrap()
+}
+
 #[test]
 fn unknown_base_type_is_handed_to_fitparser() {
     // A record definition whose heart-rate field claims base type 0x1F (no
@@ -181,20 +197,11 @@ fn unknown_base_type_is_handed_to_fitparser() {
     data.extend([0x00]);
     data.extend(1_000_000_000u32.to_le_bytes());
     data.push(150);
-    let file = crate::fit::fit_file(&data);
-    let limits = Limits::default();
-    let fast = decode_with(&file, &limits, FitDecoder::Fast).unwrap();
-    let reference = decode_with(&file, &limits, FitDecoder::Fitparser).unwrap();
-    assert!(
-        fast[0]
-            .warnings
-            .iter()
-            .any(|w| w.starts_with("read by fitparser: message 20 field 3 has base type 0x1f")),
-        "{:?}",
-        fast[0].warnings
+    let fast = handed_over(
+        &crate::fit::fit_file(&data),
+        "message 20 field 3 has base type 0x1f",
     );
-    assert!(differences(&fast[0], &reference[0]).is_empty());
-    assert_eq!(fast[0].series.heart_rate_bpm, Some(vec![150.0]));
+    assert_eq!(fast.series.heart_rate_bpm, Some(vec![150.0]));
 }
 
 #[test]
@@ -253,18 +260,9 @@ fn undescribed_developer_fields_without_spare_numbers_are_handed_over() {
     d.push(0x02);
     d.extend(1_000_000_000u32.to_le_bytes());
     d.push(140);
-    let file = crate::fit::fit_file(&d);
-    let limits = Limits::default();
-    let fast = decode_with(&file, &limits, FitDecoder::Fast).unwrap();
-    let reference = decode_with(&file, &limits, FitDecoder::Fitparser).unwrap();
-    assert!(
-        fast[0]
-            .warnings
-            .iter()
-            .any(|w| w.starts_with("read by fitparser: message 55 defines 250 native and 5")),
-        "{:?}",
-        fast[0].warnings
+    let fast = handed_over(
+        &crate::fit::fit_file(&d),
+        "message 55 defines 250 native and 5",
     );
-    assert!(differences(&fast[0], &reference[0]).is_empty());
-    assert_eq!(fast[0].series.heart_rate_bpm, Some(vec![140.0]));
+    assert_eq!(fast.series.heart_rate_bpm, Some(vec![140.0]));
 }
