@@ -19,6 +19,8 @@ use crate::settings::{AthleteJob, Job};
 
 pub fn athlete(a: &AthleteJob, job: &Job, log: &Log, bar: Option<indicatif::ProgressBar>) -> anyhow::Result<AthleteOutcome> {
     let (items, decoded, cached) = collect_items(a, job, log, bar);
+    crate::interrupt::checkpoint()?;
+    crate::interrupt::enter(crate::interrupt::Stage::Analysing);
     let count = |s: Status| items.iter().filter(|i| i.record.status == s).count();
     let duplicates = items.iter().filter(|i| i.record.duplicate_of.is_some()).count();
     let (ok, skipped, rejected) = (count(Status::Ok), count(Status::Skipped), count(Status::Rejected));
@@ -118,6 +120,9 @@ pub fn athlete(a: &AthleteJob, job: &Job, log: &Log, bar: Option<indicatif::Prog
             _ => None,
         })
         .collect();
+    // The last safe point: from here this athlete's files are written (each atomically).
+    crate::interrupt::checkpoint()?;
+    crate::interrupt::enter(crate::interrupt::Stage::Writing);
     report::write_all(&a.out_dir, &report, &opts, &formats)?;
     if job.formats.iter().any(|f| f == "tables") {
         load::write_tables(&a.out_dir, &tables)?;

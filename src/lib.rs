@@ -16,6 +16,7 @@ pub mod decode;
 pub mod demo;
 pub mod findings;
 pub mod ingest;
+pub mod interrupt;
 pub mod limits;
 pub mod log;
 pub mod lock;

@@ -5,6 +5,7 @@ mod common;
 mod demo;
 mod fit;
 mod fit_oracle;
+mod hostile;
 mod ingest;
 #[cfg(feature = "tables")]
 mod load;
