@@ -203,6 +203,9 @@ fn a_fit_header_claiming_gigabytes_costs_no_memory_and_one_reason() {
             .unwrap_or_else(|| panic!("{:?}", acts[0].warnings));
         assert!(!warning.contains('\n'), "{warning:?}");
         assert!(!acts[0].series.is_empty());
+        eprintln!(
+            "4 GiB header claim, {decoder:?}: {took:?}, largest allocation {largest} B, peak {peak} B; {warning}"
+        );
     }
 }
 
@@ -223,7 +226,9 @@ fn a_flood_of_fit_definitions_is_a_clean_outcome_with_both_decoders_and_the_batc
             "{decoder:?}: a {largest}-byte allocation"
         );
         assert!(took < Duration::from_secs(20), "{decoder:?}: {took:?}");
-        eprintln!("definition flood, {decoder:?}: {took:?}, {reason}");
+        eprintln!(
+            "definition flood, {decoder:?}: {took:?}, largest allocation {largest} B; {reason}"
+        );
     }
 
     let good = read(SMALL_RUN_FIT);
