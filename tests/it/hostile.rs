@@ -418,6 +418,26 @@ fn many_runs(root: &Path, copies: usize) -> (PathBuf, usize) {
     (inputs, copies * files.len())
 }
 
+/// Waits until the process has read `bytes` (it is decoding inputs), or 5 s;
+/// without /proc, a fixed pause.
+fn wait_until_reading(pid: u32, bytes: u64) {
+    let t = Instant::now();
+    while t.elapsed() < Duration::from_secs(5) {
+        let Ok(io) = std::fs::read_to_string(format!("/proc/{pid}/io")) else {
+            std::thread::sleep(Duration::from_millis(700));
+            return;
+        };
+        let read = io
+            .lines()
+            .find_map(|l| l.strip_prefix("rchar: "))
+            .and_then(|v| v.trim().parse::<u64>().ok());
+        if read.is_some_and(|n| n >= bytes) {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
 fn wait_with_timeout(child: &mut std::process::Child, limit: Duration) -> std::process::ExitStatus {
     let t = Instant::now();
     loop {
@@ -456,7 +476,7 @@ fn an_interrupted_run_leaves_the_previous_outputs_and_says_what_it_was_doing() {
             .stderr(std::process::Stdio::piped())
             .spawn()
             .unwrap();
-        std::thread::sleep(Duration::from_millis(700));
+        wait_until_reading(child.id(), 2 << 20);
         let t = Instant::now();
         let kill = std::process::Command::new("kill")
             .args([signal, &child.id().to_string()])
