@@ -6,7 +6,8 @@
 //! with [`Interrupted`], which the app turns into one line on stderr and exit
 //! code [`EXIT_CODE`]. Outputs are written atomically (temp name + rename),
 //! so a file being written when the signal arrives is still finished whole.
-//! A second signal exits at once, for a user who will not wait.
+//! A second signal exits at once (same code, no message), for a user who
+//! will not wait.
 //!
 //! The state is process-wide on purpose: a signal is. Nothing but the handler
 //! ever raises the flag, so library users and tests that never call
