@@ -24,6 +24,8 @@ pub fn athlete(
     bar: Option<indicatif::ProgressBar>,
 ) -> anyhow::Result<AthleteOutcome> {
     let (items, decoded, cached) = collect_items(a, job, log, bar);
+    crate::interrupt::checkpoint()?;
+    crate::interrupt::enter(crate::interrupt::Stage::Analysing);
     let count = |s: Status| items.iter().filter(|i| i.record.status == s).count();
     let duplicates = items
         .iter()
@@ -182,6 +184,9 @@ pub fn athlete(
             _ => None,
         })
         .collect();
+    // The last safe point: from here this athlete's files are written (each atomically).
+    crate::interrupt::checkpoint()?;
+    crate::interrupt::enter(crate::interrupt::Stage::Writing);
     report::write_all(&a.out_dir, &report, &opts, &formats)?;
     if job.formats.iter().any(|f| f == "tables") {
         load::write_tables(&a.out_dir, &tables)?;

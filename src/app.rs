@@ -22,6 +22,8 @@ pub enum Exit {
     Rejected = 3,
     FailOn = 4,
     Locked = 5,
+    /// SIGINT/SIGTERM: stopped at a safe point, previous outputs intact.
+    Interrupted = crate::interrupt::EXIT_CODE as isize,
 }
 
 pub fn main(cli: Cli) -> Exit {
@@ -30,6 +32,14 @@ pub fn main(cli: Cli) -> Exit {
         cli.verbose,
         matches!(cli.log_format, crate::cli::LogFormat::Json),
     );
+    // Only the commands that stop at safe points take over the signals; the others keep the default.
+    if matches!(
+        cli.command,
+        Command::Report(_) | Command::Run(_) | Command::Ingest(_)
+    ) && let Err(e) = crate::interrupt::install()
+    {
+        log.debug(&format!("no SIGINT/SIGTERM handler: {e}"), &[]);
+    }
     let result = match &cli.command {
         Command::Report(args) => match Job::from_report_args(args) {
             Ok(job) => crate::run::run_job(&job, &log),
@@ -47,6 +57,13 @@ pub fn main(cli: Cli) -> Exit {
     match result {
         Ok(code) => code,
         Err(e) => {
+            if let Some(i) = e
+                .chain()
+                .find_map(|c| c.downcast_ref::<crate::interrupt::Interrupted>())
+            {
+                interrupted(&log, i);
+                return Exit::Interrupted;
+            }
             if let Some(crate::lock::LockError::Busy(_)) =
                 e.downcast_ref::<crate::lock::LockError>()
             {
@@ -63,6 +80,18 @@ pub fn main(cli: Cli) -> Exit {
             log.error(&format!("{e:#}"), &[]);
             Exit::Failed
         }
+    }
+}
+
+/// One line on stderr whatever the verbosity: the run did not do what was asked.
+fn interrupted(log: &Log, i: &crate::interrupt::Interrupted) {
+    if log.json {
+        log.error(
+            &i.to_string(),
+            &[("exit_code", json!(Exit::Interrupted as u8))],
+        );
+    } else {
+        let _ = writeln!(std::io::stderr().lock(), "heavylegs: {i}");
     }
 }
 

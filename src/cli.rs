@@ -26,6 +26,7 @@ Exit codes:
   3  finished, but some inputs were rejected (see the report's `rejected` list)
   4  finished, and --fail-on matched (e.g. a cause was flagged)
   5  another heavylegs run holds the output folder's lock
+  130  interrupted (SIGINT/SIGTERM): stopped between files, previous outputs left intact
 
 Inputs may be any mix of files and folders (searched recursively): .fit, .gpx, .tcx,
 each optionally .gz, and .zip archives (nested zips too). The format is read from the

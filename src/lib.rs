@@ -17,6 +17,7 @@ pub mod demo;
 pub mod findings;
 pub mod ingest;
 pub mod inspect;
+pub mod interrupt;
 pub mod limits;
 pub mod load;
 pub mod lock;

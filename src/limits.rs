@@ -23,7 +23,7 @@ pub struct Limits {
     pub max_xml_depth: u32,
     /// Most attributes on one XML element.
     pub max_xml_attributes: u32,
-    /// Wall-clock budget for decoding one file, seconds.
+    /// Wall-clock budget for decoding one file, seconds; `0` disables it.
     pub file_time_budget_s: f64,
 }
 

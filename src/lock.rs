@@ -11,6 +11,12 @@ pub enum LockError {
         "another heavylegs run is writing to {0} (lock held on {0}/.heavylegs.lock); try again when it has finished"
     )]
     Busy(PathBuf),
+    /// Its parent is a file, or no permission: the usual "unwritable output folder".
+    #[error("cannot create output folder {path}: {source}")]
+    CreateDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("cannot lock output folder {path}: {source}")]
     Io {
         path: PathBuf,
@@ -29,7 +35,10 @@ impl OutputLock {
             path: dir.to_path_buf(),
             source,
         };
-        std::fs::create_dir_all(dir).map_err(io)?;
+        std::fs::create_dir_all(dir).map_err(|source| LockError::CreateDir {
+            path: dir.to_path_buf(),
+            source,
+        })?;
         let file = OpenOptions::new()
             .create(true)
             .truncate(false)

@@ -138,7 +138,10 @@ pub fn collect_items(
         cache.put(&key, items.clone());
         items
     });
-    if let Err(e) = cache.save() {
+    // An interrupted walk used only part of the cache; saving would drop the rest.
+    if crate::interrupt::requested() {
+        log.debug("cache not saved: run interrupted", &[]);
+    } else if let Err(e) = cache.save() {
         log.warn(&format!("cache not saved: {e}"), &[]);
     }
     let cached = cache.hits();
@@ -208,6 +211,7 @@ pub fn run_job(job: &Job, log: &Log) -> anyhow::Result<Exit> {
     for (a, r) in job.athletes.iter().zip(outcomes) {
         done.push(r.with_context(|| format!("athlete {}", a.profile.name))?);
     }
+    crate::interrupt::checkpoint()?;
     if let Some(dir) = &job.roster_dir {
         let rows: Vec<_> = done.iter().map(|o| o.roster.clone()).collect();
         crate::roster::write(dir, &rows)?;
@@ -268,6 +272,8 @@ pub fn ingest_command(args: &IngestArgs, log: &Log) -> anyhow::Result<Exit> {
             .map(|r| Item::from_decoded(r, &cfg, keep_series))
             .collect::<Vec<Item>>()
     });
+    crate::interrupt::checkpoint()?;
+    crate::interrupt::enter(crate::interrupt::Stage::Writing);
     let mut items = walked.items;
     dedupe_items(&mut items);
     if args.jsonl {

@@ -15,7 +15,7 @@ use quick_xml::events::{BytesRef, BytesStart, Event};
 use quick_xml::reader::Reader;
 
 use super::DecodeError;
-use crate::limits::Limits;
+use crate::limits::{Deadline, Limits};
 
 /// What the reader reports; text content arrives with [`XmlEvent::Close`].
 #[derive(Debug)]
@@ -44,6 +44,9 @@ pub(crate) struct XmlReader<'a> {
     /// The last event was a `Close`: its text is dropped on the next call.
     text_stale: bool,
     seen_root: bool,
+    /// The per-file time budget, checked once per event: every GPX and TCX
+    /// loop runs through [`XmlReader::next`], so this bounds both decoders.
+    deadline: Deadline,
     /// Non-fatal observations (encoding fallbacks, unknown entities).
     pub warnings: Vec<String>,
 }
@@ -110,6 +113,7 @@ impl<'a> XmlReader<'a> {
             pending_close: false,
             text_stale: false,
             seen_root: false,
+            deadline: Deadline::start(limits),
             warnings: Vec::new(),
         }
     }
@@ -155,6 +159,8 @@ impl<'a> XmlReader<'a> {
             return Ok(self.close());
         }
         loop {
+            // Once per event read, including comments and text that do not return.
+            self.deadline.check()?;
             let event = self.reader.read_event().map_err(|e| self.xml_error(e))?;
             match event {
                 Event::Start(start) => {

@@ -130,6 +130,7 @@ where
     F: Fn(&Leaf) -> Vec<T> + Sync,
 {
     let found = discover::discover(inputs);
+    crate::interrupt::files_found(found.files.len());
     if let Some(bar) = &opts.progress {
         bar.set_length(found.files.len() as u64);
     }
@@ -139,7 +140,12 @@ where
         .files
         .par_iter()
         .flat_map_iter(|path| {
+            // After SIGINT/SIGTERM the remaining files are passed over; the caller stops after the walk.
+            if crate::interrupt::requested() {
+                return Vec::new();
+            }
             let out = expander.file(path);
+            crate::interrupt::file_done();
             if let Some(bar) = &opts.progress {
                 bar.inc(1);
             }

@@ -9,6 +9,7 @@ mod fit_fast;
 mod fit_oracle;
 #[cfg(feature = "tables")]
 mod fitcli;
+mod hostile;
 mod ingest;
 #[cfg(feature = "tables")]
 mod load;
