@@ -388,7 +388,10 @@ where
 
     /// Hands a leaf to the caller's closure; a panic there rejects this leaf only.
     fn leaf(&self, leaf: &Leaf) -> Vec<Keyed<T>> {
-        self.counters.leaves.fetch_add(1, Ordering::Relaxed);
+        let n = self.counters.leaves.fetch_add(1, Ordering::Relaxed);
+        if n % super::heap::TRIM_EVERY == super::heap::TRIM_EVERY - 1 {
+            super::heap::trim();
+        }
         match catch_unwind(AssertUnwindSafe(|| (self.per_leaf)(leaf))) {
             Ok(items) => items
                 .into_iter()

@@ -22,6 +22,7 @@ use sniff::Sniffed;
 pub mod archive;
 pub mod dedupe;
 pub mod discover;
+mod heap;
 pub mod sniff;
 
 /// What became of one input (a file, an archive member, or a session of a multisport file).
