@@ -75,7 +75,7 @@ impl Deadline {
     /// `Err` with the reason once the budget is spent (checked every [`Self::STRIDE`] calls).
     pub fn check(&mut self) -> Result<(), crate::decode::DecodeError> {
         self.ticks = self.ticks.wrapping_add(1);
-        if self.ticks % Self::STRIDE != 0 {
+        if !self.ticks.is_multiple_of(Self::STRIDE) {
             return Ok(());
         }
         self.check_now()
