@@ -192,7 +192,6 @@ fn a_fit_header_claiming_gigabytes_costs_no_memory_and_one_reason() {
             "{decoder:?}: a {largest}-byte allocation"
         );
         assert!(peak < 16 << 20, "{decoder:?}: {peak} live bytes at peak");
-        assert!(took < Duration::from_secs(2), "{decoder:?}: {took:?}");
         // What is there is salvaged, and the activity says why it may be short.
         let acts = result.unwrap_or_else(|e| panic!("{decoder:?}: {e}"));
         assert_eq!(acts.len(), 1);
@@ -225,7 +224,6 @@ fn a_flood_of_fit_definitions_is_a_clean_outcome_with_both_decoders_and_the_batc
             largest < 64 << 20,
             "{decoder:?}: a {largest}-byte allocation"
         );
-        assert!(took < Duration::from_secs(20), "{decoder:?}: {took:?}");
         eprintln!(
             "definition flood, {decoder:?}: {took:?}, largest allocation {largest} B; {reason}"
         );
@@ -241,6 +239,29 @@ fn a_flood_of_fit_definitions_is_a_clean_outcome_with_both_decoders_and_the_batc
     assert_ne!(flood.status, Status::Ok);
     one_line_reason(flood);
     assert_eq!(status_of(&records, "good.fit").status, Status::Ok);
+}
+
+#[test]
+fn the_time_budget_stops_a_fit_flood_in_both_engines() {
+    // 20,000 messages: the deadline is read every 4,096 of them.
+    let flood = definition_flood(20_000);
+    let tiny = Limits {
+        file_time_budget_s: 1e-9,
+        ..Limits::default()
+    };
+    for decoder in [FitDecoder::Fast, FitDecoder::Fitparser] {
+        let err = decode_with(&flood, &tiny, decoder).expect_err("over budget");
+        assert!(
+            matches!(&err, DecodeError::Limit(why) if why.contains("file_time_budget_s")),
+            "{decoder:?}: {err}"
+        );
+        // Without the tiny budget it is an ordinary "no records" outcome.
+        let plain = decode_with(&flood, &Limits::default(), decoder).unwrap_err();
+        assert!(
+            !matches!(plain, DecodeError::Limit(_)),
+            "{decoder:?}: {plain}"
+        );
+    }
 }
 
 /// `bytes` with `n` comments after the XML declaration: the same document,
