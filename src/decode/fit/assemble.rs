@@ -278,68 +278,53 @@ fn rebase_distance(series: &mut Series, earlier: &[Vec<&Sample>]) {
 /// The session's columns. Records stepping back in time are dropped (the
 /// series' time never decreases); returns how many.
 fn series(samples: &[&Sample], start: i64, on_foot: bool) -> (Series, usize) {
-    let n = samples.len();
-    let col = || Some(Vec::with_capacity(n));
-    let mut s = Series {
-        time_s: Vec::with_capacity(n),
-        distance_m: col(),
-        speed_mps: col(),
-        cadence_spm: col(),
-        heart_rate_bpm: col(),
-        altitude_m: col(),
-        lat_deg: col(),
-        lon_deg: col(),
-        power_w: col(),
-        stance_time_ms: col(),
-        stance_balance_pct: col(),
-        vertical_oscillation_mm: col(),
-        vertical_ratio_pct: col(),
-        step_length_mm: col(),
-        temperature_c: col(),
-    };
-    let native_power = samples.iter().any(|x| x.power_w.is_finite());
-    let mut dropped = 0;
     let mut last = i64::MIN;
-    for x in samples {
-        let t = i64::from(x.time);
-        if t < last {
-            dropped += 1;
-            continue;
-        }
-        last = t;
-        s.time_s.push((t - start) as f64);
-        let cadence = if on_foot {
-            // cadence already carries its fraction
-            fit_running_cadence_to_spm(x.cadence, None)
-        } else {
-            x.cadence
-        };
-        let power = if native_power {
-            x.power_w
-        } else {
-            x.dev_power_w
-        };
-        for (ch, v) in [
-            (&mut s.distance_m, x.distance_m),
-            (&mut s.speed_mps, x.speed_mps),
-            (&mut s.cadence_spm, cadence),
-            (&mut s.heart_rate_bpm, x.heart_rate_bpm),
-            (&mut s.altitude_m, x.altitude_m),
-            (&mut s.lat_deg, x.lat_deg),
-            (&mut s.lon_deg, x.lon_deg),
-            (&mut s.power_w, power),
-            (&mut s.stance_time_ms, x.stance_time_ms),
-            (&mut s.stance_balance_pct, x.stance_balance_pct),
-            (&mut s.vertical_oscillation_mm, x.vertical_oscillation_mm),
-            (&mut s.vertical_ratio_pct, x.vertical_ratio_pct),
-            (&mut s.step_length_mm, x.step_length_mm),
-            (&mut s.temperature_c, x.temperature_c),
-        ] {
-            if let Some(c) = ch {
-                c.push(v);
+    let kept: Vec<&Sample> = samples
+        .iter()
+        .copied()
+        .filter(|x| {
+            let t = i64::from(x.time);
+            let keep = t >= last;
+            if keep {
+                last = t;
             }
-        }
-    }
+            keep
+        })
+        .collect();
+    let dropped = samples.len() - kept.len();
+    // One pass per column over the kept samples: simple loops the compiler
+    // can keep tight; empty channels are pruned afterwards.
+    let column = |f: fn(&Sample) -> f64| Some(kept.iter().map(|x| f(x)).collect::<Vec<f64>>());
+    let native_power = samples.iter().any(|x| x.power_w.is_finite());
+    let mut s = Series {
+        time_s: kept
+            .iter()
+            .map(|x| (i64::from(x.time) - start) as f64)
+            .collect(),
+        distance_m: column(|x| x.distance_m),
+        speed_mps: column(|x| x.speed_mps),
+        // cadence already carries its fraction
+        cadence_spm: if on_foot {
+            column(|x| fit_running_cadence_to_spm(x.cadence, None))
+        } else {
+            column(|x| x.cadence)
+        },
+        heart_rate_bpm: column(|x| x.heart_rate_bpm),
+        altitude_m: column(|x| x.altitude_m),
+        lat_deg: column(|x| x.lat_deg),
+        lon_deg: column(|x| x.lon_deg),
+        power_w: if native_power {
+            column(|x| x.power_w)
+        } else {
+            column(|x| x.dev_power_w)
+        },
+        stance_time_ms: column(|x| x.stance_time_ms),
+        stance_balance_pct: column(|x| x.stance_balance_pct),
+        vertical_oscillation_mm: column(|x| x.vertical_oscillation_mm),
+        vertical_ratio_pct: column(|x| x.vertical_ratio_pct),
+        step_length_mm: column(|x| x.step_length_mm),
+        temperature_c: column(|x| x.temperature_c),
+    };
     s.prune_empty_channels();
     (s, dropped)
 }

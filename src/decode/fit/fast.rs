@@ -112,7 +112,7 @@ impl Num {
 }
 
 /// An unsigned integer of 1, 2, 4 or 8 bytes in the definition's byte order.
-#[inline]
+#[inline(always)]
 fn uint(b: &[u8], big: bool) -> u64 {
     macro_rules! read {
         ($t:ty, $n:literal) => {{
@@ -134,7 +134,7 @@ fn uint(b: &[u8], big: bool) -> u64 {
 
 /// One element of `base` (exactly `base.size()` bytes), `None` when it holds
 /// the type's invalid marker (or is not finite, for floats).
-#[inline]
+#[inline(always)]
 fn element(base: Base, big: bool, b: &[u8]) -> Option<Num> {
     let u = uint(b, big);
     match base {
@@ -237,7 +237,7 @@ impl FastMessage<'_> {
     }
 
     /// The copy of field `num` fitparser keeps: the last present one.
-    #[inline]
+    #[inline(always)]
     fn field(&self, num: u8) -> Option<&FieldSpec> {
         let i = self.def.slot[usize::from(num)];
         if i == NO_SLOT {
@@ -259,7 +259,7 @@ impl FastMessage<'_> {
 
     /// The hot case: field `num` holds one element (`Ok`, `None` if absent
     /// or invalid); `Err` hands an array field to the general path.
-    #[inline]
+    #[inline(always)]
     fn single(&self, num: u8) -> Result<Option<Num>, &FieldSpec> {
         let Some(spec) = self.field(num) else {
             return Ok(None);
@@ -307,7 +307,7 @@ impl Message for FastMessage<'_> {
         self.time_offset
     }
 
-    #[inline]
+    #[inline(always)]
     fn number(&self, num: u8) -> Option<f64> {
         match self.single(num) {
             Ok(value) => value.map(Num::f64),

@@ -33,6 +33,7 @@ pub(super) trait Message {
     }
 
     /// `raw / scale - offset` of a profile field.
+    #[inline(always)]
     fn scaled(&self, f: super::profile::Field) -> Option<f64> {
         self.number(f.num).map(|x| x / f.scale - f.offset)
     }
