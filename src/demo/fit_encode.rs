@@ -44,38 +44,11 @@ impl BaseType {
     }
 }
 
-/// Global message numbers from the FIT profile.
-pub mod mesg {
-    pub const FILE_ID: u16 = 0;
-    pub const SESSION: u16 = 18;
-    pub const LAP: u16 = 19;
-    pub const RECORD: u16 = 20;
-    pub const EVENT: u16 = 21;
-    pub const DEVICE_INFO: u16 = 23;
-    pub const ACTIVITY: u16 = 34;
-}
+/// Global message numbers from the FIT profile (the decoder's table).
+pub use crate::decode::fit::mesg;
 
-/// Table from the FIT SDK "FIT File Types / CRC" section: a CRC-16 (poly
-/// 0xA001, reflected) computed one nibble at a time.
-const CRC_TABLE: [u16; 16] = [
-    0x0000, 0xCC01, 0xD801, 0x1400, 0xF001, 0x3C00, 0x2800, 0xE401, 0xA001, 0x6C00, 0x7800, 0xB401,
-    0x5000, 0x9C01, 0x8801, 0x4400,
-];
-
-/// Folds one byte into a running FIT CRC.
-pub fn crc_byte(crc: u16, byte: u8) -> u16 {
-    let tmp = CRC_TABLE[(crc & 0xF) as usize];
-    let crc = (crc >> 4) & 0x0FFF;
-    let crc = crc ^ tmp ^ CRC_TABLE[(byte & 0xF) as usize];
-    let tmp = CRC_TABLE[(crc & 0xF) as usize];
-    let crc = (crc >> 4) & 0x0FFF;
-    crc ^ tmp ^ CRC_TABLE[((byte >> 4) & 0xF) as usize]
-}
-
-/// FIT CRC of a byte slice, starting from 0.
-pub fn crc(bytes: &[u8]) -> u16 {
-    bytes.iter().fold(0, |c, &b| crc_byte(c, b))
-}
+/// FIT CRC of a byte slice (the decoder's CRC-16).
+pub use crate::decode::fit::crc16 as crc;
 
 /// One field value, already in the stored (scaled, offset) integer form.
 #[derive(Debug, Clone, Copy)]

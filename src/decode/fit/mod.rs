@@ -33,6 +33,7 @@ use crate::decode::DecodeError;
 use crate::limits::{Deadline, Limits};
 
 pub use frame::crc16;
+pub use profile::mesg;
 use stream::Damage;
 
 /// Decodes a FIT file (chained files included) into its activities, one per

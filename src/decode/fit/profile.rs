@@ -18,13 +18,14 @@ pub(super) const MIN_WALL_CLOCK: u32 = 0x1000_0000;
 pub(super) const TIMESTAMP: u8 = 253;
 
 /// Global message numbers.
-pub(super) mod mesg {
+pub mod mesg {
     pub const FILE_ID: u16 = 0;
     pub const SPORT: u16 = 12;
     pub const SESSION: u16 = 18;
     pub const LAP: u16 = 19;
     pub const RECORD: u16 = 20;
     pub const EVENT: u16 = 21;
+    pub const DEVICE_INFO: u16 = 23;
     pub const ACTIVITY: u16 = 34;
     pub const FIELD_DESCRIPTION: u16 = 206;
 }
