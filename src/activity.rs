@@ -189,6 +189,37 @@ impl Series {
         self.time_s.is_empty()
     }
 
+    /// The first present channel whose length differs from `time_s`.
+    pub fn unequal_channel(&self) -> Option<&'static str> {
+        let n = self.len();
+        COLUMNS
+            .into_iter()
+            .find(|c| self.column(c).is_some_and(|v| v.len() != n))
+    }
+
+    /// The model's promise, checked: every present channel as long as
+    /// `time_s`, and `time_s` finite and never decreasing. `Err` says what broke.
+    pub fn check(&self) -> Result<(), String> {
+        if let Some(c) = self.unequal_channel() {
+            return Err(format!(
+                "channel {c} has {} values, time_s has {}",
+                self.column(c).map_or(0, <[f64]>::len),
+                self.len()
+            ));
+        }
+        if let Some(t) = self.time_s.iter().find(|t| !t.is_finite()) {
+            return Err(format!("time_s holds {t}"));
+        }
+        if let Some(i) = self.time_s.windows(2).position(|w| w[1] < w[0]) {
+            return Err(format!(
+                "time_s decreases at {i}: {} -> {}",
+                self.time_s[i],
+                self.time_s[i + 1]
+            ));
+        }
+        Ok(())
+    }
+
     /// A column by its [`COLUMNS`] name (`time_s` included).
     pub fn column(&self, name: &str) -> Option<&[f64]> {
         let ch = match name {

@@ -8,16 +8,9 @@ use libfuzzer_sys::fuzz_target;
 fuzz_target!(|data: &[u8]| {
     if let Ok(activities) = heavylegs::decode::gpx::decode(data, &Limits::default()) {
         for a in &activities {
-            let n = a.series.len();
-            for c in heavylegs::activity::COLUMNS {
-                if let Some(v) = a.series.column(c) {
-                    assert_eq!(v.len(), n, "channel {c}");
-                }
+            if let Err(broken) = a.series.check() {
+                panic!("{broken}");
             }
-            assert!(
-                a.series.time_s.windows(2).all(|w| w[0] <= w[1]),
-                "time_s decreases"
-            );
         }
     }
 });

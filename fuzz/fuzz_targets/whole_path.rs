@@ -25,16 +25,9 @@ fuzz_target!(|data: &[u8]| {
         Ok(activities) => {
             let cfg = MetricsConfig::default();
             for a in &activities {
-                let n = a.series.len();
-                for c in heavylegs::activity::COLUMNS {
-                    if let Some(v) = a.series.column(c) {
-                        assert_eq!(v.len(), n, "channel {c}");
-                    }
+                if let Err(broken) = a.series.check() {
+                    panic!("{broken}");
                 }
-                assert!(
-                    a.series.time_s.windows(2).all(|w| w[0] <= w[1]),
-                    "time_s decreases"
-                );
                 let _ = metrics::compute(a, &cfg);
             }
         }

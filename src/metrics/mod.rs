@@ -23,7 +23,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::activity::{Activity, COLUMNS};
+use crate::activity::Activity;
 
 pub use config::{MetricsConfig, Sex};
 pub use stats::{WeightedMean, median, weighted_median};
@@ -223,11 +223,7 @@ pub fn compute(activity: &Activity, cfg: &MetricsConfig) -> RunMetrics {
         return m;
     }
     // The model promises equal lengths; a decoder bug must not become a panic here.
-    let n = series.len();
-    if let Some(bad) = COLUMNS
-        .iter()
-        .find(|c| series.column(c).is_some_and(|v| v.len() != n))
-    {
+    if let Some(bad) = series.unequal_channel() {
         m.explain_rest(&format!("channel {bad} has a different length than time_s"));
         return m;
     }

@@ -5,7 +5,10 @@
 //! Colours are Okabe–Ito (colour-blind safe). Legends live in the HTML
 //! caption, not inside the SVG, where they would steal plot space.
 
+use std::ops::Range;
+
 use plotters::coord::Shift;
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
@@ -34,12 +37,51 @@ pub struct ChartError(String);
 
 type Area<'a> = DrawingArea<SVGBackend<'a>, Shift>;
 type Res<T> = Result<T, ChartError>;
+type Chart<'a, 'b> = ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
 
 fn e<E: std::fmt::Display>(err: E) -> ChartError {
     ChartError(err.to_string())
 }
 
 /// Draws into a fresh SVG string `W × height`.
+/// The frame every chart shares: margins and label areas.
+fn frame<'a, 'b>(root: &'a Area<'b>, x: Range<f64>, y: Range<f64>) -> Res<Chart<'a, 'b>> {
+    ChartBuilder::on(root)
+        .margin(12)
+        .margin_right(16)
+        .x_label_area_size(46)
+        .y_label_area_size(64)
+        .build_cartesian_2d(x, y)
+        .map_err(e)
+}
+
+/// Axes of a chart whose x is an index (weeks or runs): no vertical grid,
+/// `x_label` names index i, five y ticks.
+fn indexed_axes(
+    chart: &mut Chart<'_, '_>,
+    n: usize,
+    x_label: &dyn Fn(&f64) -> String,
+    y_label: &dyn Fn(&f64) -> String,
+    y_desc: &str,
+    x_desc: &str,
+) -> Res<()> {
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .light_line_style(WHITE)
+        .bold_line_style(GRID)
+        .x_labels(x_labels(n))
+        .y_labels(5)
+        .x_label_formatter(x_label)
+        .y_label_formatter(y_label)
+        .label_style(tick_style())
+        .axis_desc_style(desc_style())
+        .y_desc(y_desc)
+        .x_desc(x_desc)
+        .draw()
+        .map_err(e)
+}
+
 fn svg(height: u32, draw: impl FnOnce(&Area<'_>) -> Res<()>) -> Res<String> {
     let mut buf = String::new();
     {
@@ -100,29 +142,16 @@ pub fn weekly_distance(report: &Report, u: Units) -> Res<String> {
     let top = upper(dist.iter().copied().fold(0.0, f64::max), 5.0);
     let label_all = weeks.len() <= 8;
     svg(300, |root| {
-        let mut chart = ChartBuilder::on(root)
-            .margin(12)
-            .margin_right(16)
-            .x_label_area_size(46)
-            .y_label_area_size(64)
-            .build_cartesian_2d(index_range(weeks.len()), 0.0..top)
-            .map_err(e)?;
+        let mut chart = frame(root, index_range(weeks.len()), 0.0..top)?;
         let fmt_x = |x: &f64| week_label(report, *x);
-        chart
-            .configure_mesh()
-            .disable_x_mesh()
-            .light_line_style(WHITE)
-            .bold_line_style(GRID)
-            .x_labels(x_labels(weeks.len()))
-            .y_labels(5)
-            .x_label_formatter(&fmt_x)
-            .y_label_formatter(&|y| f::num(*y))
-            .label_style(tick_style())
-            .axis_desc_style(desc_style())
-            .y_desc(format!("Distance ({})", f::distance_unit(u)))
-            .x_desc("Week starting")
-            .draw()
-            .map_err(e)?;
+        indexed_axes(
+            &mut chart,
+            weeks.len(),
+            &fmt_x,
+            &|y| f::num(*y),
+            &format!("Distance ({})", f::distance_unit(u)),
+            "Week starting",
+        )?;
         chart
             .draw_series(weeks.iter().zip(&dist).enumerate().map(|(i, (w, d))| {
                 let x = i as f64;
@@ -167,29 +196,16 @@ pub fn acwr(report: &Report) -> Res<String> {
     let top = upper(max, 1.8);
     let n = weeks.len();
     svg(260, |root| {
-        let mut chart = ChartBuilder::on(root)
-            .margin(12)
-            .margin_right(16)
-            .x_label_area_size(46)
-            .y_label_area_size(64)
-            .build_cartesian_2d(index_range(n), 0.0..top)
-            .map_err(e)?;
+        let mut chart = frame(root, index_range(n), 0.0..top)?;
         let fmt_x = |x: &f64| week_label(report, *x);
-        chart
-            .configure_mesh()
-            .disable_x_mesh()
-            .light_line_style(WHITE)
-            .bold_line_style(GRID)
-            .x_labels(x_labels(n))
-            .y_labels(5)
-            .x_label_formatter(&fmt_x)
-            .y_label_formatter(&|y| format!("{y:.1}"))
-            .label_style(tick_style())
-            .axis_desc_style(desc_style())
-            .y_desc("Acute : chronic")
-            .x_desc("Week starting")
-            .draw()
-            .map_err(e)?;
+        indexed_axes(
+            &mut chart,
+            n,
+            &fmt_x,
+            &|y| format!("{y:.1}"),
+            "Acute : chronic",
+            "Week starting",
+        )?;
         let (x0, x1) = (index_range(n).start, index_range(n).end);
         chart
             .draw_series(std::iter::once(Rectangle::new(
@@ -255,13 +271,7 @@ pub fn cadence_speed(report: &Report, u: Units) -> Res<String> {
         (ymin - 5.0).floor()..(ymax + 5.0).ceil(),
     );
     svg(320, |root| {
-        let mut chart = ChartBuilder::on(root)
-            .margin(12)
-            .margin_right(16)
-            .x_label_area_size(46)
-            .y_label_area_size(64)
-            .build_cartesian_2d(xr.clone(), yr.clone())
-            .map_err(e)?;
+        let mut chart = frame(root, xr.clone(), yr.clone())?;
         chart
             .configure_mesh()
             .light_line_style(WHITE)
@@ -409,29 +419,16 @@ pub fn fatigue(report: &Report) -> Res<String> {
         (150.0, 190.0)
     };
     svg(300, |root| {
-        let mut chart = ChartBuilder::on(root)
-            .margin(12)
-            .margin_right(16)
-            .x_label_area_size(46)
-            .y_label_area_size(64)
-            .build_cartesian_2d(index_range(n), lo.floor()..hi.ceil())
-            .map_err(e)?;
+        let mut chart = frame(root, index_range(n), lo.floor()..hi.ceil())?;
         let fmt_x = |x: &f64| run_date_label(*x, |i| runs.get(i).and_then(|r| r.0));
-        chart
-            .configure_mesh()
-            .disable_x_mesh()
-            .light_line_style(WHITE)
-            .bold_line_style(GRID)
-            .x_labels(x_labels(n))
-            .y_labels(5)
-            .x_label_formatter(&fmt_x)
-            .y_label_formatter(&|y| format!("{y:.0}"))
-            .label_style(tick_style())
-            .axis_desc_style(desc_style())
-            .y_desc("Cadence (spm)")
-            .x_desc("Run date")
-            .draw()
-            .map_err(e)?;
+        indexed_axes(
+            &mut chart,
+            n,
+            &fmt_x,
+            &|y| format!("{y:.0}"),
+            "Cadence (spm)",
+            "Run date",
+        )?;
         for (i, (_, first, last)) in runs.iter().enumerate() {
             let x = i as f64;
             let colour = if last < first { VERMILLION } else { GREY };
@@ -468,29 +465,20 @@ pub fn decoupling(report: &Report) -> Res<String> {
     let max = runs.iter().map(|r| r.1).fold(10.0, f64::max);
     let min = runs.iter().map(|r| r.1).fold(0.0, f64::min);
     svg(260, |root| {
-        let mut chart = ChartBuilder::on(root)
-            .margin(12)
-            .margin_right(16)
-            .x_label_area_size(46)
-            .y_label_area_size(64)
-            .build_cartesian_2d(index_range(n), (min * 1.15).floor()..(max * 1.15).ceil())
-            .map_err(e)?;
+        let mut chart = frame(
+            root,
+            index_range(n),
+            (min * 1.15).floor()..(max * 1.15).ceil(),
+        )?;
         let fmt_x = |x: &f64| run_date_label(*x, |i| runs.get(i).and_then(|r| r.0));
-        chart
-            .configure_mesh()
-            .disable_x_mesh()
-            .light_line_style(WHITE)
-            .bold_line_style(GRID)
-            .x_labels(x_labels(n))
-            .y_labels(5)
-            .x_label_formatter(&fmt_x)
-            .y_label_formatter(&|y| format!("{y:.0}"))
-            .label_style(tick_style())
-            .axis_desc_style(desc_style())
-            .y_desc("Decoupling (%)")
-            .x_desc("Run date")
-            .draw()
-            .map_err(e)?;
+        indexed_axes(
+            &mut chart,
+            n,
+            &fmt_x,
+            &|y| format!("{y:.0}"),
+            "Decoupling (%)",
+            "Run date",
+        )?;
         let (x0, x1) = (index_range(n).start, index_range(n).end);
         for (limit, colour) in [(5.0, ORANGE), (10.0, VERMILLION)] {
             chart

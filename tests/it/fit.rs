@@ -21,6 +21,13 @@ fn decode_with(rel: &str, limits: &Limits) -> Result<Vec<Activity>, DecodeError>
 }
 
 /// The oracle entry of a sample FIT file.
+/// The one activity of `samples/fit/<name>` and the SDK's oracle entry for it.
+fn single_activity(name: &str) -> (Activity, Value) {
+    let mut acts = decode_sample(&format!("fit/{name}")).unwrap();
+    assert_eq!(acts.len(), 1, "{name}");
+    (acts.remove(0), oracle(name))
+}
+
 fn oracle(name: &str) -> Value {
     let text = std::fs::read_to_string(sample("fit/oracle.json")).expect("samples/fit/oracle.json");
     let all: Value = serde_json::from_str(&text).expect("oracle json");
@@ -101,10 +108,7 @@ fn mean_finite(v: &[f64]) -> f64 {
 #[test]
 fn fenix5_run_matches_the_sdk() {
     let name = "fitparse__garmin-fenix-5-run.fit";
-    let o = oracle(name);
-    let acts = decode_sample(&format!("fit/{name}")).unwrap();
-    assert_eq!(acts.len(), 1);
-    let a = &acts[0];
+    let (a, o) = &single_activity(name);
     assert_session(a, &o["sessions"][0], name);
     assert_eq!(a.series.len() as u64, o["record_count"].as_u64().unwrap());
     assert_eq!(a.source.device.as_deref(), Some("garmin fenix5"));
@@ -175,10 +179,7 @@ fn fenix5_walk_cadence_is_doubled_and_bike_cadence_is_not() {
 #[test]
 fn fenix2_run_matches_the_sdk() {
     let name = "fitparse__activity-small-fenix2-run.fit";
-    let o = oracle(name);
-    let acts = decode_sample(&format!("fit/{name}")).unwrap();
-    assert_eq!(acts.len(), 1);
-    let a = &acts[0];
+    let (a, o) = &single_activity(name);
     assert_session(a, &o["sessions"][0], name);
     assert_eq!(a.series.len() as u64, o["record_count"].as_u64().unwrap());
     assert_eq!(a.source.device.as_deref(), Some("garmin fenix2"));
@@ -196,10 +197,7 @@ fn compressed_speed_distance_is_accumulated_with_rollover() {
     // The SDK refuses this Forerunner 70 file (compressed timestamps);
     // fitdecode reads 755 records and the session says 10248.67 m.
     let name = "fitparse__compressed-speed-distance.fit";
-    let o = oracle(name);
-    let acts = decode_sample(&format!("fit/{name}")).unwrap();
-    assert_eq!(acts.len(), 1);
-    let a = &acts[0];
+    let (a, o) = &single_activity(name);
     assert_eq!(a.sport, Sport::Running);
     assert_eq!(
         a.series.len() as u64,
@@ -324,10 +322,7 @@ fn undefined_local_message_keeps_what_precedes_it() {
     // strava-android: an undefined local message after 473 records; the
     // session message (written first by Strava) precedes the damage.
     let name = "fitparse__strava-android-app-201.10-b1218918.fit";
-    let o = oracle(name);
-    let acts = decode_sample(&format!("fit/{name}")).unwrap();
-    assert_eq!(acts.len(), 1);
-    let a = &acts[0];
+    let (a, o) = &single_activity(name);
     assert_session(a, &o["sessions"][0], name);
     assert_eq!(a.series.len() as u64, o["record_count"].as_u64().unwrap());
     let w = a.warnings.join(" | ");
@@ -343,10 +338,7 @@ fn undefined_local_message_keeps_what_precedes_it() {
 fn no_session_file_becomes_one_activity_from_its_records() {
     // An Edge 1040 ride with records, events and an activity message but no session.
     let name = "garmin-fit-python-sdk__WithGearChangeData.fit";
-    let o = oracle(name);
-    let acts = decode_sample(&format!("fit/{name}")).unwrap();
-    assert_eq!(acts.len(), 1);
-    let a = &acts[0];
+    let (a, o) = &single_activity(name);
     assert_eq!(a.series.len() as u64, o["record_count"].as_u64().unwrap());
     let first = utc(o["record_time_range"][0].as_str().unwrap());
     let last = utc(o["record_time_range"][1].as_str().unwrap());

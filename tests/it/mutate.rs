@@ -27,7 +27,7 @@ use proptest::sample::Index;
 use zip::ZipWriter;
 use zip::write::SimpleFileOptions;
 
-use heavylegs::activity::{Activity, COLUMNS};
+use heavylegs::activity::Activity;
 use heavylegs::decode::{self, DecodeError};
 use heavylegs::ingest::sniff::sniff;
 use heavylegs::ingest::{Leaf, Record, WalkOptions, decode_leaf, walk};
@@ -146,28 +146,7 @@ fn check_message(what: &str, msg: &str) -> Result<(), String> {
 
 /// The series invariant of [`heavylegs::activity::Series`].
 fn check_activity(a: &Activity) -> Result<(), String> {
-    let s = &a.series;
-    let n = s.len();
-    for c in COLUMNS {
-        if let Some(v) = s.column(c)
-            && v.len() != n
-        {
-            return Err(format!(
-                "channel {c} has {} values, time_s has {n}",
-                v.len()
-            ));
-        }
-    }
-    if let Some(t) = s.time_s.iter().find(|t| !t.is_finite()) {
-        return Err(format!("time_s holds {t}"));
-    }
-    if let Some(i) = s.time_s.windows(2).position(|w| w[1] < w[0]) {
-        return Err(format!(
-            "time_s decreases at {i}: {} -> {}",
-            s.time_s[i],
-            s.time_s[i + 1]
-        ));
-    }
+    a.series.check()?;
     for w in &a.warnings {
         check_message("warning", w)?;
     }

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use fitparser::profile::FieldDataType;
 
-use super::content::{Collector, Sample, SessionMsg};
+use super::content::{Collector, Sample, SessionMsg, Totals};
 use super::profile::{FIT_EPOCH_UNIX_S, MIN_WALL_CLOCK};
 use crate::activity::{
     Activity, CadenceRule, Format, Lap, Pause, Series, Source, Sport, fit_running_cadence_to_spm,
@@ -64,7 +64,10 @@ pub(super) fn activities(
     } else {
         c.sessions.clone()
     };
-    let spans: Vec<Span> = sessions.iter().map(|s| span(s, &c.samples)).collect();
+    let spans: Vec<Span> = sessions
+        .iter()
+        .map(|s| span(&s.totals, &c.samples))
+        .collect();
 
     let mut samples_of: Vec<Vec<&Sample>> = vec![Vec::new(); spans.len()];
     for s in &c.samples {
@@ -156,9 +159,9 @@ pub(super) fn activities(
             sub_sport,
             start,
             utc_offset_s,
-            elapsed_s: session.elapsed_s.unwrap_or(series_elapsed),
-            timer_s: session.timer_s,
-            distance_m: session.distance_m.or(series_distance),
+            elapsed_s: session.totals.elapsed_s.unwrap_or(series_elapsed),
+            timer_s: session.totals.timer_s,
+            distance_m: session.totals.distance_m.or(series_distance),
             device_avg_cadence_spm: session
                 .avg_cadence
                 .filter(|_| on_foot)
@@ -178,16 +181,19 @@ fn session_from_records(c: &Collector) -> SessionMsg {
     let first = c.samples.iter().map(|s| s.time).min();
     let last = c.samples.iter().map(|s| s.time).max();
     SessionMsg {
-        file: c.samples.first().map_or(0, |s| s.file),
-        start: first,
-        timestamp: last,
+        totals: Totals {
+            file: c.samples.first().map_or(0, |s| s.file),
+            start: first,
+            timestamp: last,
+            ..Totals::default()
+        },
         ..SessionMsg::default()
     }
 }
 
 /// The session's span: its start time (or end minus elapsed, or its first
 /// record) to start + elapsed (or its timestamp).
-fn span(s: &SessionMsg, samples: &[Sample]) -> Span {
+fn span(s: &Totals, samples: &[Sample]) -> Span {
     let elapsed = s.elapsed_s.map(|e| e.ceil() as i64);
     let start = s
         .start

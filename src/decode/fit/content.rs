@@ -43,30 +43,40 @@ pub(super) struct Sample {
     pub temperature_c: f64,
 }
 
-/// A session message's totals.
+/// What a session and a lap both record: where they sit in time and their totals.
 #[derive(Debug, Clone, Default)]
-pub(super) struct SessionMsg {
+pub(super) struct Totals {
+    /// Which chained FIT file it came from (0-based).
     pub file: u16,
     pub start: Option<u32>,
     pub timestamp: Option<u32>,
     pub elapsed_s: Option<f64>,
     pub timer_s: Option<f64>,
     pub distance_m: Option<f64>,
+}
+
+impl Totals {
+    /// The shared fields of a session or lap message (same numbers in both).
+    fn read(msg: &impl Message, mesg: u16, file: u16, timestamp: Option<u32>) -> Self {
+        Totals {
+            file,
+            start: msg.date_time(totals::start_time(mesg).num),
+            timestamp,
+            elapsed_s: msg.scaled(totals::elapsed(mesg)),
+            timer_s: msg.scaled(totals::timer(mesg)),
+            distance_m: msg.scaled(totals::distance(mesg)),
+        }
+    }
+}
+
+/// A session message: its totals, sport and device cadence.
+#[derive(Debug, Clone, Default)]
+pub(super) struct SessionMsg {
+    pub totals: Totals,
     pub sport: Option<u8>,
     pub sub_sport: Option<u8>,
     pub avg_cadence: Option<f64>,
     pub avg_fractional_cadence: Option<f64>,
-}
-
-/// A lap message's totals.
-#[derive(Debug, Clone, Default)]
-pub(super) struct LapMsg {
-    pub file: u16,
-    pub start: Option<u32>,
-    pub timestamp: Option<u32>,
-    pub elapsed_s: Option<f64>,
-    pub timer_s: Option<f64>,
-    pub distance_m: Option<f64>,
 }
 
 /// A timer start or stop event.
@@ -106,7 +116,7 @@ pub(super) struct Collector {
     max_records: u64,
     pub samples: Vec<Sample>,
     pub sessions: Vec<SessionMsg>,
-    pub laps: Vec<LapMsg>,
+    pub laps: Vec<Totals>,
     pub timer_events: Vec<TimerEvent>,
     /// `file_id.type` of every chained file (4 = activity).
     pub file_types: Vec<u64>,
@@ -165,25 +175,15 @@ impl Collector {
         match msg.global() {
             mesg::RECORD => return self.record(msg, time),
             mesg::SESSION => self.sessions.push(SessionMsg {
-                file: self.file,
-                start: msg.date_time(totals::start_time(mesg::SESSION).num),
-                timestamp: time,
-                elapsed_s: msg.scaled(totals::elapsed(mesg::SESSION)),
-                timer_s: msg.scaled(totals::timer(mesg::SESSION)),
-                distance_m: msg.scaled(totals::distance(mesg::SESSION)),
+                totals: Totals::read(msg, mesg::SESSION, self.file, time),
                 sport: small(msg, session::SPORT.num),
                 sub_sport: small(msg, session::SUB_SPORT.num),
                 avg_cadence: msg.scaled(session::AVG_CADENCE),
                 avg_fractional_cadence: msg.scaled(session::AVG_FRACTIONAL_CADENCE),
             }),
-            mesg::LAP => self.laps.push(LapMsg {
-                file: self.file,
-                start: msg.date_time(totals::start_time(mesg::LAP).num),
-                timestamp: time,
-                elapsed_s: msg.scaled(totals::elapsed(mesg::LAP)),
-                timer_s: msg.scaled(totals::timer(mesg::LAP)),
-                distance_m: msg.scaled(totals::distance(mesg::LAP)),
-            }),
+            mesg::LAP => self
+                .laps
+                .push(Totals::read(msg, mesg::LAP, self.file, time)),
             mesg::EVENT => {
                 let kind = msg.unsigned(event::EVENT_TYPE.num);
                 if let (Some(event::TIMER), Some(kind), Some(time)) =

@@ -14,7 +14,7 @@
 use super::content::{Collector, Description, base_type_size};
 use super::frame::Frame;
 use super::message::Message;
-use super::profile::mesg;
+use super::profile::{field_description as fd, mesg};
 use super::stream::{Damage, short_data};
 use crate::decode::DecodeError;
 use crate::limits::Deadline;
@@ -380,33 +380,37 @@ fn describe(m: &FastMessage<'_>) -> Option<Description> {
     let single = |num: u8| got(num).filter(|s| s.base == Base::Str || s.size == s.base.size());
     let first = |spec: &FieldSpec| m.elements(spec).next();
     let exact = |num: u8, base: Base| single(num).filter(|s| s.base == base).and_then(first);
-    let index = u8::try_from(exact(0, Base::U8)?.unsigned()?).ok()?;
-    let number = u8::try_from(exact(1, Base::U8)?.unsigned()?).ok()?;
+    let index = u8::try_from(exact(fd::DEVELOPER_DATA_INDEX, Base::U8)?.unsigned()?).ok()?;
+    let number = u8::try_from(exact(fd::FIELD_DEFINITION_NUMBER, Base::U8)?.unsigned()?).ok()?;
     // Enum fields (base type, units, native message) fail the profile layer
     // as a single string or float; the base type must also name a base type.
     let not_integer = |s: &FieldSpec| matches!(s.base, Base::Str | Base::F32 | Base::F64);
-    if [2, 13, 14]
-        .into_iter()
-        .any(|n| single(n).is_some_and(not_integer))
+    if [
+        fd::FIT_BASE_TYPE_ID,
+        fd::FIT_BASE_UNIT_ID,
+        fd::NATIVE_MESG_NUM,
+    ]
+    .into_iter()
+    .any(|n| single(n).is_some_and(not_integer))
     {
         return None;
     }
-    let base_type = u8::try_from(first(single(2)?)?.unsigned()?).ok()?;
+    let base_type = u8::try_from(first(single(fd::FIT_BASE_TYPE_ID)?)?.unsigned()?).ok()?;
     Base::from_code(base_type)?;
     let string_or_absent = |num: u8| match got(num) {
         None => Some(None),
         Some(spec) if spec.base == Base::Str => Some(m.text(num).map(str::to_owned)),
         Some(_) => None,
     };
-    let name = string_or_absent(3)?.unwrap_or_default();
-    string_or_absent(8)?;
-    let scale = match got(6) {
+    let name = string_or_absent(fd::FIELD_NAME)?.unwrap_or_default();
+    string_or_absent(fd::UNITS)?;
+    let scale = match got(fd::SCALE) {
         None => 1.0,
-        Some(_) => exact(6, Base::U8)?.f64(),
+        Some(_) => exact(fd::SCALE, Base::U8)?.f64(),
     };
-    let offset = match got(7) {
+    let offset = match got(fd::OFFSET) {
         None => 0.0,
-        Some(_) => exact(7, Base::S8)?.f64(),
+        Some(_) => exact(fd::OFFSET, Base::S8)?.f64(),
     };
     Some(Description {
         index,
@@ -415,8 +419,8 @@ fn describe(m: &FastMessage<'_>) -> Option<Description> {
         name,
         scale,
         offset,
-        native_mesg: m.unsigned(14),
-        native_field: m.unsigned(15),
+        native_mesg: m.unsigned(fd::NATIVE_MESG_NUM),
+        native_field: m.unsigned(fd::NATIVE_FIELD_NUM),
     })
 }
 

@@ -147,6 +147,21 @@ pub(super) mod file_id {
     pub const ACTIVITY_FILE: u64 = 4;
 }
 
+/// Field numbers of `field_description` (message 206), the developer-field
+/// schema; read raw, so no scales.
+pub(super) mod field_description {
+    pub const DEVELOPER_DATA_INDEX: u8 = 0;
+    pub const FIELD_DEFINITION_NUMBER: u8 = 1;
+    pub const FIT_BASE_TYPE_ID: u8 = 2;
+    pub const FIELD_NAME: u8 = 3;
+    pub const SCALE: u8 = 6;
+    pub const OFFSET: u8 = 7;
+    pub const UNITS: u8 = 8;
+    pub const FIT_BASE_UNIT_ID: u8 = 13;
+    pub const NATIVE_MESG_NUM: u8 = 14;
+    pub const NATIVE_FIELD_NUM: u8 = 15;
+}
+
 pub(super) mod sport {
     use super::*;
     pub const SPORT: Field = field(super::SPORT, 0, "sport", 1.0, 0.0, "");

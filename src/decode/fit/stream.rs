@@ -15,7 +15,7 @@ use fitparser::{ErrorKind, Value};
 use super::content::{Collector, Description, base_type_size};
 use super::frame::Frame;
 use super::message::Message;
-use super::profile::{TIMESTAMP, mesg};
+use super::profile::{TIMESTAMP, field_description as fd, mesg};
 use crate::decode::DecodeError;
 use crate::limits::Deadline;
 
@@ -126,6 +126,12 @@ fn describe(mut msg: FitDataMessage, parser: &mut FitStreamProcessor) -> Option<
     // fitparser turns a timestamp into a chrono date and panics on huge ones;
     // a field description needs none.
     msg.fields_mut().remove(&TIMESTAMP);
+    // Raw numbers, as the fast engine reads them (the profile layer would
+    // turn a known message number into its name).
+    let (native_mesg, native_field) = (
+        msg.unsigned(fd::NATIVE_MESG_NUM),
+        msg.unsigned(fd::NATIVE_FIELD_NUM),
+    );
     let n_extra = msg.developer_fields().len() + usize::from(msg.time_offset().is_some());
     let record = parser.decode_message(msg).ok()?;
     // fitparser appends developer fields and a compressed timestamp after
@@ -133,38 +139,31 @@ fn describe(mut msg: FitDataMessage, parser: &mut FitStreamProcessor) -> Option<
     let all = record.fields();
     let native = &all[..all.len().saturating_sub(n_extra)];
     let get = |num: u8| native.iter().find(|f| f.number() == num).map(|f| f.value());
-    let (Some(Value::UInt8(index)), Some(Value::UInt8(number)), Some(Value::String(base))) =
-        (get(0), get(1), get(2))
-    else {
+    let (Some(Value::UInt8(index)), Some(Value::UInt8(number)), Some(Value::String(base))) = (
+        get(fd::DEVELOPER_DATA_INDEX),
+        get(fd::FIELD_DEFINITION_NUMBER),
+        get(fd::FIT_BASE_TYPE_ID),
+    ) else {
         return None;
-    };
-    let unsigned = |num: u8| match get(num)? {
-        Value::UInt8(x) => Some(u64::from(*x)),
-        Value::UInt16(x) => Some(u64::from(*x)),
-        Value::SInt64(x) => u64::try_from(*x).ok(),
-        // The profile names a known message number; only "record" matters here.
-        Value::String(name) if name == "record" => Some(u64::from(mesg::RECORD)),
-        Value::String(_) => Some(u64::from(u16::MAX)),
-        _ => None,
     };
     Some(Description {
         index: *index,
         number: *number,
         base_type: base_type_code(FitBaseType::from(base.as_str())),
-        name: match get(3) {
+        name: match get(fd::FIELD_NAME) {
             Some(Value::String(s)) => s.clone(),
             _ => String::new(),
         },
-        scale: match get(6) {
+        scale: match get(fd::SCALE) {
             Some(Value::UInt8(s)) => f64::from(*s),
             _ => 1.0,
         },
-        offset: match get(7) {
+        offset: match get(fd::OFFSET) {
             Some(Value::SInt8(o)) => f64::from(*o),
             _ => 0.0,
         },
-        native_mesg: unsigned(14),
-        native_field: unsigned(15),
+        native_mesg,
+        native_field,
     })
 }
 
