@@ -4,7 +4,7 @@
 
 use chrono::{TimeZone, Utc};
 use criterion::{Criterion, Throughput, black_box, criterion_group, criterion_main};
-use heavylegs::activity::{Activity, CadenceRule, Format, Series, Source, Sport};
+use heavylegs::activity::{Activity, Series, Sport};
 use heavylegs::metrics::{self, MetricsConfig};
 
 fn synthetic_run(n: usize) -> Activity {
@@ -34,27 +34,8 @@ fn synthetic_run(n: usize) -> Activity {
         time_s: t,
         ..Series::default()
     };
-    Activity {
-        source: Source {
-            path: "bench.fit".into(),
-            sha256: String::new(),
-            format: Format::Fit,
-            device: None,
-        },
-        sport: Sport::Running,
-        sub_sport: None,
-        start: Utc.with_ymd_and_hms(2026, 1, 1, 7, 0, 0).unwrap(),
-        utc_offset_s: None,
-        elapsed_s: (n - 1) as f64,
-        timer_s: None,
-        distance_m: None,
-        device_avg_cadence_spm: None,
-        cadence_rule: CadenceRule::FitStridesTimesTwo,
-        laps: Vec::new(),
-        pauses: Vec::new(),
-        series,
-        warnings: Vec::new(),
-    }
+    let start = Utc.with_ymd_and_hms(2026, 1, 1, 7, 0, 0).unwrap();
+    Activity::from_series("bench.fit", Sport::Running, start, series)
 }
 
 fn bench(c: &mut Criterion) {

@@ -299,6 +299,33 @@ pub struct Activity {
 }
 
 impl Activity {
+    /// An activity that is only its samples: no totals, laps, pauses or
+    /// warnings, elapsed time from the series. For synthetic runs (tests,
+    /// benches); decoders fill in what their file records.
+    pub fn from_series(path: &str, sport: Sport, start: DateTime<Utc>, series: Series) -> Activity {
+        Activity {
+            source: Source {
+                path: path.into(),
+                sha256: String::new(),
+                format: Format::Fit,
+                device: None,
+            },
+            sport,
+            sub_sport: None,
+            start,
+            utc_offset_s: None,
+            elapsed_s: series.time_s.last().copied().unwrap_or(0.0),
+            timer_s: None,
+            distance_m: None,
+            device_avg_cadence_spm: None,
+            cadence_rule: CadenceRule::FitStridesTimesTwo,
+            laps: Vec::new(),
+            pauses: Vec::new(),
+            series,
+            warnings: Vec::new(),
+        }
+    }
+
     /// Runs are what heavylegs analyses; treadmill and trail runs included.
     pub fn is_run(&self) -> bool {
         self.sport == Sport::Running

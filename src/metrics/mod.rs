@@ -319,31 +319,11 @@ pub(crate) mod testutil {
 
     use super::clean::{Cleaned, clean};
     use super::*;
-    use crate::activity::{CadenceRule, Format, Series, Source, Sport};
+    use crate::activity::{Series, Sport};
 
     pub fn activity(series: Series) -> Activity {
-        let elapsed_s = series.time_s.last().copied().unwrap_or(0.0);
-        Activity {
-            source: Source {
-                path: "test.fit".into(),
-                sha256: String::new(),
-                format: Format::Fit,
-                device: None,
-            },
-            sport: Sport::Running,
-            sub_sport: None,
-            start: Utc.with_ymd_and_hms(2026, 5, 4, 6, 0, 0).unwrap(),
-            utc_offset_s: None,
-            elapsed_s,
-            timer_s: None,
-            distance_m: None,
-            device_avg_cadence_spm: None,
-            cadence_rule: CadenceRule::FitStridesTimesTwo,
-            laps: Vec::new(),
-            pauses: Vec::new(),
-            series,
-            warnings: Vec::new(),
-        }
+        let start = Utc.with_ymd_and_hms(2026, 5, 4, 6, 0, 0).unwrap();
+        Activity::from_series("test.fit", Sport::Running, start, series)
     }
 
     /// A 1 Hz series with the given speeds (and cadence), cleaned with defaults.

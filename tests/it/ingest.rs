@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipWriter};
 
-use heavylegs::activity::{Activity, CadenceRule, Format, Series, Source, Sport};
+use heavylegs::activity::{Activity, CadenceRule, Format, Series, Sport};
 use heavylegs::decode::{self, DecodeError};
 use heavylegs::ingest::dedupe::dedupe;
 use heavylegs::ingest::sniff::{Sniffed, sniff};
@@ -969,27 +969,11 @@ fn run_record(
         ..Series::default()
     };
     series.distance_m = Some(vec![0.0, distance_m]);
-    let activity = Activity {
-        source: Source {
-            path: path.into(),
-            sha256: sha.into(),
-            format,
-            device: None,
-        },
-        sport: Sport::Running,
-        sub_sport: None,
-        start: at,
-        utc_offset_s: None,
-        elapsed_s,
-        timer_s: None,
-        distance_m: Some(distance_m),
-        device_avg_cadence_spm: None,
-        cadence_rule: CadenceRule::None,
-        laps: vec![],
-        pauses: vec![],
-        series,
-        warnings: vec![],
-    };
+    let mut activity = Activity::from_series(path, Sport::Running, at, series);
+    activity.source.sha256 = sha.into();
+    activity.source.format = format;
+    activity.distance_m = Some(distance_m);
+    activity.cadence_rule = CadenceRule::None;
     Record {
         path: path.into(),
         sha256: sha.into(),

@@ -3,7 +3,7 @@
 //! the athlete fit on hand-built runs.
 
 use chrono::{TimeZone, Utc};
-use heavylegs::activity::{Activity, CadenceRule, Format, Series, Source, Sport};
+use heavylegs::activity::{Activity, Format, Series, Sport};
 use heavylegs::decode::decode;
 use heavylegs::limits::Limits;
 use heavylegs::metrics::{self, MetricsConfig, RunMetrics, athlete};
@@ -173,27 +173,8 @@ fn activity(path: &str, sport: Sport, day: u32, blocks: &[(f64, f64, usize)]) ->
     s.speed_mps = Some(speed);
     s.cadence_spm = Some(cad);
     s.heart_rate_bpm = Some(hr);
-    Activity {
-        source: Source {
-            path: path.into(),
-            sha256: String::new(),
-            format: Format::Fit,
-            device: None,
-        },
-        sport,
-        sub_sport: None,
-        start: Utc.with_ymd_and_hms(2026, 3, day, 7, 0, 0).unwrap(),
-        utc_offset_s: None,
-        elapsed_s: *s.time_s.last().unwrap(),
-        timer_s: None,
-        distance_m: None,
-        device_avg_cadence_spm: None,
-        cadence_rule: CadenceRule::FitStridesTimesTwo,
-        laps: Vec::new(),
-        pauses: Vec::new(),
-        series: s,
-        warnings: Vec::new(),
-    }
+    let start = Utc.with_ymd_and_hms(2026, 3, day, 7, 0, 0).unwrap();
+    Activity::from_series(path, sport, start, s)
 }
 
 #[derive(Debug, PartialEq)]
