@@ -124,11 +124,7 @@ pub fn render(report: &Report, opts: &RenderOptions) -> Vec<u8> {
     for fd in &flagged {
         finding_card(&mut o, fd, opts, true);
     }
-    let clear: Vec<&Finding> = report
-        .findings
-        .iter()
-        .filter(|fd| fd.status == Status::Clear)
-        .collect();
+    let clear: Vec<&Finding> = report.with_status(Status::Clear).collect();
     if !clear.is_empty() {
         o.push_str("<div class=\"clearlist\">\n");
         for fd in clear {
@@ -228,11 +224,7 @@ pub fn render(report: &Report, opts: &RenderOptions) -> Vec<u8> {
     runs_table(&mut o, report, opts);
     inputs_lists(&mut o, report);
 
-    let unknown: Vec<&Finding> = report
-        .findings
-        .iter()
-        .filter(|fd| fd.status == Status::NotAssessable)
-        .collect();
+    let unknown: Vec<&Finding> = report.with_status(Status::NotAssessable).collect();
     if !unknown.is_empty() {
         o.push_str("<section id=\"unknown\">\n<h2>What the data cannot tell</h2>\n");
         for fd in unknown {

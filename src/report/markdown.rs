@@ -100,11 +100,7 @@ pub fn render(report: &Report, opts: &RenderOptions) -> Vec<u8> {
         }
     }
 
-    let unknown: Vec<&Finding> = report
-        .findings
-        .iter()
-        .filter(|fd| fd.status == Status::NotAssessable)
-        .collect();
+    let unknown: Vec<&Finding> = report.with_status(Status::NotAssessable).collect();
     if !unknown.is_empty() {
         o.push_str("## What the data cannot tell\n\n");
         for fd in unknown {

@@ -332,7 +332,12 @@ impl Report {
     }
 
     pub fn flagged(&self) -> impl Iterator<Item = &Finding> {
-        self.findings.iter().filter(|f| f.status == Status::Flagged)
+        self.with_status(Status::Flagged)
+    }
+
+    /// The findings of one status, in report order.
+    pub fn with_status(&self, status: Status) -> impl Iterator<Item = &Finding> {
+        self.findings.iter().filter(move |f| f.status == status)
     }
 }
 
