@@ -190,18 +190,23 @@ fn handed_over(file: &[u8], note: &str) -> Activity {
 }
 
 #[test]
-fn unknown_base_type_is_handed_to_fitparser() {
-    // A record definition whose heart-rate field claims base type 0x1F (no
-    // such type), then one record.
-    let mut data = vec![0x40, 0, 0, 20, 0, 2, 253, 4, 0x86, 3, 1, 0x1F];
+fn unknown_base_types_are_read_as_bytes_like_fitparser_does() {
+    // A record definition whose heart-rate field claims base type 0x1F and
+    // whose cadence field claims 0x0C (uint32z without its endian bit, as
+    // one bike computer in the corpus writes serial numbers) over 2 bytes:
+    // fitparser reads both as uint8 elements, first valid one wins.
+    let mut data = vec![0x40, 0, 0, 20, 0, 3, 253, 4, 0x86, 3, 1, 0x1F, 4, 2, 0x0C];
     data.extend([0x00]);
     data.extend(1_000_000_000u32.to_le_bytes());
-    data.push(150);
-    let fast = handed_over(
-        &crate::fit::fit_file(&data),
-        "message 20 field 3 has base type 0x1f",
-    );
-    assert_eq!(fast.series.heart_rate_bpm, Some(vec![150.0]));
+    data.extend([150, 0xFF, 85]);
+    let file = crate::fit::fit_file(&data);
+    let limits = Limits::default();
+    let fast = decode_with(&file, &limits, FitDecoder::Fast).unwrap();
+    let reference = decode_with(&file, &limits, FitDecoder::Fitparser).unwrap();
+    assert!(fast[0].warnings.is_empty(), "{:?}", fast[0].warnings);
+    assert!(differences(&fast[0], &reference[0]).is_empty());
+    assert_eq!(fast[0].series.heart_rate_bpm, Some(vec![150.0]));
+    assert_eq!(fast[0].series.cadence_spm, Some(vec![85.0]));
 }
 
 #[test]

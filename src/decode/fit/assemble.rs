@@ -3,7 +3,8 @@
 use chrono::{DateTime, Utc};
 use fitparser::profile::FieldDataType;
 
-use super::content::{Collector, Sample, SessionMsg, Totals};
+use super::content::{Collector, SessionMsg, Totals};
+use super::records::{Records, col};
 use super::profile::{FIT_EPOCH_UNIX_S, MIN_WALL_CLOCK};
 use crate::activity::{
     Activity, CadenceRule, Format, Lap, Pause, Series, Source, Sport, fit_running_cadence_to_spm,
@@ -24,7 +25,7 @@ struct Span {
 
 /// Builds the activities; `warnings` apply to the whole input (CRC, damage).
 pub(super) fn activities(
-    c: Collector,
+    mut c: Collector,
     mut warnings: Vec<String>,
 ) -> Result<Vec<Activity>, DecodeError> {
     if !c.file_types.is_empty() && !c.file_types.contains(&FILE_ACTIVITY) {
@@ -33,7 +34,7 @@ pub(super) fn activities(
             .unwrap_or_else(|| format!("type {kind}"));
         return Err(DecodeError::NotAnActivity(format!("{name} file")));
     }
-    if c.samples.is_empty() && c.sessions.is_empty() {
+    if c.records.len() == 0 && c.sessions.is_empty() {
         return Err(if c.records_without_time > 0 {
             DecodeError::NoData(format!(
                 "{} records, none with a timestamp",
@@ -64,15 +65,12 @@ pub(super) fn activities(
     } else {
         c.sessions.clone()
     };
+    c.records.finish();
     let spans: Vec<Span> = sessions
         .iter()
-        .map(|s| span(&s.totals, &c.samples))
+        .map(|s| span(&s.totals, &c.records))
         .collect();
-
-    let mut samples_of: Vec<Vec<&Sample>> = vec![Vec::new(); spans.len()];
-    for s in &c.samples {
-        samples_of[owner(i64::from(s.time), s.file, &spans)].push(s);
-    }
+    let mut records_of = split(&c.records, &spans);
     let mut laps_of: Vec<Vec<Lap>> = vec![Vec::new(); spans.len()];
     for lap in &c.laps {
         let start = lap
@@ -117,9 +115,9 @@ pub(super) fn activities(
             .and_then(|s| super::content::variant_name(FieldDataType::SubSport, u64::from(s)));
         let on_foot = matches!(sport, Sport::Running | Sport::Walking | Sport::Hiking);
         let mut notes = warnings.clone();
-        let (mut series, dropped) = series(&samples_of[i], span.start, on_foot);
+        let (mut series, dropped) = series(&mut c.records, &mut records_of[i], span.start, on_foot);
         if i > 0 {
-            rebase_distance(&mut series, &samples_of[..i]);
+            rebase_distance(&mut series, &c.records, &records_of[..i]);
         }
         if dropped > 0 {
             notes.push(format!("{dropped} records stepping back in time dropped"));
@@ -178,11 +176,11 @@ pub(super) fn activities(
 
 /// A stand-in session for files that record but never summarise (e.g. nick.fit).
 fn session_from_records(c: &Collector) -> SessionMsg {
-    let first = c.samples.iter().map(|s| s.time).min();
-    let last = c.samples.iter().map(|s| s.time).max();
+    let first = c.records.time.iter().copied().min();
+    let last = c.records.time.iter().copied().max();
     SessionMsg {
         totals: Totals {
-            file: c.samples.first().map_or(0, |s| s.file),
+            file: c.records.file.first().copied().unwrap_or(0),
             start: first,
             timestamp: last,
             ..Totals::default()
@@ -193,13 +191,13 @@ fn session_from_records(c: &Collector) -> SessionMsg {
 
 /// The session's span: its start time (or end minus elapsed, or its first
 /// record) to start + elapsed (or its timestamp).
-fn span(s: &Totals, samples: &[Sample]) -> Span {
+fn span(s: &Totals, records: &Records) -> Span {
     let elapsed = s.elapsed_s.map(|e| e.ceil() as i64);
     let start = s
         .start
         .map(i64::from)
         .or_else(|| Some(i64::from(s.timestamp?) - elapsed?))
-        .or_else(|| samples.first().map(|x| i64::from(x.time)))
+        .or_else(|| records.time.first().map(|&t| i64::from(t)))
         .unwrap_or(0);
     let end = match (elapsed, s.timestamp) {
         (Some(e), _) => start + e,
@@ -258,15 +256,46 @@ fn pauses(c: &Collector) -> Vec<(u16, i64, i64)> {
     out
 }
 
+/// The records of one session, in file order.
+#[derive(Debug)]
+enum Share {
+    /// Every record (there is one session).
+    All,
+    /// These record indices.
+    Some(Vec<usize>),
+}
+
+impl Share {
+    fn indices(&self, records: &Records) -> Vec<usize> {
+        match self {
+            Share::All => (0..records.len()).collect(),
+            Share::Some(v) => v.clone(),
+        }
+    }
+}
+
+/// Each session's records (see [`owner`]).
+fn split(records: &Records, spans: &[Span]) -> Vec<Share> {
+    if spans.len() == 1 {
+        return vec![Share::All];
+    }
+    let mut out = vec![Vec::new(); spans.len()];
+    for (i, (&t, &file)) in records.time.iter().zip(&records.file).enumerate() {
+        out[owner(i64::from(t), file, spans)].push(i);
+    }
+    out.into_iter().map(Share::Some).collect()
+}
+
 /// Multisport devices keep one running distance across legs; a later leg's
 /// series starts from its own first distance when it continues the earlier
 /// legs' count, so each leg measures itself.
-fn rebase_distance(series: &mut Series, earlier: &[Vec<&Sample>]) {
+fn rebase_distance(series: &mut Series, records: &Records, earlier: &[Share]) {
+    let distance = &records.cols[col::DISTANCE];
     let before = earlier
         .iter()
-        .flatten()
         .rev()
-        .map(|s| s.distance_m)
+        .flat_map(|share| share.indices(records).into_iter().rev())
+        .filter_map(|i| distance.get(i).copied())
         .find(|d| d.is_finite());
     let Some(d) = series.distance_m.as_mut() else {
         return;
@@ -283,53 +312,76 @@ fn rebase_distance(series: &mut Series, earlier: &[Vec<&Sample>]) {
 
 /// The session's columns. Records stepping back in time are dropped (the
 /// series' time never decreases); returns how many.
-fn series(samples: &[&Sample], start: i64, on_foot: bool) -> (Series, usize) {
-    let mut last = i64::MIN;
-    let kept: Vec<&Sample> = samples
-        .iter()
-        .copied()
-        .filter(|x| {
-            let t = i64::from(x.time);
-            let keep = t >= last;
-            if keep {
-                last = t;
-            }
-            keep
-        })
-        .collect();
-    let dropped = samples.len() - kept.len();
-    // One pass per column over the kept samples: simple loops the compiler
-    // can keep tight; empty channels are pruned afterwards.
-    let column = |f: fn(&Sample) -> f64| Some(kept.iter().map(|x| f(x)).collect::<Vec<f64>>());
-    let native_power = samples.iter().any(|x| x.power_w.is_finite());
-    let mut s = Series {
-        time_s: kept
+///
+/// A single session whose time never steps back takes the columns as they
+/// are; otherwise they are gathered by index.
+fn series(records: &mut Records, share: &mut Share, start: i64, on_foot: bool) -> (Series, usize) {
+    let mut last = u32::MIN;
+    let steps_back = |t: u32, last: &mut u32| {
+        let back = t < *last;
+        if !back {
+            *last = t;
+        }
+        back
+    };
+    let take_all = matches!(share, Share::All)
+        && !records.time.iter().any(|&t| steps_back(t, &mut last));
+    let native_power = {
+        let power = &records.cols[col::POWER];
+        match share {
+            Share::All => power.iter().any(|x| x.is_finite()),
+            Share::Some(v) => v.iter().any(|&i| power.get(i).is_some_and(|x| x.is_finite())),
+        }
+    };
+    let (time_s, mut cols, dropped) = if take_all {
+        let time_s = records.time.iter().map(|&t| (i64::from(t) - start) as f64).collect();
+        (time_s, std::mem::take(&mut records.cols), 0)
+    } else {
+        let all = share.indices(records);
+        let mut last = u32::MIN;
+        let kept: Vec<usize> = all
             .iter()
-            .map(|x| (i64::from(x.time) - start) as f64)
-            .collect(),
-        distance_m: column(|x| x.distance_m),
-        speed_mps: column(|x| x.speed_mps),
-        // cadence already carries its fraction
-        cadence_spm: if on_foot {
-            column(|x| fit_running_cadence_to_spm(x.cadence, None))
-        } else {
-            column(|x| x.cadence)
-        },
-        heart_rate_bpm: column(|x| x.heart_rate_bpm),
-        altitude_m: column(|x| x.altitude_m),
-        lat_deg: column(|x| x.lat_deg),
-        lon_deg: column(|x| x.lon_deg),
-        power_w: if native_power {
-            column(|x| x.power_w)
-        } else {
-            column(|x| x.dev_power_w)
-        },
-        stance_time_ms: column(|x| x.stance_time_ms),
-        stance_balance_pct: column(|x| x.stance_balance_pct),
-        vertical_oscillation_mm: column(|x| x.vertical_oscillation_mm),
-        vertical_ratio_pct: column(|x| x.vertical_ratio_pct),
-        step_length_mm: column(|x| x.step_length_mm),
-        temperature_c: column(|x| x.temperature_c),
+            .copied()
+            .filter(|&i| !steps_back(records.time[i], &mut last))
+            .collect();
+        let time_s = kept.iter().map(|&i| (i64::from(records.time[i]) - start) as f64).collect();
+        let cols = std::array::from_fn(|c| {
+            let column = &records.cols[c];
+            if column.is_empty() {
+                Vec::new()
+            } else {
+                kept.iter().map(|&i| column[i]).collect()
+            }
+        });
+        (time_s, cols, all.len() - kept.len())
+    };
+    let fraction = std::mem::take(&mut cols[col::FRACTIONAL_CADENCE]);
+    for (i, x) in cols[col::CADENCE].iter_mut().enumerate() {
+        let fraction = fraction.get(i).copied().filter(|f| !f.is_nan());
+        *x = match (on_foot, fraction) {
+            (true, _) => fit_running_cadence_to_spm(*x, fraction),
+            (false, Some(f)) => *x + f,
+            (false, None) => *x,
+        };
+    }
+    let power = if native_power { col::POWER } else { col::DEV_POWER };
+    let mut take = |c: usize| Some(std::mem::take(&mut cols[c])).filter(|v| !v.is_empty());
+    let mut s = Series {
+        time_s,
+        distance_m: take(col::DISTANCE),
+        speed_mps: take(col::SPEED),
+        cadence_spm: take(col::CADENCE),
+        heart_rate_bpm: take(col::HEART_RATE),
+        altitude_m: take(col::ALTITUDE),
+        lat_deg: take(col::LAT),
+        lon_deg: take(col::LON),
+        power_w: take(power),
+        stance_time_ms: take(col::STANCE_TIME),
+        stance_balance_pct: take(col::STANCE_BALANCE),
+        vertical_oscillation_mm: take(col::VERTICAL_OSCILLATION),
+        vertical_ratio_pct: take(col::VERTICAL_RATIO),
+        step_length_mm: take(col::STEP_LENGTH),
+        temperature_c: take(col::TEMPERATURE),
     };
     s.prune_empty_channels();
     (s, dropped)

@@ -10,37 +10,19 @@
 use fitparser::profile::{FieldDataType, get_field_variant_as_string};
 
 use super::message::Message;
+use super::records::{Conv, RECORD_FIELDS, RecordWriter, Records, col};
 use super::profile::{
     TIMESTAMP, activity, event, file_id, mesg, record as rec, session, sport, totals,
 };
-use crate::activity::semicircles_to_deg;
 use crate::decode::DecodeError;
 
-/// One record message as compact numbers (`NaN` = not in this record).
+/// Where a described developer field's value goes: its column, how it is
+/// scaled, and its rank (a smaller rank wins when several hold a value).
 #[derive(Debug, Clone, Copy)]
-pub(super) struct Sample {
-    /// FIT `date_time` of the record.
-    pub time: u32,
-    /// Which chained FIT file it came from (0-based).
-    pub file: u16,
-    pub distance_m: f64,
-    pub speed_mps: f64,
-    /// Device cadence plus its fraction, as stored (strides/min for running, rpm for cycling).
-    pub cadence: f64,
-    pub heart_rate_bpm: f64,
-    pub altitude_m: f64,
-    pub lat_deg: f64,
-    pub lon_deg: f64,
-    pub power_w: f64,
-    /// Power from a developer field (Stryd, Garmin Running Power), used only
-    /// when the session has no native power.
-    pub dev_power_w: f64,
-    pub stance_time_ms: f64,
-    pub stance_balance_pct: f64,
-    pub vertical_oscillation_mm: f64,
-    pub vertical_ratio_pct: f64,
-    pub step_length_mm: f64,
-    pub temperature_c: f64,
+pub(super) struct DevTarget {
+    pub col: usize,
+    pub conv: Conv,
+    pub rank: (DevRole, (u8, u8)),
 }
 
 /// What a session and a lap both record: where they sit in time and their totals.
@@ -89,7 +71,7 @@ pub(super) struct TimerEvent {
 
 /// What a developer field can stand in for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum DevRole {
+pub(super) enum DevRole {
     /// Declared equivalent of native record power (`native_field_num` 7).
     NativePower,
     /// Stryd's "Power".
@@ -114,7 +96,7 @@ struct DevField {
 #[derive(Debug)]
 pub(super) struct Collector {
     max_records: u64,
-    pub samples: Vec<Sample>,
+    pub records: Records,
     pub sessions: Vec<SessionMsg>,
     pub laps: Vec<Totals>,
     pub timer_events: Vec<TimerEvent>,
@@ -133,13 +115,16 @@ pub(super) struct Collector {
     distance_16ths: Rollover,
     /// Index of the chained FIT file being read.
     file: u16,
+    /// Bumped whenever what a developer field means may change, so a reader
+    /// that compiled record layouts knows to compile them again.
+    generation: u32,
 }
 
 impl Collector {
     pub fn new(max_records: u64) -> Self {
         Collector {
             max_records,
-            samples: Vec::new(),
+            records: Records::default(),
             sessions: Vec::new(),
             laps: Vec::new(),
             timer_events: Vec::new(),
@@ -153,6 +138,7 @@ impl Collector {
             last_time: None,
             distance_16ths: Rollover::new(12),
             file: 0,
+            generation: 0,
         }
     }
 
@@ -168,6 +154,12 @@ impl Collector {
         self.last_time = None;
         self.distance_16ths = Rollover::new(12);
         self.file = self.file.saturating_add(1);
+        self.generation = self.generation.wrapping_add(1);
+    }
+
+    /// Changes whenever developer field descriptions do (see [`Self::dev_target`]).
+    pub fn generation(&self) -> u32 {
+        self.generation
     }
 
     pub fn message(&mut self, msg: &impl Message) -> Result<(), DecodeError> {
@@ -229,11 +221,17 @@ impl Collector {
     /// The message's time: its own timestamp, or a compressed-timestamp
     /// offset (5 bits) from the last one seen.
     fn resolve_time(&mut self, msg: &impl Message) -> Option<u32> {
-        if let Some(t) = msg.date_time(TIMESTAMP) {
+        self.resolve_time_of(msg.date_time(TIMESTAMP), msg.time_offset())
+    }
+
+    /// [`Self::resolve_time`] from a message's own timestamp and time offset.
+    #[inline]
+    pub fn resolve_time_of(&mut self, own: Option<u32>, time_offset: Option<u8>) -> Option<u32> {
+        if let Some(t) = own {
             self.last_time = Some(t);
             return Some(t);
         }
-        let offset = u32::from(msg.time_offset()?);
+        let offset = u32::from(time_offset?);
         let base = self.last_time?;
         let mut t = (base & !0x1F).wrapping_add(offset);
         if offset < (base & 0x1F) {
@@ -243,91 +241,101 @@ impl Collector {
         Some(t)
     }
 
+    /// A record read through the [`Message`] view: [`RECORD_FIELDS`], then
+    /// the packed speed and distance of old devices where nothing else gave
+    /// them, then developer fields.
     fn record(&mut self, msg: &impl Message, time: Option<u32>) -> Result<(), DecodeError> {
+        let mut row = [f64::NAN; col::COUNT];
+        for k in RECORD_FIELDS {
+            if row[k.col].is_nan()
+                && let Some(raw) = msg.number(k.num)
+            {
+                let x = k.conv.apply(raw);
+                if x.is_finite() {
+                    row[k.col] = x;
+                }
+            }
+        }
+        // Forerunner 70-era devices pack 12-bit speed (1/100 m/s) and a 12-bit
+        // rolling distance (1/16 m) into field 8.
+        if let Some((speed, distance)) = msg
+            .packed3(rec::COMPRESSED_SPEED_DISTANCE.num)
+            .map(unpack_speed_distance)
+        {
+            if row[col::DISTANCE].is_nan() {
+                row[col::DISTANCE] = self.distance_16ths.add(u64::from(distance)) as f64 / 16.0;
+            }
+            if row[col::SPEED].is_nan() {
+                row[col::SPEED] = f64::from(speed) / 100.0;
+            }
+        }
+        self.dev_values(msg, &mut row);
+        if let Some(mut w) = self.start_record(time)? {
+            for (c, x) in row.into_iter().enumerate() {
+                w.put(c, x);
+            }
+        }
+        Ok(())
+    }
+
+    /// Starts keeping a record; `None` when it has no time (counted, not kept).
+    #[inline]
+    pub fn start_record(&mut self, time: Option<u32>) -> Result<Option<RecordWriter<'_>>, DecodeError> {
         let Some(time) = time else {
             self.records_without_time += 1;
-            return Ok(());
+            return Ok(None);
         };
-        if self.samples.len() as u64 >= self.max_records {
+        if self.records.len() as u64 >= self.max_records {
             return Err(DecodeError::Limit(format!(
                 "more than {} records (limits.max_records)",
                 self.max_records
             )));
         }
-        let nan = f64::NAN;
-        let get = |f| msg.scaled(f);
-        // Forerunner 70-era devices pack 12-bit speed (1/100 m/s) and a 12-bit
-        // rolling distance (1/16 m) into field 8.
-        let packed = msg
-            .packed3(rec::COMPRESSED_SPEED_DISTANCE.num)
-            .map(unpack_speed_distance);
-        let distance_m = get(rec::DISTANCE)
-            .or_else(|| packed.map(|(_, d)| self.distance_16ths.add(u64::from(d)) as f64 / 16.0));
-        let speed_mps = get(rec::ENHANCED_SPEED)
-            .or_else(|| get(rec::SPEED))
-            .or_else(|| packed.map(|(s, _)| f64::from(s) / 100.0));
-        let cadence = get(rec::CADENCE).map(|c| c + get(rec::FRACTIONAL_CADENCE).unwrap_or(0.0));
-        let (dev_power_w, dev_heart_rate) = self.dev_values(msg);
-        let position =
-            |f: super::profile::Field| msg.number(f.num).map(|s| semicircles_to_deg(s as i64));
-        self.samples.push(Sample {
-            time,
-            file: self.file,
-            distance_m: distance_m.unwrap_or(nan),
-            speed_mps: speed_mps.unwrap_or(nan),
-            cadence: cadence.unwrap_or(nan),
-            heart_rate_bpm: get(rec::HEART_RATE).or(dev_heart_rate).unwrap_or(nan),
-            altitude_m: get(rec::ENHANCED_ALTITUDE)
-                .or_else(|| get(rec::ALTITUDE))
-                .unwrap_or(nan),
-            lat_deg: position(rec::LAT).unwrap_or(nan),
-            lon_deg: position(rec::LON).unwrap_or(nan),
-            power_w: get(rec::POWER).unwrap_or(nan),
-            dev_power_w: dev_power_w.unwrap_or(nan),
-            stance_time_ms: get(rec::STANCE_TIME).unwrap_or(nan),
-            stance_balance_pct: get(rec::STANCE_TIME_BALANCE).unwrap_or(nan),
-            vertical_oscillation_mm: get(rec::VERTICAL_OSCILLATION).unwrap_or(nan),
-            vertical_ratio_pct: get(rec::VERTICAL_RATIO).unwrap_or(nan),
-            step_length_mm: get(rec::STEP_LENGTH).unwrap_or(nan),
-            temperature_c: get(rec::TEMPERATURE).unwrap_or(nan),
-        });
-        Ok(())
+        Ok(Some(self.records.start(time, self.file)))
     }
 
-    /// Power and heart rate from developer fields, keyed by (developer index,
-    /// field number); the best-ranked role wins, ties by lowest key.
-    fn dev_values(&self, msg: &impl Message) -> (Option<f64>, Option<f64>) {
-        /// (role rank, developer key) of the power value kept so far.
-        type Rank = (DevRole, (u8, u8));
+    /// Power and heart rate from developer fields into `row` where it has
+    /// none: the best-ranked value wins (see [`Self::dev_target`]).
+    fn dev_values(&self, msg: &impl Message, row: &mut [f64; col::COUNT]) {
         if self.dev_fields.is_empty() {
-            return (None, None);
+            return;
         }
-        let mut power: Option<(Rank, f64)> = None;
-        let mut heart_rate: Option<((u8, u8), f64)> = None;
+        let mut best: [Option<((DevRole, (u8, u8)), f64)>; 2] = [None; 2];
         msg.dev_numbers(&mut |key, raw| {
-            let Some(desc) = self.dev_field(key) else {
+            let Some(t) = self.dev_target(key) else {
                 return;
             };
-            let x = raw / desc.scale - desc.offset;
-            if !x.is_finite() {
-                return;
-            }
-            match desc.role {
-                DevRole::NativePower | DevRole::StrydPower | DevRole::RunningPower => {
-                    let rank = (desc.role, key);
-                    if power.is_none_or(|(r, _)| rank < r) {
-                        power = Some((rank, x));
-                    }
-                }
-                DevRole::HeartRate => {
-                    if heart_rate.is_none_or(|(k, _)| key < k) {
-                        heart_rate = Some((key, x));
-                    }
-                }
-                DevRole::Other => {}
+            let x = t.conv.apply(raw);
+            let slot = &mut best[usize::from(t.col == col::HEART_RATE)];
+            if x.is_finite() && slot.is_none_or(|(r, _)| t.rank < r) {
+                *slot = Some((t.rank, x));
             }
         });
-        (power.map(|p| p.1), heart_rate.map(|h| h.1))
+        for (c, found) in [col::DEV_POWER, col::HEART_RATE].into_iter().zip(best) {
+            if let Some((_, x)) = found
+                && row[c].is_nan()
+            {
+                row[c] = x;
+            }
+        }
+    }
+
+    /// Where developer field `key`'s values go, if it stands in for power or
+    /// heart rate. Power: a declared native equivalent beats Stryd's "Power",
+    /// which beats Garmin Running Power's "RP_Power"; ties (and heart rate)
+    /// go to the lowest key.
+    pub fn dev_target(&self, key: (u8, u8)) -> Option<DevTarget> {
+        let d = self.dev_field(key)?;
+        let col = match d.role {
+            DevRole::NativePower | DevRole::StrydPower | DevRole::RunningPower => col::DEV_POWER,
+            DevRole::HeartRate => col::HEART_RATE,
+            DevRole::Other => return None,
+        };
+        Some(DevTarget {
+            col,
+            conv: Conv::linear(d.scale, d.offset),
+            rank: (d.role, key),
+        })
     }
 
     /// Registers a developer field description (each engine decides which
@@ -350,6 +358,7 @@ impl Collector {
             role,
         };
         let key = (d.index, d.number);
+        self.generation = self.generation.wrapping_add(1);
         match self.dev_fields.iter_mut().find(|(k, _)| *k == key) {
             Some((_, old)) => *old = field,
             None => self.dev_fields.push((key, field)),

@@ -26,6 +26,7 @@ mod fast;
 mod frame;
 mod message;
 mod profile;
+mod records;
 mod stream;
 
 use crate::activity::Activity;
@@ -85,7 +86,7 @@ pub fn decode_with(
     let mut warnings = frame.warnings.clone();
     warnings.extend(handed_over);
     if let Some(damage) = damage {
-        let kept = collector.samples.len();
+        let kept = collector.records.len();
         let is_activity = collector.file_types.is_empty()
             || collector
                 .file_types

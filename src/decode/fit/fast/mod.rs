@@ -1,15 +1,24 @@
 //! The fast FIT engine: definitions are compiled once per local message type
-//! and data messages are read in place, so a record costs a few table
-//! lookups and no allocation.
+//! and data messages are read in place. Record definitions are further
+//! compiled into a [`Plan`]: the kept fields' offsets, base types and
+//! conversions in write order, so a record is read straight into a row of
+//! columns with no lookup and no allocation.
 //!
-//! It feeds the same [`Collector`] as the fitparser engine ([`super::stream`])
-//! through the same [`Message`] view, and mirrors fitparser's raw-layer rules
-//! where they decide what a value is: invalid markers per base type, byte
-//! arrays kept raw, a field whose size is not a multiple of its type read as
-//! bytes, the last valid copy of a repeated field winning, developer fields
-//! without a usable description dropped. Damage is reported at the same byte
-//! with the same kind, so salvage works alike. A file it does not cover (an
-//! unknown base type code, a definition too wide to mirror) is handed over.
+//! Other messages feed the same [`Collector`] as the fitparser engine
+//! ([`super::stream`]) through the same [`Message`] view. The reader mirrors
+//! fitparser's raw-layer rules where they decide what a value is: invalid
+//! markers per base type, a base type code outside the profile read as
+//! `uint8`, byte arrays kept raw, a field whose size is not a multiple of
+//! its type read as bytes, the last valid copy of a repeated field winning,
+//! developer fields without a usable description dropped. Damage is reported
+//! at the same byte with the same kind, so salvage works alike. A definition
+//! too wide to mirror is handed over to fitparser with the whole file.
+
+mod plan;
+
+use std::rc::Rc;
+
+use plan::{Batch, Plan};
 
 use super::content::{Collector, Description, base_type_size};
 use super::frame::Frame;
@@ -18,6 +27,9 @@ use super::profile::{field_description as fd, mesg};
 use super::stream::{Damage, short_data};
 use crate::decode::DecodeError;
 use crate::limits::Deadline;
+
+/// The most records reserved ahead (a day at 1 Hz is 86,400).
+const RESERVE_RECORDS_MAX: usize = 1 << 18;
 
 /// How the fast engine finished.
 #[derive(Debug)]
@@ -28,7 +40,7 @@ pub(super) enum Outcome {
     HandOver(String),
 }
 
-/// FIT base types. `Unknown` never reaches a data read (the file is handed over).
+/// FIT base types.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Base {
     Enum,
@@ -73,6 +85,12 @@ impl Base {
             0x90 => Base::U64z,
             _ => return None,
         })
+    }
+
+    /// The base type a native field is read as: fitparser reads a code
+    /// outside the profile as `uint8` elements, and so does this reader.
+    fn of_field(code: u8) -> Base {
+        Base::from_code(code).unwrap_or(Base::U8)
     }
 
     fn size(self) -> usize {
@@ -195,6 +213,14 @@ struct Definition {
     repeats: bool,
     dev: Vec<DevSpec>,
     dev_repeats: bool,
+    /// For record definitions: the compiled plan and the collector
+    /// generation it was compiled for.
+    plan: Option<(u32, Option<Rc<Plan>>)>,
+    /// The definition message it was compiled from (after the header byte,
+    /// so any local message type can share it), and the collector
+    /// generation then (which developer fields had descriptions).
+    raw: Vec<u8>,
+    generation: u32,
 }
 
 impl Definition {
@@ -208,6 +234,75 @@ impl Definition {
             repeats: false,
             dev: Vec::new(),
             dev_repeats: false,
+            plan: None,
+            raw: Vec::new(),
+            generation: 0,
+        }
+    }
+
+    /// The record plan for the collector's current developer field
+    /// descriptions, compiled on first use.
+    fn plan(&mut self, sink: &Collector) -> Option<&Rc<Plan>> {
+        let generation = sink.generation();
+        if self.plan.as_ref().is_none_or(|(g, _)| *g != generation) {
+            self.plan = Some((generation, Plan::compile(self, sink).map(Rc::new)));
+        }
+        self.plan.as_ref().and_then(|(_, p)| p.as_ref())
+    }
+}
+
+/// The most compiled definitions one file keeps.
+const MAX_COMPILED: usize = 64;
+
+/// The compiled definitions of one FIT file and which local message type
+/// holds which. Some devices repeat a definition every few records, or
+/// cycle several layouts through one local type (a Suunto Ambit 3 in the
+/// corpus defines its record 9,253 times for 9,795 records): each distinct
+/// layout is compiled once.
+#[derive(Debug, Default)]
+struct Definitions {
+    compiled: Vec<Definition>,
+    local: [Option<usize>; 16],
+    /// Where to look for a definition to replace once [`MAX_COMPILED`] are kept.
+    victim: usize,
+}
+
+impl Definitions {
+    fn get_mut(&mut self, local: usize) -> Option<&mut Definition> {
+        self.local[local].map(|i| &mut self.compiled[i])
+    }
+
+    /// Binds local message type `local` to definition message `raw`.
+    fn define(&mut self, local: usize, raw: &[u8], sink: &mut Collector) -> Result<(), String> {
+        let generation = sink.generation();
+        let known = self
+            .compiled
+            .iter()
+            .position(|d| d.generation == generation && d.raw == raw[1..]);
+        let i = match known {
+            Some(i) => i,
+            None => {
+                let i = self.free_entry();
+                define(raw, sink, &mut self.compiled[i])?;
+                i
+            }
+        };
+        self.local[local] = Some(i);
+        Ok(())
+    }
+
+    /// An entry no local message type holds.
+    fn free_entry(&mut self) -> usize {
+        if self.compiled.len() < MAX_COMPILED {
+            self.compiled.push(Definition::empty());
+            return self.compiled.len() - 1;
+        }
+        // At most 16 of the entries are held, so this ends within 17 steps.
+        loop {
+            self.victim = (self.victim + 1) % MAX_COMPILED;
+            if !self.local.contains(&Some(self.victim)) {
+                return self.victim;
+            }
         }
     }
 }
@@ -431,8 +526,23 @@ pub(super) fn run(
     sink: &mut Collector,
     deadline: &mut Deadline,
 ) -> Result<Outcome, DecodeError> {
-    let mut defs: Vec<Option<Definition>> = vec![None; 16];
-    let mut spare = Definition::empty();
+    let bytes = &bytes[..frame.limit];
+    let mut batch = Batch::default();
+    let outcome = walk(bytes, frame, sink, deadline, &mut batch)?;
+    batch.flush(bytes, &mut sink.records);
+    Ok(outcome)
+}
+
+/// The message walk: everything but writing planned records' values,
+/// which wait in `batch`.
+fn walk(
+    bytes: &[u8],
+    frame: &Frame,
+    sink: &mut Collector,
+    deadline: &mut Deadline,
+    batch: &mut Batch,
+) -> Result<Outcome, DecodeError> {
+    let mut defs = Definitions::default();
     let last_seg = frame.segments.len().saturating_sub(1);
     let mut pos = frame.segments.first().map_or(0, |s| s.data_start);
     for (seg_index, seg) in frame.segments.iter().enumerate() {
@@ -456,28 +566,20 @@ pub(super) fn run(
             let header = input[0];
             let consumed = if header & 0xC0 == 0x40 {
                 // Definition message.
-                match define(input, sink, &mut spare) {
-                    Define::Ok(len) => {
-                        let local = usize::from(header & 0x0F);
-                        let slot = &mut defs[local];
-                        let old = slot.replace(std::mem::replace(&mut spare, Definition::empty()));
-                        if let Some(old) = old {
-                            spare = old;
-                        }
-                        len
-                    }
-                    Define::Short => {
-                        return Ok(Outcome::Read(Some(damage_at(pos, truncated(pos)))));
-                    }
-                    Define::HandOver(why) => return Ok(Outcome::HandOver(why)),
+                let Some(raw) = definition_len(input).and_then(|len| input.get(..len)) else {
+                    return Ok(Outcome::Read(Some(damage_at(pos, truncated(pos)))));
+                };
+                if let Err(why) = defs.define(usize::from(header & 0x0F), raw, sink) {
+                    return Ok(Outcome::HandOver(why));
                 }
+                raw.len()
             } else {
                 let (local, time_offset) = if header & 0x80 != 0 {
                     (usize::from((header >> 5) & 0x03), Some(header & 0x1F))
                 } else {
                     (usize::from(header & 0x0F), None)
                 };
-                let Some(def) = defs[local].as_ref() else {
+                let Some(def) = defs.get_mut(local) else {
                     let found = Damage::Corrupt {
                         at_byte: pos,
                         detail: format!("local message {local} used before it was defined"),
@@ -493,6 +595,29 @@ pub(super) fn run(
                         pos + 1 + def.len,
                         seg.data_end,
                     ))));
+                }
+                let len = def.len;
+                if def.global == mesg::RECORD
+                    && let Some(plan) = def.plan(sink)
+                {
+                    if sink.records.len() == 0 {
+                        // Most of a file is records: room for as many as
+                        // the bytes left could hold (not the header's
+                        // claim), within reason.
+                        let left = (seg.data_end.min(bytes.len()) - pos) / (1 + len);
+                        sink.records.reserve(left.min(RESERVE_RECORDS_MAX));
+                    }
+                    let time = sink.resolve_time_of(plan.own_time(body), time_offset);
+                    if let Some(record) = sink.start_record(time)? {
+                        let index = record.index();
+                        batch.add(plan, index, pos + 1, bytes, &mut sink.records);
+                    }
+                    pos += 1 + len;
+                    continue;
+                }
+                if def.global == mesg::RECORD {
+                    // Records are written in order.
+                    batch.flush(bytes, &mut sink.records);
                 }
                 let msg = FastMessage {
                     def,
@@ -528,7 +653,7 @@ pub(super) fn run(
             return Ok(Outcome::Read(Some(damage_at(seg.data_end, found))));
         }
         sink.end_of_file();
-        defs.iter_mut().for_each(|d| *d = None);
+        defs = Definitions::default();
         pos = seg.data_end + 2;
     }
     Ok(Outcome::Read(
@@ -546,19 +671,25 @@ fn overrun(at: usize, end: usize, data_end: usize) -> Damage {
     }
 }
 
-enum Define {
-    /// Compiled into the spare definition; the message's length.
-    Ok(usize),
-    /// The bytes end inside the definition.
-    Short,
-    HandOver(String),
+/// The length of the definition message at the start of `input`, if it
+/// holds that many bytes' worth of header.
+fn definition_len(input: &[u8]) -> Option<usize> {
+    let has_dev = input[0] & 0x20 != 0;
+    let native_end = 6 + 3 * usize::from(*input.get(5)?);
+    let n_dev = if has_dev {
+        usize::from(*input.get(native_end)?)
+    } else {
+        0
+    };
+    Some(native_end + usize::from(has_dev) + 3 * n_dev)
 }
 
-/// Compiles the definition message at the start of `input` into `def`.
-fn define(input: &[u8], sink: &mut Collector, def: &mut Definition) -> Define {
-    let has_dev = input[0] & 0x20 != 0;
-    let Some(&[_reserved, arch, g0, g1, n_native]) = input.get(1..6) else {
-        return Define::Short;
+/// Compiles definition message `raw` (exactly [`definition_len`] bytes)
+/// into `def`; `Err` says why fitparser should read the file instead.
+fn define(raw: &[u8], sink: &mut Collector, def: &mut Definition) -> Result<(), String> {
+    let has_dev = raw[0] & 0x20 != 0;
+    let &[_reserved, arch, g0, g1, n_native] = &raw[1..6] else {
+        unreachable!("definition_len read these bytes");
     };
     let big = arch == 1;
     let global = if big {
@@ -568,16 +699,12 @@ fn define(input: &[u8], sink: &mut Collector, def: &mut Definition) -> Define {
     };
     let n_native = usize::from(n_native);
     let native_end = 6 + 3 * n_native;
-    let n_dev = match (has_dev, input.get(native_end)) {
-        (false, _) => 0,
-        (true, Some(&n)) => usize::from(n),
-        (true, None) => return Define::Short,
-    };
-    let len = native_end + usize::from(has_dev) + 3 * n_dev;
-    let Some(raw) = input.get(..len) else {
-        return Define::Short;
-    };
+    let n_dev = if has_dev { usize::from(raw[native_end]) } else { 0 };
+    let len = raw.len();
 
+    def.raw.clear();
+    def.raw.extend_from_slice(&raw[1..]);
+    def.generation = sink.generation();
     def.global = global;
     def.big = big;
     def.fields.clear();
@@ -585,15 +712,12 @@ fn define(input: &[u8], sink: &mut Collector, def: &mut Definition) -> Define {
     def.slot = [NO_SLOT; 256];
     def.repeats = false;
     def.dev_repeats = false;
+    def.plan = None;
     let mut notes = Vec::new();
     let mut at = 0;
     for (i, f) in raw[6..native_end].chunks_exact(3).enumerate() {
         let (num, size, code) = (f[0], usize::from(f[1]), f[2] & 0x9F);
-        let Some(mut base) = Base::from_code(code) else {
-            return Define::HandOver(format!(
-                "message {global} field {num} has base type {code:#04x}, which the fast reader does not cover"
-            ));
-        };
+        let mut base = Base::of_field(code);
         if size % base.size() != 0 {
             base = Base::Byte;
             notes.push(format!(
@@ -628,7 +752,7 @@ fn define(input: &[u8], sink: &mut Collector, def: &mut Definition) -> Define {
             .filter(|&n| def.slot[usize::from(n)] == NO_SLOT)
             .count();
         if n_native + n_dev > 255 || spare < n_dev {
-            return Define::HandOver(format!(
+            return Err(format!(
                 "message {global} defines {n_native} native and {n_dev} developer fields"
             ));
         }
@@ -655,7 +779,7 @@ fn define(input: &[u8], sink: &mut Collector, def: &mut Definition) -> Define {
     if !notes.is_empty() {
         sink.warn(notes.join("; "));
     }
-    Define::Ok(len)
+    Ok(())
 }
 
 #[cfg(test)]
