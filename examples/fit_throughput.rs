@@ -10,7 +10,9 @@
 //! Every engine reads each file from disk itself, so all pay the same I/O; one
 //! untimed read pass first puts the folder in the page cache, so the numbers
 //! are decoding, not disk. Files are spread over a rayon pool of the given
-//! size, one file per task, and the wall time covers the whole folder.
+//! size, one file per task, and the wall time covers the whole folder; each
+//! engine runs `--rounds` times, interleaved, and the best counts (noise on a
+//! shared machine only adds time; the median is printed beside it).
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -32,6 +34,11 @@ struct Args {
     /// Engines to measure, comma-separated (default: all four).
     #[arg(long, value_delimiter = ',', value_enum)]
     engines: Vec<Engine>,
+    /// Timed passes per engine and pool size, interleaved across engines so
+    /// a noisy neighbour hits them alike; the best counts (the median is
+    /// shown beside it).
+    #[arg(long, default_value_t = 3)]
+    rounds: usize,
     /// One JSON document on stdout instead of the table.
     #[arg(long)]
     json: bool,
@@ -71,7 +78,9 @@ struct Row {
     threads: usize,
     files: usize,
     bytes: u64,
+    /// Best of the rounds: noise on a shared machine only ever adds time.
     seconds: f64,
+    median_seconds: f64,
     mb_per_s: f64,
     /// Samples decoded (fast, heavylegs-fitparser) or record messages (fitparser-crate).
     records: Option<u64>,
@@ -145,16 +154,24 @@ fn main() -> std::process::ExitCode {
             .num_threads(threads.max(1))
             .build()
             .expect("thread pool");
-        for &engine in &engines {
-            let t0 = Instant::now();
-            let tally = pool.install(|| {
-                files
-                    .par_iter()
-                    .map(|p| run_one(engine, p, &limits))
-                    .reduce(Tally::default, Tally::add)
-            });
-            let seconds = t0.elapsed().as_secs_f64();
-            std::hint::black_box(tally.checksum);
+        let mut times = vec![Vec::new(); engines.len()];
+        let mut tallies = vec![Tally::default(); engines.len()];
+        for _ in 0..args.rounds.max(1) {
+            for (i, &engine) in engines.iter().enumerate() {
+                let t0 = Instant::now();
+                tallies[i] = pool.install(|| {
+                    files
+                        .par_iter()
+                        .map(|p| run_one(engine, p, &limits))
+                        .reduce(Tally::default, Tally::add)
+                });
+                times[i].push(t0.elapsed().as_secs_f64());
+                std::hint::black_box(tallies[i].checksum);
+            }
+        }
+        for (i, &engine) in engines.iter().enumerate() {
+            let tally = tallies[i];
+            let (seconds, median_seconds) = best_and_median(&mut times[i]);
             let records = (engine != Engine::ReadCrc).then_some(tally.records);
             rows.push(Row {
                 engine,
@@ -162,13 +179,18 @@ fn main() -> std::process::ExitCode {
                 files: files.len(),
                 bytes: tally.bytes,
                 seconds,
+                median_seconds,
                 mb_per_s: tally.bytes as f64 / 1e6 / seconds,
                 records,
                 records_per_s: records.map(|r| r as f64 / seconds),
                 failed: tally.failed,
             });
             if !args.json {
-                eprintln!("  {:<20} {threads} thread(s): {seconds:.2} s", name(engine));
+                eprintln!(
+                    "  {:<20} {threads} thread(s): best {seconds:.2} s, median {median_seconds:.2} s of {:.2?}",
+                    name(engine),
+                    times[i]
+                );
             }
         }
     }
@@ -208,6 +230,11 @@ fn main() -> std::process::ExitCode {
         print!("{}", table(&report));
     }
     std::process::ExitCode::SUCCESS
+}
+
+fn best_and_median(v: &mut [f64]) -> (f64, f64) {
+    v.sort_by(f64::total_cmp);
+    (v[0], v[v.len() / 2])
 }
 
 /// Reads one file and runs one engine over it.
@@ -302,8 +329,8 @@ fn table(r: &Report) -> String {
     );
     let _ = writeln!(
         s,
-        "{:<20} {:>7} {:>6} {:>9} {:>8} {:>9} {:>12} {:>6}",
-        "engine", "threads", "files", "MB", "seconds", "MB/s", "records/s", "failed"
+        "{:<20} {:>7} {:>6} {:>9} {:>8} {:>8} {:>9} {:>12} {:>6}",
+        "engine", "threads", "files", "MB", "best s", "median s", "MB/s", "records/s", "failed"
     );
     for row in &r.rows {
         let rps = row
@@ -311,12 +338,13 @@ fn table(r: &Report) -> String {
             .map_or("-".to_owned(), |v| format!("{v:.0}"));
         let _ = writeln!(
             s,
-            "{:<20} {:>7} {:>6} {:>9.1} {:>8.2} {:>9.1} {:>12} {:>6}",
+            "{:<20} {:>7} {:>6} {:>9.1} {:>8.2} {:>8.2} {:>9.1} {:>12} {:>6}",
             name(row.engine),
             row.threads,
             row.files,
             row.bytes as f64 / 1e6,
             row.seconds,
+            row.median_seconds,
             row.mb_per_s,
             rps,
             row.failed

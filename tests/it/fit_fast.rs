@@ -271,3 +271,106 @@ fn undescribed_developer_fields_without_spare_numbers_are_handed_over() {
     );
     assert_eq!(fast.series.heart_rate_bpm, Some(vec![140.0]));
 }
+
+#[test]
+fn layouts_changing_mid_file_read_like_fitparser() {
+    // Records through every path of the fast engine, interleaved: planned
+    // (local 3, compressed timestamps, a developer power field, speed with
+    // an enhanced twin, fractional cadence), unplanned (local 0: a repeated
+    // field; local 1: packed speed/distance), a developer field rescaled
+    // between records, and a layout swapped out and back in.
+    let mut d = vec![0x40, 0, 0, 0, 0, 1, 0, 1, 0x00, 0x00, 4]; // file_id: activity
+    d.extend([0x41, 0, 0, 207, 0, 1, 3, 1, 0x02, 0x01, 0]); // developer_data_id 0
+    // field_description: index, number, base type, name (16), scale, units (8)
+    d.extend([
+        0x42, 0, 0, 206, 0, 6, 0, 1, 0x02, 1, 1, 0x02, 2, 1, 0x02, 3, 16, 0x07, 6, 1, 0x02, 8, 8,
+        0x07,
+    ]);
+    let describe_power = |d: &mut Vec<u8>, scale: u8| {
+        d.extend([0x02, 0, 7, 0x84]);
+        let mut name = b"Power".to_vec();
+        name.resize(16, 0);
+        d.extend(name);
+        d.push(scale);
+        d.extend(b"Watts\0\0\0");
+    };
+    describe_power(&mut d, 1);
+    // local 3, no timestamp: hr, speed, enhanced speed, cadence, fraction,
+    // latitude; developer field 7 (uint16) of developer 0
+    let planned = [
+        0x63, 0, 0, 20, 0, 6, 3, 1, 0x02, 6, 2, 0x84, 73, 4, 0x86, 4, 1, 0x02, 53, 1, 0x02, 0, 4,
+        0x85, 1, 7, 2, 0,
+    ];
+    d.extend(planned);
+    let t0 = 1_000_000_000u32; // a multiple of 32: compressed offsets count from 0
+    let record = |d: &mut Vec<u8>, offset: u8, enhanced: u32, power: u16| {
+        d.push(0xE0 | offset);
+        d.push(140 + offset);
+        d.extend(3000u16.to_le_bytes());
+        d.extend(enhanced.to_le_bytes());
+        d.extend([85, 64]);
+        d.extend((1i32 << 29).to_le_bytes());
+        d.extend(power.to_le_bytes());
+    };
+    // local 0: timestamp and heart rate twice (the last valid copy wins)
+    d.extend([0x40, 0, 0, 20, 0, 3, 253, 4, 0x86, 3, 1, 0x02, 3, 1, 0x02]);
+    let repeated = |d: &mut Vec<u8>, t: u32| {
+        d.push(0x00);
+        d.extend(t.to_le_bytes());
+        d.extend([150, 0xFF]);
+    };
+    repeated(&mut d, t0);
+    record(&mut d, 1, 3100, 250);
+    record(&mut d, 2, 0xFFFF_FFFF, 251); // no enhanced speed: plain speed
+    describe_power(&mut d, 10);
+    record(&mut d, 3, 3200, 252);
+    repeated(&mut d, t0 + 4);
+    // local 3 swapped for a heart-rate-only layout, then back
+    d.extend([0x43, 0, 0, 20, 0, 1, 3, 1, 0x02]);
+    d.extend([0xE5, 99]);
+    d.extend(planned);
+    record(&mut d, 6, 3300, 253);
+    // local 1: timestamp and packed speed/distance (Forerunner 70 style)
+    d.extend([0x41, 0, 0, 20, 0, 2, 253, 4, 0x86, 8, 3, 0x0D]);
+    for (i, packed) in [[0xC5, 0x12, 0x8A], [0xC5, 0xF2, 0xFF], [0xC5, 0x32, 0x00]]
+        .into_iter()
+        .enumerate()
+    {
+        d.push(0x01);
+        d.extend((t0 + 7 + i as u32).to_le_bytes());
+        d.extend(packed);
+    }
+    let file = crate::fit::fit_file(&d);
+    let limits = Limits::default();
+    let fast = decode_with(&file, &limits, FitDecoder::Fast).unwrap();
+    let reference = decode_with(&file, &limits, FitDecoder::Fitparser).unwrap();
+    assert_eq!(fast.len(), 1);
+    assert_eq!(differences(&fast[0], &reference[0]), []);
+    let s = &fast[0].series;
+    assert_eq!(s.time_s, (0..10).map(f64::from).collect::<Vec<_>>());
+    let nan = f64::NAN;
+    let dbg = |v: &[f64]| format!("{v:?}");
+    assert_eq!(
+        dbg(s.heart_rate_bpm.as_deref().unwrap()),
+        dbg(&[
+            150.0, 141.0, 142.0, 143.0, 150.0, 99.0, 146.0, nan, nan, nan
+        ])
+    );
+    assert_eq!(
+        dbg(s.power_w.as_deref().unwrap()),
+        dbg(&[nan, 250.0, 251.0, 25.2, nan, nan, 25.3, nan, nan, nan]),
+        "developer power, rescaled by the second description"
+    );
+    assert_eq!(
+        dbg(&s.speed_mps.as_deref().unwrap()[1..4]),
+        dbg(&[3.1, 3.0, 3.2]),
+        "enhanced speed, else plain"
+    );
+    assert_eq!(s.cadence_spm.as_deref().unwrap()[1], 85.5);
+    // packed distance accumulates across the 12-bit rollover: 2209, 4095, then 3 is +4 → 4099 sixteenths
+    let distance = s.distance_m.as_deref().unwrap();
+    assert_eq!(
+        dbg(&distance[7..]),
+        dbg(&[2209.0 / 16.0, 4095.0 / 16.0, 4099.0 / 16.0])
+    );
+}

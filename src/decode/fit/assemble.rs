@@ -4,8 +4,8 @@ use chrono::{DateTime, Utc};
 use fitparser::profile::FieldDataType;
 
 use super::content::{Collector, SessionMsg, Totals};
-use super::records::{Records, col};
 use super::profile::{FIT_EPOCH_UNIX_S, MIN_WALL_CLOCK};
+use super::records::{Records, col};
 use crate::activity::{
     Activity, CadenceRule, Format, Lap, Pause, Series, Source, Sport, fit_running_cadence_to_spm,
 };
@@ -176,13 +176,13 @@ pub(super) fn activities(
 
 /// A stand-in session for files that record but never summarise (e.g. nick.fit).
 fn session_from_records(c: &Collector) -> SessionMsg {
-    let first = c.records.time.iter().copied().min();
-    let last = c.records.time.iter().copied().max();
+    let first = c.records.time.iter().copied().reduce(f64::min);
+    let last = c.records.time.iter().copied().reduce(f64::max);
     SessionMsg {
         totals: Totals {
-            file: c.records.file.first().copied().unwrap_or(0),
-            start: first,
-            timestamp: last,
+            file: c.records.files.first().map_or(0, |f| f.0),
+            start: first.map(|t| t as u32),
+            timestamp: last.map(|t| t as u32),
             ..Totals::default()
         },
         ..SessionMsg::default()
@@ -197,7 +197,7 @@ fn span(s: &Totals, records: &Records) -> Span {
         .start
         .map(i64::from)
         .or_else(|| Some(i64::from(s.timestamp?) - elapsed?))
-        .or_else(|| records.time.first().map(|&t| i64::from(t)))
+        .or_else(|| records.time.first().map(|&t| t as i64))
         .unwrap_or(0);
     let end = match (elapsed, s.timestamp) {
         (Some(e), _) => start + e,
@@ -279,11 +279,65 @@ fn split(records: &Records, spans: &[Span]) -> Vec<Share> {
     if spans.len() == 1 {
         return vec![Share::All];
     }
+    let mut owners = Owners::new(spans);
     let mut out = vec![Vec::new(); spans.len()];
-    for (i, (&t, &file)) in records.time.iter().zip(&records.file).enumerate() {
-        out[owner(i64::from(t), file, spans)].push(i);
+    for (i, (&t, file)) in records.time.iter().zip(records.file_of_each()).enumerate() {
+        out[owners.of(t as i64, file)].push(i);
     }
     out.into_iter().map(Share::Some).collect()
+}
+
+/// [`owner`] for many moments: between two consecutive span edges the
+/// spans holding a moment do not change, so neither does its owner; each
+/// stretch is decided once per chained file.
+struct Owners<'a> {
+    spans: &'a [Span],
+    /// Every span's start and end + 1, sorted: stretch `k` is `edges[k]..edges[k + 1]`.
+    edges: Vec<i64>,
+    /// Per chained file, the owner of each stretch (`None`: no span holds
+    /// it, so the nearest one is looked for each time).
+    by_file: Vec<(u16, Vec<Option<usize>>)>,
+}
+
+impl<'a> Owners<'a> {
+    fn new(spans: &'a [Span]) -> Self {
+        let mut edges: Vec<i64> = spans
+            .iter()
+            .flat_map(|s| [s.start, s.end.saturating_add(1)])
+            .collect();
+        edges.sort_unstable();
+        edges.dedup();
+        Owners {
+            spans,
+            edges,
+            by_file: Vec::new(),
+        }
+    }
+
+    fn of(&mut self, t: i64, file: u16) -> usize {
+        let k = self.edges.partition_point(|&e| e <= t);
+        if k == 0 || k == self.edges.len() {
+            return owner(t, file, self.spans);
+        }
+        let table = match self.by_file.iter().position(|(f, _)| *f == file) {
+            Some(i) => &self.by_file[i].1,
+            None => {
+                let (spans, edges) = (self.spans, &self.edges);
+                let table = edges[..edges.len() - 1]
+                    .iter()
+                    .map(|&e| {
+                        spans
+                            .iter()
+                            .any(|s| s.start <= e && e <= s.end)
+                            .then(|| owner(e, file, spans))
+                    })
+                    .collect();
+                self.by_file.push((file, table));
+                &self.by_file[self.by_file.len() - 1].1
+            }
+        };
+        table[k - 1].unwrap_or_else(|| owner(t, file, self.spans))
+    }
 }
 
 /// Multisport devices keep one running distance across legs; a later leg's
@@ -316,35 +370,42 @@ fn rebase_distance(series: &mut Series, records: &Records, earlier: &[Share]) {
 /// A single session whose time never steps back takes the columns as they
 /// are; otherwise they are gathered by index.
 fn series(records: &mut Records, share: &mut Share, start: i64, on_foot: bool) -> (Series, usize) {
-    let mut last = u32::MIN;
-    let steps_back = |t: u32, last: &mut u32| {
+    let mut last = f64::MIN;
+    let steps_back = |t: f64, last: &mut f64| {
         let back = t < *last;
         if !back {
             *last = t;
         }
         back
     };
-    let take_all = matches!(share, Share::All)
-        && !records.time.iter().any(|&t| steps_back(t, &mut last));
+    let take_all =
+        matches!(share, Share::All) && !records.time.iter().any(|&t| steps_back(t, &mut last));
     let native_power = {
         let power = &records.cols[col::POWER];
         match share {
             Share::All => power.iter().any(|x| x.is_finite()),
-            Share::Some(v) => v.iter().any(|&i| power.get(i).is_some_and(|x| x.is_finite())),
+            Share::Some(v) => v
+                .iter()
+                .any(|&i| power.get(i).is_some_and(|x| x.is_finite())),
         }
     };
+    // FIT seconds are whole and far below 2^53: the subtraction is exact.
+    let start_s = start as f64;
     let (time_s, mut cols, dropped) = if take_all {
-        let time_s = records.time.iter().map(|&t| (i64::from(t) - start) as f64).collect();
+        let mut time_s = std::mem::take(&mut records.time);
+        for t in &mut time_s {
+            *t -= start_s;
+        }
         (time_s, std::mem::take(&mut records.cols), 0)
     } else {
         let all = share.indices(records);
-        let mut last = u32::MIN;
+        let mut last = f64::MIN;
         let kept: Vec<usize> = all
             .iter()
             .copied()
             .filter(|&i| !steps_back(records.time[i], &mut last))
             .collect();
-        let time_s = kept.iter().map(|&i| (i64::from(records.time[i]) - start) as f64).collect();
+        let time_s = kept.iter().map(|&i| records.time[i] - start_s).collect();
         let cols = std::array::from_fn(|c| {
             let column = &records.cols[c];
             if column.is_empty() {
@@ -355,16 +416,17 @@ fn series(records: &mut Records, share: &mut Share, start: i64, on_foot: bool) -
         });
         (time_s, cols, all.len() - kept.len())
     };
-    let fraction = std::mem::take(&mut cols[col::FRACTIONAL_CADENCE]);
-    for (i, x) in cols[col::CADENCE].iter_mut().enumerate() {
-        let fraction = fraction.get(i).copied().filter(|f| !f.is_nan());
-        *x = match (on_foot, fraction) {
-            (true, _) => fit_running_cadence_to_spm(*x, fraction),
-            (false, Some(f)) => *x + f,
-            (false, None) => *x,
-        };
+    if on_foot {
+        // cadence already carries its fraction
+        for x in &mut cols[col::CADENCE] {
+            *x = fit_running_cadence_to_spm(*x, None);
+        }
     }
-    let power = if native_power { col::POWER } else { col::DEV_POWER };
+    let power = if native_power {
+        col::POWER
+    } else {
+        col::DEV_POWER
+    };
     let mut take = |c: usize| Some(std::mem::take(&mut cols[c])).filter(|v| !v.is_empty());
     let mut s = Series {
         time_s,
@@ -400,6 +462,28 @@ fn dedup(notes: Vec<String>) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn owners_agree_with_owner_everywhere() {
+        let span = |file, start, end| Span { file, start, end };
+        let spans = [
+            span(0, 0, 100),
+            span(0, 100, 200),
+            span(1, 50, 150),
+            span(0, 300, i64::MAX),
+            span(1, 180, 190),
+        ];
+        let mut owners = Owners::new(&spans);
+        for file in [0, 1, 2] {
+            for t in -10..400 {
+                assert_eq!(
+                    owners.of(t, file),
+                    owner(t, file, &spans),
+                    "t {t} file {file}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn boundary_moments_go_to_the_later_session_and_strays_to_the_nearest() {

@@ -10,10 +10,10 @@
 use fitparser::profile::{FieldDataType, get_field_variant_as_string};
 
 use super::message::Message;
-use super::records::{Conv, RECORD_FIELDS, RecordWriter, Records, col};
 use super::profile::{
     TIMESTAMP, activity, event, file_id, mesg, record as rec, session, sport, totals,
 };
+use super::records::{Conv, RECORD_FIELDS, RecordWriter, Records, col};
 use crate::decode::DecodeError;
 
 /// Where a described developer field's value goes: its column, how it is
@@ -22,7 +22,7 @@ use crate::decode::DecodeError;
 pub(super) struct DevTarget {
     pub col: usize,
     pub conv: Conv,
-    pub rank: (DevRole, (u8, u8)),
+    pub rank: DevRank,
 }
 
 /// What a session and a lap both record: where they sit in time and their totals.
@@ -68,6 +68,10 @@ pub(super) struct TimerEvent {
     pub time: u32,
     pub stop: bool,
 }
+
+/// A developer field's rank among those feeding one column (smaller wins):
+/// its role, then its (developer index, field number).
+pub(super) type DevRank = (DevRole, (u8, u8));
 
 /// What a developer field can stand in for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -245,7 +249,7 @@ impl Collector {
     /// the packed speed and distance of old devices where nothing else gave
     /// them, then developer fields.
     fn record(&mut self, msg: &impl Message, time: Option<u32>) -> Result<(), DecodeError> {
-        let mut row = [f64::NAN; col::COUNT];
+        let mut row = [f64::NAN; col::COUNT + 1];
         for k in RECORD_FIELDS {
             if row[k.col].is_nan()
                 && let Some(raw) = msg.number(k.num)
@@ -270,8 +274,11 @@ impl Collector {
             }
         }
         self.dev_values(msg, &mut row);
+        if !row[col::FRACTIONAL_CADENCE].is_nan() {
+            row[col::CADENCE] += row[col::FRACTIONAL_CADENCE];
+        }
         if let Some(mut w) = self.start_record(time)? {
-            for (c, x) in row.into_iter().enumerate() {
+            for (c, &x) in row[..col::COUNT].iter().enumerate() {
                 w.put(c, x);
             }
         }
@@ -280,7 +287,10 @@ impl Collector {
 
     /// Starts keeping a record; `None` when it has no time (counted, not kept).
     #[inline]
-    pub fn start_record(&mut self, time: Option<u32>) -> Result<Option<RecordWriter<'_>>, DecodeError> {
+    pub fn start_record(
+        &mut self,
+        time: Option<u32>,
+    ) -> Result<Option<RecordWriter<'_>>, DecodeError> {
         let Some(time) = time else {
             self.records_without_time += 1;
             return Ok(None);
@@ -296,11 +306,11 @@ impl Collector {
 
     /// Power and heart rate from developer fields into `row` where it has
     /// none: the best-ranked value wins (see [`Self::dev_target`]).
-    fn dev_values(&self, msg: &impl Message, row: &mut [f64; col::COUNT]) {
+    fn dev_values(&self, msg: &impl Message, row: &mut [f64; col::COUNT + 1]) {
         if self.dev_fields.is_empty() {
             return;
         }
-        let mut best: [Option<((DevRole, (u8, u8)), f64)>; 2] = [None; 2];
+        let mut best: [Option<(DevRank, f64)>; 2] = [None; 2];
         msg.dev_numbers(&mut |key, raw| {
             let Some(t) = self.dev_target(key) else {
                 return;

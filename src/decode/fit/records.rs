@@ -14,26 +14,28 @@ use crate::activity::semicircles_to_deg;
 pub(super) mod col {
     pub const DISTANCE: usize = 0;
     pub const SPEED: usize = 1;
-    /// Device cadence, as stored (strides/min for running, rpm for cycling).
+    /// Device cadence plus its fraction, as stored (strides/min for
+    /// running, rpm for cycling).
     pub const CADENCE: usize = 2;
-    /// Its fraction (1/128 rpm), added to the cadence when the series is built.
-    pub const FRACTIONAL_CADENCE: usize = 3;
-    pub const HEART_RATE: usize = 4;
-    pub const ALTITUDE: usize = 5;
-    pub const LAT: usize = 6;
-    pub const LON: usize = 7;
-    pub const POWER: usize = 8;
+    pub const HEART_RATE: usize = 3;
+    pub const ALTITUDE: usize = 4;
+    pub const LAT: usize = 5;
+    pub const LON: usize = 6;
+    pub const POWER: usize = 7;
     /// Power from a developer field (Stryd, Garmin Running Power), used only
     /// when the session has no native power.
-    pub const DEV_POWER: usize = 9;
-    pub const STANCE_TIME: usize = 10;
-    pub const STANCE_BALANCE: usize = 11;
-    pub const VERTICAL_OSCILLATION: usize = 12;
-    pub const VERTICAL_RATIO: usize = 13;
-    pub const STEP_LENGTH: usize = 14;
-    pub const TEMPERATURE: usize = 15;
+    pub const DEV_POWER: usize = 8;
+    pub const STANCE_TIME: usize = 9;
+    pub const STANCE_BALANCE: usize = 10;
+    pub const VERTICAL_OSCILLATION: usize = 11;
+    pub const VERTICAL_RATIO: usize = 12;
+    pub const STEP_LENGTH: usize = 13;
+    pub const TEMPERATURE: usize = 14;
     /// How many columns there are.
-    pub const COUNT: usize = 16;
+    pub const COUNT: usize = 15;
+    /// Not a column: the cadence's fraction (1/128 rpm), added to
+    /// [`CADENCE`] where both are present, as records are read.
+    pub const FRACTIONAL_CADENCE: usize = COUNT;
 }
 
 /// How a raw record value becomes a column value.
@@ -123,10 +125,11 @@ pub(super) const RECORD_FIELDS: [Kept; 17] = [
 /// [`Records::finish`] pads them all to full length.
 #[derive(Debug, Default)]
 pub(super) struct Records {
-    /// FIT `date_time` of each record.
-    pub time: Vec<u32>,
-    /// Which chained FIT file each record came from (0-based).
-    pub file: Vec<u16>,
+    /// FIT `date_time` of each record (whole seconds, exact as f64, so the
+    /// column becomes the series' time by one subtraction in place).
+    pub time: Vec<f64>,
+    /// Each chained FIT file that has records (0-based) and its first record.
+    pub files: Vec<(u16, usize)>,
     pub cols: [Vec<f64>; col::COUNT],
 }
 
@@ -138,15 +141,27 @@ impl Records {
     /// Room for `additional` more records, in every column once it materializes.
     pub fn reserve(&mut self, additional: usize) {
         self.time.reserve(additional);
-        self.file.reserve(additional);
+    }
+
+    /// The chained FIT file of each record.
+    pub fn file_of_each(&self) -> impl Iterator<Item = u16> + '_ {
+        self.files
+            .iter()
+            .enumerate()
+            .flat_map(|(k, &(file, first))| {
+                let end = self.files.get(k + 1).map_or(self.len(), |f| f.1);
+                std::iter::repeat_n(file, end - first)
+            })
     }
 
     /// Adds a record; its columns are set with [`RecordWriter::put`].
     #[inline(always)]
     pub fn start(&mut self, time: u32, file: u16) -> RecordWriter<'_> {
         let index = self.time.len();
-        self.time.push(time);
-        self.file.push(file);
+        self.time.push(f64::from(time));
+        if self.files.last().is_none_or(|&(f, _)| f != file) {
+            self.files.push((file, index));
+        }
         RecordWriter {
             records: self,
             index,

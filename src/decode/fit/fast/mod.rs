@@ -93,6 +93,27 @@ impl Base {
         Base::from_code(code).unwrap_or(Base::U8)
     }
 
+    /// The raw value that means "no value" in an integer base type; `None`
+    /// for floats (invalid when not finite) and strings.
+    fn invalid(self) -> Option<u64> {
+        Some(match self {
+            Base::Enum | Base::U8 | Base::Byte => 0xFF,
+            Base::U16 => 0xFFFF,
+            Base::U32 => 0xFFFF_FFFF,
+            Base::U64 => u64::MAX,
+            Base::U8z | Base::U16z | Base::U32z | Base::U64z => 0,
+            Base::S8 => 0x7F,
+            Base::S16 => 0x7FFF,
+            Base::S32 => 0x7FFF_FFFF,
+            Base::S64 => 0x7FFF_FFFF_FFFF_FFFF,
+            Base::F32 | Base::F64 | Base::Str => return None,
+        })
+    }
+
+    fn signed(self) -> bool {
+        matches!(self, Base::S8 | Base::S16 | Base::S32 | Base::S64)
+    }
+
     fn size(self) -> usize {
         match self {
             Base::S16 | Base::U16 | Base::U16z => 2,
@@ -156,15 +177,11 @@ fn uint(b: &[u8], big: bool) -> u64 {
 fn element(base: Base, big: bool, b: &[u8]) -> Option<Num> {
     let u = uint(b, big);
     match base {
-        Base::Enum | Base::U8 | Base::Byte => (u != 0xFF).then_some(Num::U(u)),
-        Base::U16 => (u != 0xFFFF).then_some(Num::U(u)),
-        Base::U32 => (u != 0xFFFF_FFFF).then_some(Num::U(u)),
-        Base::U64 => (u != u64::MAX).then_some(Num::U(u)),
-        Base::U8z | Base::U16z | Base::U32z | Base::U64z => (u != 0).then_some(Num::U(u)),
-        Base::S8 => (u != 0x7F).then_some(Num::I(i64::from(u as u8 as i8))),
-        Base::S16 => (u != 0x7FFF).then_some(Num::I(i64::from(u as u16 as i16))),
-        Base::S32 => (u != 0x7FFF_FFFF).then_some(Num::I(i64::from(u as u32 as i32))),
-        Base::S64 => (u != 0x7FFF_FFFF_FFFF_FFFF).then_some(Num::I(u as i64)),
+        _ if base.invalid() == Some(u) => None,
+        Base::S8 => Some(Num::I(i64::from(u as u8 as i8))),
+        Base::S16 => Some(Num::I(i64::from(u as u16 as i16))),
+        Base::S32 => Some(Num::I(i64::from(u as u32 as i32))),
+        Base::S64 => Some(Num::I(u as i64)),
         Base::F32 => {
             let x = f32::from_bits(u as u32);
             x.is_finite().then_some(Num::F(f64::from(x)))
@@ -174,6 +191,7 @@ fn element(base: Base, big: bool, b: &[u8]) -> Option<Num> {
             x.is_finite().then_some(Num::F(x))
         }
         Base::Str => None,
+        _ => Some(Num::U(u)),
     }
 }
 
@@ -248,6 +266,60 @@ impl Definition {
             self.plan = Some((generation, Plan::compile(self, sink).map(Rc::new)));
         }
         self.plan.as_ref().and_then(|(_, p)| p.as_ref())
+    }
+}
+
+/// Consecutive records of one local message type with a plan: the common
+/// shape of a FIT file, read in a tight loop without looking the
+/// definition up again.
+struct RecordRun<'a> {
+    plan: &'a Rc<Plan>,
+    local: usize,
+    /// Body length.
+    len: usize,
+    /// Where the segment's data (or the bytes) end.
+    end: usize,
+}
+
+impl RecordRun<'_> {
+    /// Reads records from the one at `pos` (whose header gave `time_offset`)
+    /// while the next message continues the run and fits; returns where
+    /// the walk goes on.
+    fn read(
+        &self,
+        bytes: &[u8],
+        mut pos: usize,
+        mut time_offset: Option<u8>,
+        sink: &mut Collector,
+        batch: &mut Batch,
+        deadline: &mut Deadline,
+    ) -> Result<usize, DecodeError> {
+        loop {
+            let time = sink.resolve_time_of(self.plan.own_time(bytes, pos + 1), time_offset);
+            if let Some(record) = sink.start_record(time)? {
+                let index = record.index();
+                batch.add(self.plan, index, pos + 1, bytes, &mut sink.records);
+            }
+            pos += 1 + self.len;
+            let Some(&header) = bytes.get(pos) else {
+                return Ok(pos);
+            };
+            if pos + 1 + self.len > self.end {
+                return Ok(pos);
+            }
+            time_offset = if header & 0x80 != 0 {
+                if usize::from((header >> 5) & 0x03) != self.local {
+                    return Ok(pos);
+                }
+                Some(header & 0x1F)
+            } else {
+                if header & 0x40 != 0 || usize::from(header & 0x0F) != self.local {
+                    return Ok(pos);
+                }
+                None
+            };
+            deadline.check()?;
+        }
     }
 }
 
@@ -607,12 +679,13 @@ fn walk(
                         let left = (seg.data_end.min(bytes.len()) - pos) / (1 + len);
                         sink.records.reserve(left.min(RESERVE_RECORDS_MAX));
                     }
-                    let time = sink.resolve_time_of(plan.own_time(body), time_offset);
-                    if let Some(record) = sink.start_record(time)? {
-                        let index = record.index();
-                        batch.add(plan, index, pos + 1, bytes, &mut sink.records);
-                    }
-                    pos += 1 + len;
+                    let run = RecordRun {
+                        plan,
+                        local,
+                        len,
+                        end: seg.data_end.min(bytes.len()),
+                    };
+                    pos = run.read(bytes, pos, time_offset, sink, batch, deadline)?;
                     continue;
                 }
                 if def.global == mesg::RECORD {
@@ -699,7 +772,11 @@ fn define(raw: &[u8], sink: &mut Collector, def: &mut Definition) -> Result<(), 
     };
     let n_native = usize::from(n_native);
     let native_end = 6 + 3 * n_native;
-    let n_dev = if has_dev { usize::from(raw[native_end]) } else { 0 };
+    let n_dev = if has_dev {
+        usize::from(raw[native_end])
+    } else {
+        0
+    };
     let len = raw.len();
 
     def.raw.clear();

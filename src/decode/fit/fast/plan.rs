@@ -14,7 +14,8 @@
 
 use std::rc::Rc;
 
-use super::{Base, Definition, FieldSpec, NO_SLOT, Num, element};
+use super::{Base, Definition, FieldSpec, NO_SLOT};
+use crate::activity::semicircles_to_deg;
 use crate::decode::fit::content::Collector;
 use crate::decode::fit::profile::{TIMESTAMP, record as rec};
 use crate::decode::fit::records::{Conv, RECORD_FIELDS, Records, col};
@@ -46,19 +47,12 @@ struct Source {
 impl Source {
     /// `None` for a string, which never holds a number.
     fn new(at: usize, base: Base, conv: Conv) -> Option<Source> {
-        let (kind, invalid) = match base {
-            Base::Enum | Base::U8 | Base::Byte => (Kind::Unsigned, 0xFF),
-            Base::U16 => (Kind::Unsigned, 0xFFFF),
-            Base::U32 => (Kind::Unsigned, 0xFFFF_FFFF),
-            Base::U64 => (Kind::Unsigned, u64::MAX),
-            Base::U8z | Base::U16z | Base::U32z | Base::U64z => (Kind::Unsigned, 0),
-            Base::S8 => (Kind::Signed, 0x7F),
-            Base::S16 => (Kind::Signed, 0x7FFF),
-            Base::S32 => (Kind::Signed, 0x7FFF_FFFF),
-            Base::S64 => (Kind::Signed, 0x7FFF_FFFF_FFFF_FFFF),
-            Base::F32 => (Kind::F32, 0),
-            Base::F64 => (Kind::F64, 0),
-            Base::Str => return None,
+        let (kind, invalid) = match (base, base.invalid()) {
+            (Base::F32, _) => (Kind::F32, 0),
+            (Base::F64, _) => (Kind::F64, 0),
+            (_, None) => return None,
+            (_, Some(invalid)) if base.signed() => (Kind::Signed, invalid),
+            (_, Some(invalid)) => (Kind::Unsigned, invalid),
         };
         let bits = 8 * base.size() as u32;
         Some(Source {
@@ -71,21 +65,41 @@ impl Source {
         })
     }
 
+    /// The value as a non-negative integer, as [`super::Num::unsigned`] reads it.
+    #[inline(always)]
+    fn unsigned(&self, bytes: &[u8], body: usize, big: bool) -> Option<u64> {
+        let raw = self.raw(bytes, body, big);
+        match self.kind {
+            Kind::Unsigned if raw != self.invalid => Some(raw),
+            Kind::Signed if raw != self.invalid => {
+                u64::try_from(((raw << self.shift) as i64) >> self.shift).ok()
+            }
+            _ => None,
+        }
+    }
+
+    #[inline(always)]
+    fn raw(&self, bytes: &[u8], body: usize, big: bool) -> u64 {
+        let w = window(bytes, body + self.at);
+        if big {
+            w.swap_bytes() >> self.shift
+        } else {
+            w & self.mask
+        }
+    }
+
     /// The column value of the message body at `body` in `bytes`, or a
     /// non-finite number when there is none.
     #[inline(always)]
     fn value(&self, bytes: &[u8], body: usize, big: bool) -> f64 {
-        let w = window(bytes, body + self.at);
-        let raw = if big {
-            w.swap_bytes() >> self.shift
-        } else {
-            w & self.mask
-        };
+        let raw = self.raw(bytes, body, big);
         let x = match self.kind {
             // Below 2^63 the signed conversion is exact and one instruction.
             Kind::Unsigned if raw != self.invalid && self.shift > 0 => raw as i64 as f64,
             Kind::Unsigned if raw != self.invalid => raw as f64,
-            Kind::Signed if raw != self.invalid => (((raw << self.shift) as i64) >> self.shift) as f64,
+            Kind::Signed if raw != self.invalid => {
+                (((raw << self.shift) as i64) >> self.shift) as f64
+            }
             Kind::F32 => f64::from(f32::from_bits(raw as u32)),
             Kind::F64 => f64::from_bits(raw),
             _ => return f64::NAN,
@@ -95,6 +109,14 @@ impl Source {
         }
         self.conv.apply(x)
     }
+}
+
+/// The first value among `sources` for the body at `body`.
+fn first_value(sources: &[Source], bytes: &[u8], body: usize, big: bool) -> Option<f64> {
+    sources
+        .iter()
+        .map(|s| s.value(bytes, body, big))
+        .find(|v| v.is_finite())
 }
 
 /// Appends `s`'s value (`NaN` for none) for each body to `column`: the loop
@@ -113,24 +135,34 @@ fn fill(column: &mut Vec<f64>, bytes: &[u8], bodies: &[usize], s: &Source, big: 
         let (at, shift, mask) = (s.at, s.shift, s.mask);
         column.extend(bodies.iter().map(|&b| {
             let w = window(bytes, b + at);
-            let raw = if BIG { w.swap_bytes() >> shift } else { w & mask };
-            match number(raw) {
-                Some(x) if x.is_finite() => {
-                    let v = conv(x);
-                    if v.is_finite() { v } else { f64::NAN }
-                }
-                _ => f64::NAN,
-            }
+            let raw = if BIG {
+                w.swap_bytes() >> shift
+            } else {
+                w & mask
+            };
+            number(raw).map_or(f64::NAN, &conv)
         }));
     }
     let (invalid, shift) = (s.invalid, s.shift);
+    // `number` yields finite values only; a conversion that could leave the
+    // finite range (a developer scale below 1) says so by `NaN`.
     macro_rules! by_conv {
         ($big:literal, $number:expr) => {
             match s.conv {
                 Conv::Identity => run::<$big>(column, bytes, bodies, s, $number, |x| x),
-                Conv::Linear { scale, offset } => run::<$big>(column, bytes, bodies, s, $number, |x| {
-                    Conv::Linear { scale, offset }.apply(x)
-                }),
+                Conv::Linear { scale, offset }
+                    if scale.abs() >= 1.0 && scale.is_finite() && offset.is_finite() =>
+                {
+                    run::<$big>(column, bytes, bodies, s, $number, |x| {
+                        Conv::Linear { scale, offset }.apply(x)
+                    })
+                }
+                Conv::Linear { scale, offset } => {
+                    run::<$big>(column, bytes, bodies, s, $number, |x| {
+                        let v = Conv::Linear { scale, offset }.apply(x);
+                        if v.is_finite() { v } else { f64::NAN }
+                    })
+                }
                 Conv::Semicircles => run::<$big>(column, bytes, bodies, s, $number, |x| {
                     Conv::Semicircles.apply(x)
                 }),
@@ -142,13 +174,30 @@ fn fill(column: &mut Vec<f64>, bytes: &[u8], bodies: &[usize], s: &Source, big: 
             match s.kind {
                 // Below 2^63 the signed conversion is exact and one instruction.
                 Kind::Unsigned if shift > 0 => {
-                    by_conv!($big, |raw: u64| (raw != invalid).then_some(raw as i64 as f64))
+                    by_conv!($big, |raw: u64| (raw != invalid)
+                        .then_some(raw as i64 as f64))
                 }
                 Kind::Unsigned => by_conv!($big, |raw: u64| (raw != invalid).then_some(raw as f64)),
+                // Positions: degrees straight from the integer, skipping the
+                // f64 round trip `Conv::apply` takes (exact for 32 bits).
+                Kind::Signed if s.conv == Conv::Semicircles && shift >= 32 => run::<$big>(
+                    column,
+                    bytes,
+                    bodies,
+                    s,
+                    |raw: u64| {
+                        (raw != invalid)
+                            .then_some(semicircles_to_deg(((raw << shift) as i64) >> shift))
+                    },
+                    |x| x,
+                ),
                 Kind::Signed => by_conv!($big, |raw: u64| (raw != invalid)
                     .then_some((((raw << shift) as i64) >> shift) as f64)),
-                Kind::F32 => by_conv!($big, |raw: u64| Some(f64::from(f32::from_bits(raw as u32)))),
-                Kind::F64 => by_conv!($big, |raw: u64| Some(f64::from_bits(raw))),
+                Kind::F32 => by_conv!($big, |raw: u64| {
+                    Some(f64::from(f32::from_bits(raw as u32))).filter(|x| x.is_finite())
+                }),
+                Kind::F64 => by_conv!($big, |raw: u64| Some(f64::from_bits(raw))
+                    .filter(|x| x.is_finite())),
             }
         };
     }
@@ -186,7 +235,7 @@ struct ColumnPlan {
 #[derive(Debug, Clone)]
 pub(super) struct Plan {
     big: bool,
-    timestamp: Option<FieldSpec>,
+    timestamp: Option<Source>,
     sources: Vec<Source>,
     columns: Vec<ColumnPlan>,
 }
@@ -209,7 +258,10 @@ impl Plan {
             (i != NO_SLOT).then(|| &def.fields[usize::from(i)])
         };
         let timestamp = match native(TIMESTAMP) {
-            Some(spec) => Some(single(spec)?),
+            Some(spec) => {
+                let spec = single(spec)?;
+                Source::new(spec.at, spec.base, Conv::Identity)
+            }
             None => None,
         };
         let mut dev = Vec::new();
@@ -223,8 +275,9 @@ impl Plan {
         }
         dev.sort_by_key(|&(c, rank, _)| (c, rank));
         let mut sources = Vec::new();
-        let mut columns = Vec::new();
-        for c in 0..col::COUNT {
+        let mut columns: Vec<ColumnPlan> = Vec::new();
+        // The fractional cadence (after all columns) is added to the cadence.
+        for c in 0..=col::FRACTIONAL_CADENCE {
             let start = sources.len();
             for k in RECORD_FIELDS.iter().filter(|k| k.col == c) {
                 if let Some(spec) = native(k.num) {
@@ -233,6 +286,10 @@ impl Plan {
                 }
             }
             sources.extend(dev.iter().filter(|d| d.0 == c).map(|d| d.2));
+            if c == col::FRACTIONAL_CADENCE && !columns.iter().any(|l| l.col == col::CADENCE) {
+                // No cadence to add it to.
+                sources.truncate(start);
+            }
             if sources.len() > start {
                 columns.push(ColumnPlan {
                     col: c,
@@ -249,12 +306,11 @@ impl Plan {
         })
     }
 
-    /// The record's own timestamp (`body` is the message body).
+    /// The record's own timestamp, for the message body at `body` in `bytes`.
     #[inline]
-    pub(super) fn own_time(&self, body: &[u8]) -> Option<u32> {
+    pub(super) fn own_time(&self, bytes: &[u8], body: usize) -> Option<u32> {
         self.timestamp
-            .and_then(|t| element(t.base, self.big, body.get(t.at..t.at + t.size)?))
-            .and_then(Num::unsigned)
+            .and_then(|t| t.unsigned(bytes, body, self.big))
             .and_then(|x| u32::try_from(x).ok())
     }
 
@@ -263,8 +319,20 @@ impl Plan {
     /// every record, then each further source where none was found yet.
     fn write(&self, bytes: &[u8], bodies: &[usize], first: usize, records: &mut Records) {
         for c in &self.columns {
+            let sources = &self.sources[c.start..c.end];
+            if c.col == col::FRACTIONAL_CADENCE {
+                let cadence = records.column_from(col::CADENCE, first);
+                for (x, &b) in cadence[first..].iter_mut().zip(bodies) {
+                    if !x.is_nan()
+                        && let Some(f) = first_value(sources, bytes, b, self.big)
+                    {
+                        *x += f;
+                    }
+                }
+                continue;
+            }
             let column = records.column_from(c.col, first);
-            let [head, rest @ ..] = &self.sources[c.start..c.end] else {
+            let [head, rest @ ..] = sources else {
                 continue;
             };
             fill(column, bytes, bodies, head, self.big);
@@ -295,7 +363,7 @@ pub(super) struct Batch {
 
 /// Records per batch: enough to amortize the column loops, few enough that
 /// their bytes are still in cache when the columns are written.
-const BATCH: usize = 512;
+const BATCH: usize = 1024;
 
 impl Batch {
     /// Adds record `index`, whose body starts at `body`, read with `plan`.
