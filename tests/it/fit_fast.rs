@@ -374,3 +374,41 @@ fn layouts_changing_mid_file_read_like_fitparser() {
         dbg(&[2209.0 / 16.0, 4095.0 / 16.0, 4099.0 / 16.0])
     );
 }
+
+#[test]
+fn a_developer_field_redescribed_after_its_definition_is_read_as_fitparser_reads_it() {
+    // Found by fuzz/fit_differential: fitparser reads a developer field with
+    // the description it has when the data message comes, so "Power" as
+    // uint8 then redescribed as uint16 makes the same 1-byte field read two
+    // bytes (and the message one byte longer).
+    let mut d = vec![0x40, 0, 0, 0, 0, 1, 0, 1, 0x00, 0x00, 4]; // file_id: activity
+    d.extend([
+        0x41, 0, 0, 206, 0, 4, 0, 1, 0x02, 1, 1, 0x02, 2, 1, 0x02, 3, 8, 0x07,
+    ]);
+    let describe = |d: &mut Vec<u8>, base: u8| {
+        d.extend([0x01, 0, 7, base]);
+        d.extend(b"Power\0\0\0");
+    };
+    describe(&mut d, 0x02);
+    d.extend([0x62, 0, 0, 20, 0, 1, 253, 4, 0x86, 1, 7, 1, 0]); // record: time; dev 7 (1 byte)
+    let t0 = 1_000_000_000u32;
+    d.push(0x02);
+    d.extend(t0.to_le_bytes());
+    d.push(200);
+    describe(&mut d, 0x84);
+    for (i, power) in [300u16, 310].into_iter().enumerate() {
+        d.push(0x02);
+        d.extend((t0 + 1 + i as u32).to_le_bytes());
+        d.extend(power.to_le_bytes());
+    }
+    let file = crate::fit::fit_file(&d);
+    let limits = Limits::default();
+    let fast = decode_with(&file, &limits, FitDecoder::Fast).unwrap();
+    let reference = decode_with(&file, &limits, FitDecoder::Fitparser).unwrap();
+    assert_eq!(differences(&fast[0], &reference[0]), []);
+    assert_eq!(fast[0].series.time_s, [0.0, 1.0, 2.0]);
+    assert_eq!(
+        fast[0].series.power_w.as_deref(),
+        Some(&[200.0, 300.0, 310.0][..])
+    );
+}

@@ -209,9 +209,10 @@ struct FieldSpec {
 #[derive(Debug, Clone, Copy)]
 struct DevSpec {
     key: (u8, u8),
-    /// From the field's description when the definition was read.
+    /// From the field's description (see [`Definition::layout`]).
     base: Base,
     at: usize,
+    /// Bytes read: whole elements of `base`.
     size: usize,
 }
 
@@ -231,6 +232,15 @@ struct Definition {
     repeats: bool,
     dev: Vec<DevSpec>,
     dev_repeats: bool,
+    /// The developer fields as defined: key and size.
+    dev_defined: Vec<((u8, u8), usize)>,
+    /// Developer fields were undescribed when defined: skipped, whatever
+    /// descriptions come later (the fitparser engine renumbers them as bytes).
+    dev_dropped: bool,
+    /// Body length of the native fields.
+    native_len: usize,
+    /// Collector generation `dev` and `len` were laid out for.
+    laid_out: u32,
     /// For record definitions: the compiled plan and the collector
     /// generation it was compiled for.
     plan: Option<(u32, Option<Rc<Plan>>)>,
@@ -252,10 +262,46 @@ impl Definition {
             repeats: false,
             dev: Vec::new(),
             dev_repeats: false,
+            dev_defined: Vec::new(),
+            dev_dropped: false,
+            native_len: 0,
+            laid_out: 0,
             plan: None,
             raw: Vec::new(),
             generation: 0,
         }
+    }
+
+    /// Lays the developer fields out with the descriptions the collector
+    /// has now. fitparser reads a developer field with the description it
+    /// has when the data message comes, as whole elements of its base type,
+    /// so a description replaced after the definition can change the
+    /// message's length (a size that is no multiple of the new type reads
+    /// on into the next field).
+    fn layout(&mut self, sink: &Collector) {
+        self.laid_out = sink.generation();
+        self.dev.clear();
+        self.dev_repeats = false;
+        let mut at = self.native_len;
+        for &(key, size) in &self.dev_defined {
+            let base = sink.dev_base_type(key.0, key.1).and_then(Base::from_code);
+            let read = match base {
+                Some(base) if !self.dev_dropped => {
+                    let read = size.div_ceil(base.size()) * base.size();
+                    self.dev_repeats |= self.dev.iter().any(|d| d.key == key);
+                    self.dev.push(DevSpec {
+                        key,
+                        base,
+                        at,
+                        size: read,
+                    });
+                    read
+                }
+                _ => size,
+            };
+            at += read;
+        }
+        self.len = at;
     }
 
     /// The record plan for the collector's current developer field
@@ -658,6 +704,9 @@ fn walk(
                     };
                     return Ok(Outcome::Read(Some(damage_at(pos, found))));
                 };
+                if !def.dev_defined.is_empty() && def.laid_out != sink.generation() {
+                    def.layout(sink);
+                }
                 let Some(body) = input.get(1..1 + def.len) else {
                     return Ok(Outcome::Read(Some(damage_at(pos, truncated(pos)))));
                 };
@@ -837,22 +886,15 @@ fn define(raw: &[u8], sink: &mut Collector, def: &mut Definition) -> Result<(), 
             "message {global}: developer fields without a usable description dropped"
         ));
     }
-    for d in dev_raw.chunks_exact(3) {
-        let (num, size, idx) = (d[0], usize::from(d[1]), d[2]);
-        if let (true, Some(base)) = (dev_ok, dev_base(idx, num)) {
-            if def.dev.iter().any(|s| s.key == (idx, num)) {
-                def.dev_repeats = true;
-            }
-            def.dev.push(DevSpec {
-                key: (idx, num),
-                base,
-                at,
-                size,
-            });
-        }
-        at += size;
-    }
-    def.len = at;
+    def.native_len = at;
+    def.dev_dropped = !dev_ok;
+    def.dev_defined.clear();
+    def.dev_defined.extend(
+        dev_raw
+            .chunks_exact(3)
+            .map(|d| ((d[2], d[0]), usize::from(d[1]))),
+    );
+    def.layout(sink);
     if !notes.is_empty() {
         sink.warn(notes.join("; "));
     }
