@@ -108,30 +108,14 @@ pub fn athlete(
             })
         })
         .collect();
+    // What ends inside the window: a week by its last day, a break by its end.
     let in_window = |d: NaiveDate| window_start.is_none_or(|w| d >= w);
-    let window_views: Vec<RunView> = views
-        .iter()
-        .copied()
-        .filter(|v| in_window(v.date))
-        .collect();
-    let window_weeks: Vec<load::Week> = tables
-        .weeks
-        .iter()
-        .filter(|w| in_window(w.start + chrono::Duration::days(6)))
-        .cloned()
-        .collect();
-    let window_days: Vec<load::Day> = tables
-        .days
-        .iter()
-        .filter(|d| in_window(d.date))
-        .cloned()
-        .collect();
-    let window_breaks: Vec<load::Break> = tables
-        .breaks
-        .iter()
-        .filter(|b| in_window(b.to))
-        .cloned()
-        .collect();
+    let window_views = within(&views, |v| in_window(v.date));
+    let window_weeks = within(&tables.weeks, |w| {
+        in_window(w.start + chrono::Duration::days(6))
+    });
+    let window_days = within(&tables.days, |d| in_window(d.date));
+    let window_breaks = within(&tables.breaks, |b| in_window(b.to));
 
     let finding_inputs = findings::Inputs {
         runs: &window_views,
@@ -264,4 +248,9 @@ fn window_start(job: &Job, tables: &load::LoadTables) -> Option<NaiveDate> {
         (Some(a), Some(b)) => Some(a.max(b)),
         (a, b) => a.or(b),
     }
+}
+
+/// The items that pass `keep`, in order.
+fn within<T: Clone>(all: &[T], keep: impl Fn(&T) -> bool) -> Vec<T> {
+    all.iter().filter(|x| keep(x)).cloned().collect()
 }

@@ -547,6 +547,15 @@ fn an_interrupted_run_leaves_the_previous_outputs_and_says_what_it_was_doing() {
     }
 }
 
+/// The run's stderr, after checking it failed with exit 1 and one line.
+#[cfg(feature = "tables")]
+fn one_line_failure(run: &std::process::Output) -> String {
+    let stderr = String::from_utf8_lossy(&run.stderr).into_owned();
+    assert_eq!(run.status.code(), Some(1), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    stderr
+}
+
 #[cfg(feature = "tables")]
 #[test]
 fn an_output_folder_that_cannot_be_created_is_one_line_and_exit_1() {
@@ -558,9 +567,7 @@ fn an_output_folder_that_cannot_be_created_is_one_line_and_exit_1() {
         .args(["report", "samples/demo", "-o", out.to_str().unwrap(), "-q"])
         .output()
         .unwrap();
-    let stderr = String::from_utf8_lossy(&run.stderr);
-    assert_eq!(run.status.code(), Some(1), "{stderr}");
-    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    let stderr = one_line_failure(&run);
     assert!(
         stderr.starts_with(&format!(
             "error: cannot create output folder {}: ",
@@ -628,9 +635,7 @@ fn a_full_disk_is_one_line_exit_1_and_leaves_the_previous_report() {
         ])
         .output()
         .unwrap();
-    let stderr = String::from_utf8_lossy(&run.stderr);
-    assert_eq!(run.status.code(), Some(1), "{stderr}");
-    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    let stderr = one_line_failure(&run);
     assert!(
         stderr.starts_with("error: ") && stderr.contains("cannot write "),
         "{stderr}"

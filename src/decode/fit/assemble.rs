@@ -1,5 +1,7 @@
 //! Collected FIT content → one [`Activity`] per session.
 
+use std::borrow::Cow;
+
 use chrono::{DateTime, Utc};
 use fitparser::profile::FieldDataType;
 
@@ -70,7 +72,7 @@ pub(super) fn activities(
         .iter()
         .map(|s| span(&s.totals, &c.records))
         .collect();
-    let mut records_of = split(&c.records, &spans);
+    let records_of = split(&c.records, &spans);
     let mut laps_of: Vec<Vec<Lap>> = vec![Vec::new(); spans.len()];
     for lap in &c.laps {
         let start = lap
@@ -115,7 +117,7 @@ pub(super) fn activities(
             .and_then(|s| super::content::variant_name(FieldDataType::SubSport, u64::from(s)));
         let on_foot = matches!(sport, Sport::Running | Sport::Walking | Sport::Hiking);
         let mut notes = warnings.clone();
-        let (mut series, dropped) = series(&mut c.records, &mut records_of[i], span.start, on_foot);
+        let (mut series, dropped) = series(&mut c.records, &records_of[i], span.start, on_foot);
         if i > 0 {
             rebase_distance(&mut series, &c.records, &records_of[..i]);
         }
@@ -266,10 +268,10 @@ enum Share {
 }
 
 impl Share {
-    fn indices(&self, records: &Records) -> Vec<usize> {
+    fn indices(&self, records: &Records) -> Cow<'_, [usize]> {
         match self {
-            Share::All => (0..records.len()).collect(),
-            Share::Some(v) => v.clone(),
+            Share::All => Cow::Owned((0..records.len()).collect()),
+            Share::Some(v) => Cow::Borrowed(v),
         }
     }
 }
@@ -345,12 +347,14 @@ impl<'a> Owners<'a> {
 /// legs' count, so each leg measures itself.
 fn rebase_distance(series: &mut Series, records: &Records, earlier: &[Share]) {
     let distance = &records.cols[col::DISTANCE];
-    let before = earlier
-        .iter()
-        .rev()
-        .flat_map(|share| share.indices(records).into_iter().rev())
-        .filter_map(|i| distance.get(i).copied())
-        .find(|d| d.is_finite());
+    let before = earlier.iter().rev().find_map(|share| {
+        let indices = share.indices(records);
+        indices
+            .iter()
+            .rev()
+            .filter_map(|&i| distance.get(i).copied())
+            .find(|d| d.is_finite())
+    });
     let Some(d) = series.distance_m.as_mut() else {
         return;
     };
@@ -369,7 +373,7 @@ fn rebase_distance(series: &mut Series, records: &Records, earlier: &[Share]) {
 ///
 /// A single session whose time never steps back takes the columns as they
 /// are; otherwise they are gathered by index.
-fn series(records: &mut Records, share: &mut Share, start: i64, on_foot: bool) -> (Series, usize) {
+fn series(records: &mut Records, share: &Share, start: i64, on_foot: bool) -> (Series, usize) {
     let mut last = f64::MIN;
     let steps_back = |t: f64, last: &mut f64| {
         let back = t < *last;

@@ -23,10 +23,32 @@ use crate::decode::fit::records::{Conv, RECORD_FIELDS, Records, col};
 /// How a value's bits become a number.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
+    /// Below 64 bits: the signed conversion is exact and one instruction.
     Unsigned,
+    U64,
     Signed,
     F32,
     F64,
+}
+
+impl Kind {
+    /// The finite number `raw` holds, as the [`super::Message`] view reads
+    /// it; `shift` is `64 - bits`.
+    #[inline(always)]
+    fn number(self, raw: u64, shift: u32, invalid: u64) -> Option<f64> {
+        match self {
+            Kind::Unsigned => (raw != invalid).then_some(raw as i64 as f64),
+            Kind::U64 => (raw != invalid).then_some(raw as f64),
+            Kind::Signed => (raw != invalid).then_some(sign_extend(raw, shift) as f64),
+            Kind::F32 => Some(f64::from(f32::from_bits(raw as u32))).filter(|x| x.is_finite()),
+            Kind::F64 => Some(f64::from_bits(raw)).filter(|x| x.is_finite()),
+        }
+    }
+}
+
+#[inline(always)]
+fn sign_extend(raw: u64, shift: u32) -> i64 {
+    ((raw << shift) as i64) >> shift
 }
 
 /// One source of a column: where its value sits and how to read it.
@@ -52,6 +74,7 @@ impl Source {
             (Base::F64, _) => (Kind::F64, 0),
             (_, None) => return None,
             (_, Some(invalid)) if base.signed() => (Kind::Signed, invalid),
+            (Base::U64 | Base::U64z, Some(invalid)) => (Kind::U64, invalid),
             (_, Some(invalid)) => (Kind::Unsigned, invalid),
         };
         let bits = 8 * base.size() as u32;
@@ -70,21 +93,29 @@ impl Source {
     fn unsigned(&self, bytes: &[u8], body: usize, big: bool) -> Option<u64> {
         let raw = self.raw(bytes, body, big);
         match self.kind {
-            Kind::Unsigned if raw != self.invalid => Some(raw),
-            Kind::Signed if raw != self.invalid => {
-                u64::try_from(((raw << self.shift) as i64) >> self.shift).ok()
-            }
+            Kind::Unsigned | Kind::U64 if raw != self.invalid => Some(raw),
+            Kind::Signed if raw != self.invalid => u64::try_from(sign_extend(raw, self.shift)).ok(),
             _ => None,
+        }
+    }
+
+    /// The value's bits, in the definition's byte order.
+    #[inline(always)]
+    fn raw_in<const BIG: bool>(&self, bytes: &[u8], body: usize) -> u64 {
+        let w = window(bytes, body + self.at);
+        if BIG {
+            w.swap_bytes() >> self.shift
+        } else {
+            w & self.mask
         }
     }
 
     #[inline(always)]
     fn raw(&self, bytes: &[u8], body: usize, big: bool) -> u64 {
-        let w = window(bytes, body + self.at);
         if big {
-            w.swap_bytes() >> self.shift
+            self.raw_in::<true>(bytes, body)
         } else {
-            w & self.mask
+            self.raw_in::<false>(bytes, body)
         }
     }
 
@@ -93,21 +124,9 @@ impl Source {
     #[inline(always)]
     fn value(&self, bytes: &[u8], body: usize, big: bool) -> f64 {
         let raw = self.raw(bytes, body, big);
-        let x = match self.kind {
-            // Below 2^63 the signed conversion is exact and one instruction.
-            Kind::Unsigned if raw != self.invalid && self.shift > 0 => raw as i64 as f64,
-            Kind::Unsigned if raw != self.invalid => raw as f64,
-            Kind::Signed if raw != self.invalid => {
-                (((raw << self.shift) as i64) >> self.shift) as f64
-            }
-            Kind::F32 => f64::from(f32::from_bits(raw as u32)),
-            Kind::F64 => f64::from_bits(raw),
-            _ => return f64::NAN,
-        };
-        if !x.is_finite() {
-            return f64::NAN;
-        }
-        self.conv.apply(x)
+        self.kind
+            .number(raw, self.shift, self.invalid)
+            .map_or(f64::NAN, |x| self.conv.apply(x))
     }
 }
 
@@ -132,16 +151,11 @@ fn fill(column: &mut Vec<f64>, bytes: &[u8], bodies: &[usize], s: &Source, big: 
         number: impl Fn(u64) -> Option<f64>,
         conv: impl Fn(f64) -> f64,
     ) {
-        let (at, shift, mask) = (s.at, s.shift, s.mask);
-        column.extend(bodies.iter().map(|&b| {
-            let w = window(bytes, b + at);
-            let raw = if BIG {
-                w.swap_bytes() >> shift
-            } else {
-                w & mask
-            };
-            number(raw).map_or(f64::NAN, &conv)
-        }));
+        column.extend(
+            bodies
+                .iter()
+                .map(|&b| number(s.raw_in::<BIG>(bytes, b)).map_or(f64::NAN, &conv)),
+        );
     }
     let (invalid, shift) = (s.invalid, s.shift);
     // `number` yields finite values only; a conversion that could leave the
@@ -169,15 +183,10 @@ fn fill(column: &mut Vec<f64>, bytes: &[u8], bodies: &[usize], s: &Source, big: 
             }
         };
     }
+    // Each arm names its kind, so `Kind::number` folds to the one case.
     macro_rules! by_kind {
         ($big:literal) => {
             match s.kind {
-                // Below 2^63 the signed conversion is exact and one instruction.
-                Kind::Unsigned if shift > 0 => {
-                    by_conv!($big, |raw: u64| (raw != invalid)
-                        .then_some(raw as i64 as f64))
-                }
-                Kind::Unsigned => by_conv!($big, |raw: u64| (raw != invalid).then_some(raw as f64)),
                 // Positions: degrees straight from the integer, skipping the
                 // f64 round trip `Conv::apply` takes (exact for 32 bits).
                 Kind::Signed if s.conv == Conv::Semicircles && shift >= 32 => run::<$big>(
@@ -186,18 +195,17 @@ fn fill(column: &mut Vec<f64>, bytes: &[u8], bodies: &[usize], s: &Source, big: 
                     bodies,
                     s,
                     |raw: u64| {
-                        (raw != invalid)
-                            .then_some(semicircles_to_deg(((raw << shift) as i64) >> shift))
+                        (raw != invalid).then_some(semicircles_to_deg(sign_extend(raw, shift)))
                     },
                     |x| x,
                 ),
-                Kind::Signed => by_conv!($big, |raw: u64| (raw != invalid)
-                    .then_some((((raw << shift) as i64) >> shift) as f64)),
-                Kind::F32 => by_conv!($big, |raw: u64| {
-                    Some(f64::from(f32::from_bits(raw as u32))).filter(|x| x.is_finite())
-                }),
-                Kind::F64 => by_conv!($big, |raw: u64| Some(f64::from_bits(raw))
-                    .filter(|x| x.is_finite())),
+                Kind::Unsigned => {
+                    by_conv!($big, |raw: u64| Kind::Unsigned.number(raw, shift, invalid))
+                }
+                Kind::U64 => by_conv!($big, |raw: u64| Kind::U64.number(raw, shift, invalid)),
+                Kind::Signed => by_conv!($big, |raw: u64| Kind::Signed.number(raw, shift, invalid)),
+                Kind::F32 => by_conv!($big, |raw: u64| Kind::F32.number(raw, shift, invalid)),
+                Kind::F64 => by_conv!($big, |raw: u64| Kind::F64.number(raw, shift, invalid)),
             }
         };
     }
