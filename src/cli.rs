@@ -126,6 +126,12 @@ pub struct RunControl {
     /// Only report from this date on (YYYY-MM-DD).
     #[arg(long, value_name = "DATE")]
     pub since: Option<chrono::NaiveDate>,
+    /// Verdicts judge the last N weeks up to the as-of day (default 4); earlier runs are the baseline.
+    #[arg(long, value_name = "N")]
+    pub window_weeks: Option<u32>,
+    /// Report as if run on this day (YYYY-MM-DD): later runs are ignored (default: the latest run).
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<chrono::NaiveDate>,
     /// Cache folder for decoded per-file results (default: OUTPUT/.cache).
     #[arg(long, value_name = "DIR")]
     pub cache: Option<PathBuf>,

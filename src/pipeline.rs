@@ -71,6 +71,10 @@ pub struct WindowSpec {
     pub weeks: Option<u32>,
     /// Report from this date on.
     pub since: Option<chrono::NaiveDate>,
+    /// Weeks the verdicts judge, ending on `as_of` (default 4).
+    pub window_weeks: Option<u32>,
+    /// Report as if run on this day: later runs are ignored.
+    pub as_of: Option<chrono::NaiveDate>,
     /// First day of the week: "monday" (ISO, default) or "sunday".
     pub week_start: Option<String>,
 }
@@ -146,6 +150,9 @@ impl Pipeline {
                     FORMATS.join(", ")
                 )));
             }
+        }
+        if p.window.window_weeks == Some(0) {
+            return Err(invalid("[window] window_weeks: must be at least 1".into()));
         }
         if let Some(ws) = &p.window.week_start {
             if !matches!(ws.as_str(), "monday" | "sunday") {

@@ -19,6 +19,9 @@ pub enum SettingsError {
     Invalid(String),
 }
 
+/// Weeks the verdicts judge when neither a flag nor the pipeline says.
+pub const DEFAULT_WINDOW_WEEKS: u32 = 4;
+
 /// One athlete's work: inputs in, a report folder out.
 #[derive(Debug, Clone)]
 pub struct AthleteJob {
@@ -37,6 +40,10 @@ pub struct Job {
     pub limits: Limits,
     pub weeks: Option<u32>,
     pub since: Option<chrono::NaiveDate>,
+    /// Weeks the verdicts judge, ending on `as_of` (default 4).
+    pub window_weeks: u32,
+    /// The report's "today": runs after it are ignored. `None` = the latest run.
+    pub as_of: Option<chrono::NaiveDate>,
     pub week_start: chrono::Weekday,
     pub formats: Vec<String>,
     pub units: Units,
@@ -71,6 +78,8 @@ impl Job {
             limits: Limits::default(),
             weeks: None,
             since: None,
+            window_weeks: DEFAULT_WINDOW_WEEKS,
+            as_of: None,
             week_start: chrono::Weekday::Mon,
             formats: FORMATS.iter().map(|s| s.to_string()).collect(),
             units: Units::Metric,
@@ -114,6 +123,8 @@ impl Job {
             limits: p.limits.clone(),
             weeks: p.window.weeks,
             since: p.window.since,
+            window_weeks: p.window.window_weeks.unwrap_or(DEFAULT_WINDOW_WEEKS),
+            as_of: p.window.as_of,
             week_start: match p.window.week_start.as_deref() {
                 Some("sunday") => chrono::Weekday::Sun,
                 _ => chrono::Weekday::Mon,
@@ -140,6 +151,12 @@ impl Job {
         if ctl.since.is_some() {
             self.since = ctl.since;
         }
+        if let Some(n) = ctl.window_weeks {
+            self.window_weeks = n;
+        }
+        if ctl.as_of.is_some() {
+            self.as_of = ctl.as_of;
+        }
         if let Some(c) = &ctl.cache {
             self.cache_dir = Some(c.clone());
         }
@@ -157,6 +174,11 @@ impl Job {
         }
         if self.weeks == Some(0) {
             return Err(SettingsError::Invalid("--weeks must be at least 1".into()));
+        }
+        if self.window_weeks == 0 {
+            return Err(SettingsError::Invalid(
+                "--window-weeks must be at least 1".into(),
+            ));
         }
         Ok(())
     }

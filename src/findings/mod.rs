@@ -96,6 +96,33 @@ pub struct Finding {
     /// Citation(s) with evidence grade, e.g. "Nielsen 2014, JOSPT 44(10) — grade C".
     pub source: String,
     pub advice: String,
+    /// Episodes before the window, oldest first (never part of status/severity).
+    #[serde(default)]
+    pub history: Vec<Episode>,
+}
+
+/// A past occurrence of a cause's pattern, before the assessment window.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Episode {
+    /// First and last local day of the episode.
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub severity: Severity,
+    /// One plain sentence, e.g. "Week of 21 Sep 2025: 52 km, twice your usual 26 km".
+    pub summary: String,
+    pub evidence: Vec<Evidence>,
+}
+
+/// The days the verdicts judge (`report.json` → `window`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Window {
+    /// First and last local day judged by the verdicts.
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    /// `--as-of` when given, else the latest run's local date.
+    pub as_of: NaiveDate,
+    /// The window's last week is unfinished (days after the last run and before as_of/today).
+    pub partial_last_week: bool,
 }
 
 impl Cause {
@@ -373,6 +400,7 @@ impl Rule {
                 cite(self.fields)
             },
             advice: self.advice.to_string(),
+            history: Vec::new(),
         }
     }
 }

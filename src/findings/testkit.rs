@@ -64,6 +64,7 @@ pub fn week(start: NaiveDate, km: f64, runs: u32) -> Week {
         load: km,
         days_in_history: 7,
         weeks_without_rest: 0,
+        partial: false,
     }
 }
 

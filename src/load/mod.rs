@@ -100,6 +100,11 @@ pub struct Week {
     pub days_in_history: u32,
     /// Consecutive weeks without a rest day, ending with this one (0 when this week has one).
     pub weeks_without_rest: u32,
+    /// The week is unfinished: it has days after the report's as-of day, or
+    /// days after the last run up to as-of/today. Rules never judge rest
+    /// days, monotony or weekly distance of a partial week as if complete.
+    #[serde(default)]
+    pub partial: bool,
 }
 
 /// A break in training and what followed it (Blanch & Gabbett 2016).

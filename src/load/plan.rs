@@ -353,6 +353,7 @@ fn extract_weeks(
                 load: load[i],
                 days_in_history: days_in[i] as u32,
                 weeks_without_rest: 0,
+                partial: false,
             }
         })
         .collect())

@@ -7,7 +7,7 @@
 //! give identical bytes except `generated_at`, the only volatile field.
 //!
 //! Top-level keys: `schema_version`, `generated_at`, `athlete`, `period`
-//! (`from`, `to`), `timezone_source`, `display_units`, `inputs` (`ok`,
+//! (`from`, `to`), `window` (`from`, `to`, `as_of`, `partial_last_week`), `timezone_source`, `display_units`, `inputs` (`ok`,
 //! `skipped`, `rejected`, `duplicates` — duplicates are a subset of skipped),
 //! `weeks`, `findings`, `rejected`, `skipped`, `runs`, `cadence_fit`,
 //! `speed_bins`.
@@ -17,6 +17,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
+pub use crate::findings::Window;
 use crate::findings::{Evidence, Finding, Status};
 use crate::ingest::{Record, Status as RecordStatus};
 use crate::load::Week;
@@ -43,6 +44,8 @@ pub struct Report {
     pub generated_at: String,
     pub athlete: String,
     pub period: Period,
+    /// The days the verdicts judge; `None` only when there are no runs.
+    pub window: Option<Window>,
     /// Where local dates come from, e.g. `file offsets, else Europe/Berlin`.
     pub timezone_source: String,
     /// The units the Markdown/HTML were asked for (JSON stays metric).
@@ -313,6 +316,7 @@ impl Report {
                 .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
             athlete: inp.athlete.to_owned(),
             period,
+            window: None,
             timezone_source: inp.timezone_source.to_owned(),
             display_units: inp.display_units,
             inputs,
