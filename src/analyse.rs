@@ -7,11 +7,12 @@ use std::collections::BTreeMap;
 use anyhow::Context;
 use chrono::NaiveDate;
 
-use crate::findings::{self, RunView, Severity, Status as FindingStatus};
+use crate::findings::{self, Severity, Status as FindingStatus};
 use crate::ingest::Status;
-use crate::load::{self, LoadConfig, RunInput};
+use crate::load::{self, LoadConfig};
 use crate::log::Log;
-use crate::metrics::{RunMetrics, athlete};
+use crate::metrics::RunMetrics;
+use crate::verdicts;
 use crate::report;
 use crate::roster::RosterRow;
 use crate::run::{AthleteOutcome, Item, collect_items};
@@ -65,69 +66,71 @@ pub fn athlete(
             .cmp(&y.1.start)
             .then_with(|| x.1.path.cmp(&y.1.path))
     });
-    let all_metrics: Vec<RunMetrics> = runs.iter().map(|(_, m)| (*m).clone()).collect();
-
     let load_cfg = LoadConfig {
         week_start: job.week_start,
         timezone: a.profile.timezone.as_deref().and_then(|t| t.parse().ok()),
         ..LoadConfig::default()
     };
-    let inputs: Vec<RunInput> = runs
+    // Local dates first (file offset, start position, configured zone, UTC).
+    let dated: Vec<verdicts::DatedRun> = runs
         .iter()
         .filter_map(|(i, m)| {
-            RunInput::from_metrics(
-                m,
+            let (date, tz_source) = load::calendar::local_date(
+                m.start?,
                 i.record.activity.as_ref().and_then(|a| a.utc_offset_s),
                 i.start_lat_lon,
-            )
-        })
-        .collect();
-    let tables = load::build(&inputs, &load_cfg)
-        .with_context(|| format!("weekly load for {}", a.profile.name))?;
-    let dates: BTreeMap<&str, (NaiveDate, load::TzSource)> = tables
-        .run_days
-        .iter()
-        .map(|(p, d, s)| (p.as_str(), (*d, *s)))
-        .collect();
-
-    // Athlete-level form: cadence~speed fit and the easy-pace band for HR trends.
-    let fit = athlete::fit_cadence_speed(&all_metrics);
-    let easy_band = athlete::easy_speed_band(&all_metrics);
-
-    let window_start = window_start(job, &tables);
-    let views: Vec<RunView> = runs
-        .iter()
-        .filter_map(|(_, m)| {
-            let (date, _) = *dates.get(m.path.as_str())?;
-            Some(RunView {
-                path: &m.path,
-                date,
+                load_cfg.timezone,
+                load_cfg.use_start_position,
+            );
+            Some(verdicts::DatedRun {
                 metrics: m,
-                cadence_residual_spm: fit.as_ref().and_then(|f| athlete::residual_spm(f, m)),
-                easy_hr_bpm: easy_band.and_then(|b| athlete::easy_hr_at_speed(m, b)),
+                date,
+                tz_source,
             })
         })
         .collect();
-    // What ends inside the window: a week by its last day, a break by its end.
-    let in_window = |d: NaiveDate| window_start.is_none_or(|w| d >= w);
-    let window_views = within(&views, |v| in_window(v.date));
-    let window_weeks = within(&tables.weeks, |w| {
-        in_window(w.start + chrono::Duration::days(6))
-    });
-    let window_days = within(&tables.days, |d| in_window(d.date));
-    let window_breaks = within(&tables.breaks, |b| in_window(b.to));
+    let v = verdicts::assess(
+        &dated,
+        &verdicts::Options {
+            profile: &a.profile,
+            thresholds: &job.thresholds,
+            load: load_cfg,
+            as_of: job.as_of,
+            window_weeks: job.window_weeks,
+        },
+    )
+    .with_context(|| format!("weekly load for {}", a.profile.name))?;
+    if v.too_old > 0 {
+        log.emit(
+            crate::log::Level::Warn,
+            &format!(
+                "{}: {} runs left out: the history spans more than the load stage accepts",
+                a.profile.name, v.too_old
+            ),
+            &[],
+        );
+    }
+    let tables = &v.tables;
+    let found = &v.findings;
+    let all_metrics: Vec<RunMetrics> = v
+        .used
+        .iter()
+        .map(|&i| dated[i].metrics.clone())
+        .collect();
 
-    let finding_inputs = findings::Inputs {
-        runs: &window_views,
-        weeks: &window_weeks,
-        days: &window_days,
-        breaks: &window_breaks,
-        ..findings::Inputs::new(&a.profile, &job.thresholds)
-    };
-    let found = findings::evaluate(&finding_inputs);
+    // What the tables and charts show (`--weeks`, `--since`): what ends inside
+    // it, a week by its last day. The verdicts have their own window.
+    let shown_from = window_start(job, tables);
+    let shown = |d: NaiveDate| shown_from.is_none_or(|w| d >= w);
+    let shown_metrics: Vec<RunMetrics> = v
+        .used
+        .iter()
+        .filter(|&&i| shown(dated[i].date))
+        .map(|&i| dated[i].metrics.clone())
+        .collect();
+    let shown_weeks = within(&tables.weeks, |w| shown(w.start + chrono::Duration::days(6)));
 
     let records: Vec<crate::ingest::Record> = items.iter().map(|i| i.record.clone()).collect();
-    let window_metrics: Vec<RunMetrics> = window_views.iter().map(|v| v.metrics.clone()).collect();
     let tz_summary = timezone_summary(&tables.run_days);
     let run_dates: Vec<(String, NaiveDate)> = tables
         .run_days
@@ -144,10 +147,10 @@ pub fn athlete(
             crate::units::Units::Imperial => report::Units::Imperial,
         },
         records: &records,
-        metrics: &window_metrics,
-        weeks: &window_weeks,
-        findings: &found,
-        fit: fit.as_ref().map(|f| report::CadenceFit {
+        metrics: &shown_metrics,
+        weeks: &shown_weeks,
+        findings: found,
+        fit: v.fit.as_ref().map(|f| report::CadenceFit {
             intercept_spm: f.intercept_spm,
             slope_spm_per_mps: f.slope_spm_per_mps,
             min_speed_mps: f.min_speed_mps,
@@ -155,6 +158,10 @@ pub fn athlete(
         }),
         run_dates: &run_dates,
     });
+    let report = report::Report {
+        window: v.window.clone(),
+        ..report
+    };
     let opts = report::RenderOptions {
         units: report.display_units,
     };
@@ -173,7 +180,7 @@ pub fn athlete(
     crate::interrupt::enter(crate::interrupt::Stage::Writing);
     report::write_all(&a.out_dir, &report, &opts, &formats)?;
     if job.formats.iter().any(|f| f == "tables") {
-        load::write_tables(&a.out_dir, &tables)?;
+        load::write_tables(&a.out_dir, tables)?;
         report::write_tables(&a.out_dir, &records, &all_metrics, &report)?;
     }
     if log.enabled(crate::log::Level::Info) && !log.json {
@@ -185,7 +192,13 @@ pub fn athlete(
         .filter(|f| f.status == FindingStatus::Flagged)
         .collect();
     flagged.sort_by(|x, y| y.severity.cmp(&x.severity).then(x.cause.cmp(&y.cause)));
-    let last_week = window_weeks.last();
+    // The roster shows the last complete week when the latest one is unfinished.
+    let last_week = tables
+        .weeks
+        .iter()
+        .rev()
+        .find(|w| !w.partial)
+        .or(tables.weeks.last());
     let roster = RosterRow {
         athlete: a.profile.name.clone(),
         flagged: flagged.iter().map(|f| f.cause.id().to_string()).collect(),

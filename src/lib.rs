@@ -34,3 +34,5 @@ pub mod run;
 pub mod settings;
 pub mod thresholds;
 pub mod units;
+#[cfg(feature = "tables")]
+pub mod verdicts;

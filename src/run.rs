@@ -167,7 +167,9 @@ fn dedupe_items(items: &mut [Item]) {
 fn settings_key(a: &AthleteJob, job: &Job) -> String {
     let cfg = MetricsConfig::from_profile(&a.profile);
     format!(
-        "{}|{}|fit_decoder={}",
+        // `dates=1`: files with implausible start times are rejected (caches
+        // written before that check would keep them as runs).
+        "{}|{}|fit_decoder={}|dates=1",
         serde_json::to_string(&cfg).unwrap_or_default(),
         serde_json::to_string(&job.limits).unwrap_or_default(),
         serde_json::to_string(&job.fit_decoder).unwrap_or_default()

@@ -17,8 +17,10 @@ use serde::{Deserialize, Serialize};
 #[serde(default, deny_unknown_fields)]
 pub struct Thresholds {
     // ---- overtraining: ramp, ACWR, comeback -------------------------------
-    /// Week-over-week distance rise above which a week is a spike, %.
-    /// Nielsen 2014 (> 30 % over 2 weeks, HR 1.59, CI 0.96–2.66) — grade C.
+    /// Week-over-week distance rise named in the summary, %; a spike only
+    /// when the week is also above the runner's capacity (a return to usual
+    /// volume after an easy week is not). Nielsen 2014 (> 30 % over 2 weeks,
+    /// HR 1.59, CI 0.96–2.66) — grade C.
     pub ramp_spike_pct: f64,
     /// Rise above which a week is worth watching, %. Buist 2008 found the
     /// 10 % rule no safer than a faster plan, so this never flags alone — grade A against it.
@@ -41,6 +43,22 @@ pub struct Thresholds {
     pub comeback_volume_share: f64,
     /// A return week above this multiple of the pre-break weekly distance is too soon.
     pub comeback_return_ratio: f64,
+    /// Weeks before a week that say what this runner recently handled (its
+    /// "capacity"). Bertelsen 2017 framework: load tolerated depends on recent training — grade D.
+    pub capacity_weeks: u32,
+    /// Finished weeks with runs the capacity needs before a week can be judged.
+    pub capacity_min_weeks: u32,
+    /// A week above this multiple of the highest of the capacity weeks is a
+    /// spike. Nielsen 2014 (> 30 %), Damsted 2019 (+20–60 %) — grade C.
+    pub capacity_spike_ratio: f64,
+    /// ... and at least this much above it, km, so a low-volume runner's
+    /// ordinary wobble (12 → 17 km) is not a spike. Convention — grade D.
+    pub capacity_min_increase_km: f64,
+    /// A week at this multiple of anything in the capacity weeks is a large
+    /// spike (severity high when recent and backed by ACWR) — grade D.
+    pub capacity_high_ratio: f64,
+    /// Days before the as-of day in which a large spike counts as recent.
+    pub spike_recent_days: u32,
 
     // ---- recovery: monotony, rest days, streaks ---------------------------
     /// Foster monotony above which a week is flagged. Foster 1998 — grade C.
@@ -49,6 +67,9 @@ pub struct Thresholds {
     pub monotony_warn: f64,
     /// Consecutive run days at or above which a streak is flagged — grade D.
     pub streak_days: u32,
+    /// Complete weeks without a rest day in the window that flag the habit;
+    /// one busy week is only a note. Convention — grade D.
+    pub no_rest_weeks: u32,
 
     // ---- form: cadence and step length ------------------------------------
     /// Easy-pace cadence below this is low by rule of thumb, spm.
@@ -136,9 +157,16 @@ impl Default for Thresholds {
             comeback_gap_days: 14,
             comeback_volume_share: 0.25,
             comeback_return_ratio: 1.0,
+            capacity_weeks: 10,
+            capacity_min_weeks: 3,
+            capacity_spike_ratio: 1.3,
+            capacity_min_increase_km: 8.0,
+            capacity_high_ratio: 2.0,
+            spike_recent_days: 14,
             monotony_flag: 2.0,
             monotony_warn: 1.5,
             streak_days: 14,
+            no_rest_weeks: 2,
             cadence_low_spm: 170.0,
             cadence_residual_spm: -5.0,
             form_flag_share: 0.3,
@@ -212,6 +240,13 @@ const NIELSEN_BUIST: &str = "Nielsen et al. 2014, JOSPT 44(10):739–747 (> 30 %
 const GABBETT: &str = "Gabbett 2016, BJSM 50:273–280; Hulin et al. 2014, BJSM 48:708–712; \
      Williams et al. 2017, BJSM 51:209–210 (EWMA); critiques: Impellizzeri et al. 2020, \
      IJSPP 15(6):907–913, Lolli et al. 2019, BJSM 53:921–922";
+const CAPACITY: &str = "Nielsen et al. 2014, JOSPT 44(10):739–747 (> 30 % progression: \
+     HR 1.59, 95 % CI 0.96–2.66); Damsted et al. 2019, JOSPT 49(4):230–238 (261 runners: \
+     +20–60 % weekly distance vs < 20 %, risk difference 22.6 %, 95 % CI 0.9–44.3 % at 21 days, \
+     none at 56 and 98 days); applied against the most the runner ran in recent weeks, as in \
+     Bertelsen et al. 2017, Scand J Med Sci Sports 27:1170–1180 (load vs load capacity)";
+const BERTELSEN: &str = "Bertelsen et al. 2017, Scand J Med Sci Sports 27:1170–1180 \
+     (injury when load exceeds a capacity built by recent training)";
 const BLANCH: &str = "Blanch & Gabbett 2016, BJSM 50:471–475; Gabbett 2016, BJSM 50:273–280";
 const FOSTER: &str = "Foster 1998, MSSE 30(7):1164–1168; Meeusen et al. 2013, MSSE 45:186–205";
 const CADENCE: &str = "Heiderscheit et al. 2011, MSSE 43(2):296–302 (+5–10 % step rate lowers \
@@ -243,7 +278,7 @@ const CONVENTION: &str = "heavylegs convention";
 pub const SOURCES: &[ThresholdSource] = &[
     src(
         "ramp_spike_pct",
-        "week-over-week distance rise > 30 % is a spike",
+        "week-over-week rise > 30 % is named, a spike only above capacity",
         NIELSEN_BUIST,
         Grade::C,
     ),
@@ -291,6 +326,42 @@ pub const SOURCES: &[ThresholdSource] = &[
         BLANCH,
         Grade::D,
     ),
+    src(
+        "capacity_weeks",
+        "capacity: the highest week among the previous 10",
+        BERTELSEN,
+        Grade::D,
+    ),
+    src(
+        "capacity_min_weeks",
+        "a week is judged once 3 weeks with runs precede it",
+        CONVENTION,
+        Grade::D,
+    ),
+    src(
+        "capacity_spike_ratio",
+        "a week > 1.3× its capacity is a spike",
+        CAPACITY,
+        Grade::C,
+    ),
+    src(
+        "capacity_min_increase_km",
+        "and ≥ 8 km above it (low-volume wobble is not a spike)",
+        CONVENTION,
+        Grade::D,
+    ),
+    src(
+        "capacity_high_ratio",
+        "≥ 2× capacity is a large spike",
+        CONVENTION,
+        Grade::D,
+    ),
+    src(
+        "spike_recent_days",
+        "high severity needs the spike in the last 14 days",
+        CONVENTION,
+        Grade::D,
+    ),
     src("monotony_flag", "Foster monotony > 2.0", FOSTER, Grade::C),
     src(
         "monotony_warn",
@@ -299,6 +370,12 @@ pub const SOURCES: &[ThresholdSource] = &[
         Grade::C,
     ),
     src("streak_days", "≥ 14 consecutive run days", FOSTER, Grade::D),
+    src(
+        "no_rest_weeks",
+        "≥ 2 complete weeks without a rest day in the window",
+        FOSTER,
+        Grade::D,
+    ),
     src(
         "cadence_low_spm",
         "easy-pace cadence < 170 spm (rule of thumb)",
@@ -514,7 +591,7 @@ mod tests {
         assert_eq!(md.lines().count(), 2 + SOURCES.len());
         assert!(md.contains("| `shoe_limit_km` | 500.0 |"), "{md}");
         assert!(md.contains(
-            "| `ramp_spike_pct` | 30.0 | week-over-week distance rise > 30 % is a spike | Nielsen"
+            "| `ramp_spike_pct` | 30.0 | week-over-week rise > 30 % is named, a spike only above capacity | Nielsen"
         ));
     }
 

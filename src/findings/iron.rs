@@ -36,7 +36,10 @@ pub(super) fn assess(inputs: &Inputs) -> Finding {
         ],
         advice: ADVICE,
     };
-    let runs = inputs.sorted_runs();
+    // The earlier comparison window may reach into the baseline; only
+    // comparisons ending in the assessment window are judged.
+    let runs = inputs.all_runs();
+    let judged_from = inputs.window_from();
     let with_hr: Vec<(&RunView, f64)> = runs
         .iter()
         .filter_map(|r| r.easy_hr().map(|h| (*r, h)))
@@ -62,6 +65,7 @@ pub(super) fn assess(inputs: &Inputs) -> Finding {
     let mut next_allowed = NaiveDate::MIN;
     let mut ends: Vec<NaiveDate> = cool.iter().map(|(r, _)| r.date).collect();
     ends.dedup();
+    ends.retain(|e| *e >= judged_from);
     for end in ends {
         let Some(w) = Windows::ending(end, t.iron_window_days, t.iron_span_days) else {
             continue;
@@ -182,26 +186,24 @@ fn mean_in(runs: &[(&RunView, f64)], from: NaiveDate, to: NaiveDate) -> Option<(
 /// the runs. The window is clipped to the start of the history, so a window
 /// reaching back before the first run does not read as low volume.
 fn weekly_km(inputs: &Inputs, from: NaiveDate, to: NaiveDate) -> f64 {
-    let first = if inputs.days.is_empty() {
-        inputs.runs.iter().map(|r| r.date).min()
+    let days = inputs.all_days();
+    let runs = inputs.all_runs();
+    let first = if days.is_empty() {
+        runs.iter().map(|r| r.date).min()
     } else {
-        inputs.days.iter().map(|d| d.date).min()
+        days.iter().map(|d| d.date).min()
     };
     let from = first.map_or(from, |f| from.max(f));
     if to < from {
         return 0.0;
     }
-    let total: f64 = if inputs.days.is_empty() {
-        inputs
-            .runs
-            .iter()
+    let total: f64 = if days.is_empty() {
+        runs.iter()
             .filter(|r| r.date >= from && r.date <= to)
             .filter_map(|r| r.distance_km())
             .sum()
     } else {
-        inputs
-            .days
-            .iter()
+        days.iter()
             .filter(|d| d.date >= from && d.date <= to)
             .map(|d| d.distance_km)
             .sum()

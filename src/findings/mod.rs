@@ -220,6 +220,21 @@ pub struct Inputs<'a> {
     pub thresholds: &'a Thresholds,
     /// Nightly sleep, when imported (no importer exists yet, so usually empty).
     pub sleep: &'a [SleepNight],
+    /// Everything before the window: what the window is compared against.
+    pub baseline: Baseline<'a>,
+    /// The days judged; `None` when the caller judges everything it passes.
+    pub window: Option<&'a Window>,
+}
+
+/// The runner's history before the assessment window. Rules read it as the
+/// reference ("what this runner usually does") and for `history` episodes,
+/// never for the verdict itself.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Baseline<'a> {
+    pub runs: &'a [RunView<'a>],
+    pub weeks: &'a [Week],
+    pub days: &'a [Day],
+    pub breaks: &'a [Break],
 }
 
 impl<'a> Inputs<'a> {
@@ -233,7 +248,41 @@ impl<'a> Inputs<'a> {
             profile,
             thresholds,
             sleep: &[],
+            baseline: Baseline::default(),
+            window: None,
         }
+    }
+
+    /// Baseline and window weeks together, in start order.
+    pub(crate) fn all_weeks(&self) -> Vec<&'a Week> {
+        let mut weeks: Vec<&Week> = self.baseline.weeks.iter().chain(self.weeks).collect();
+        weeks.sort_by(|a, b| a.start.cmp(&b.start));
+        weeks
+    }
+
+    /// Baseline and window days together, in date order.
+    pub(crate) fn all_days(&self) -> Vec<&'a Day> {
+        let mut days: Vec<&Day> = self.baseline.days.iter().chain(self.days).collect();
+        days.sort_by_key(|d| d.date);
+        days
+    }
+
+    /// Baseline and window runs together, in (date, path) order.
+    pub(crate) fn all_runs(&self) -> Vec<&'a RunView<'a>> {
+        let mut runs: Vec<&RunView> = self.baseline.runs.iter().chain(self.runs).collect();
+        runs.sort_by(|a, b| a.date.cmp(&b.date).then_with(|| a.path.cmp(b.path)));
+        runs
+    }
+
+    /// First day judged: the window's, else the first window week's start.
+    pub(crate) fn window_from(&self) -> NaiveDate {
+        self.window.map(|w| w.from).unwrap_or_else(|| {
+            self.sorted_weeks()
+                .first()
+                .map(|w| w.start)
+                .or_else(|| self.days.iter().map(|d| d.date).min())
+                .unwrap_or(NaiveDate::MIN)
+        })
     }
 
     /// Runs in (date, path) order, so output never depends on input order.
@@ -357,6 +406,13 @@ impl Rule {
         evidence: Vec<Dated>,
     ) -> Finding {
         self.finish(Status::Flagged, severity, summary.into(), evidence)
+    }
+
+    /// The same finding with past episodes attached (oldest first).
+    pub fn with_history(mut f: Finding, mut history: Vec<Episode>) -> Finding {
+        history.sort_by(|a, b| a.from.cmp(&b.from).then(a.to.cmp(&b.to)));
+        f.history = history;
+        f
     }
 
     /// Clear, but with the runs behind an informational note attached (a habit

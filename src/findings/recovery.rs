@@ -3,11 +3,23 @@
 //! Foster's monotony (daily mean ÷ SD over a week) is high when every day
 //! looks the same, which is what "no easy days, no rest days" does to the
 //! load table; streaks count consecutive run days directly.
+//!
+//! The verdict judges the window's complete weeks only: an unfinished
+//! (partial) week is never judged on rest days or monotony. A streak counts
+//! when it ends in the window (its days before the window count in full).
+//! Weeks without a rest day flag when at least `no_rest_weeks` of the
+//! window's weeks have none (one busy week is a note). The same signals
+//! before the window become history episodes, consecutive weeks merged.
+//! Each signal is one block of parts and evidence in [`Signals`], so another
+//! signal is one more block.
 
 use chrono::{Days, NaiveDate};
 
-use super::{Cause, Dated, Evidence, Finding, Inputs, Rule, Severity, capitalise, plural};
-use crate::load::Day;
+use super::{
+    Cause, Dated, Episode, Evidence, Finding, Inputs, Rule, Severity, capitalise, plural,
+};
+use crate::load::{Day, Week};
+use crate::thresholds::Thresholds;
 
 const ADVICE: &str = "Take at least one or two rest days a week and keep easy days truly easy, \
      so hard days and rest days alternate. Rest days are when the legs adapt to training.";
@@ -17,25 +29,117 @@ pub(super) fn assess(inputs: &Inputs) -> Finding {
     let rule = Rule {
         cause: Cause::Recovery,
         threshold: format!(
-            "Foster monotony > {} (≥ {} worth a note); ≥ {} consecutive run days; weeks with \
-             runs and no rest day",
-            t.monotony_flag, t.monotony_warn, t.streak_days
+            "Foster monotony > {} (≥ {} worth a note); ≥ {} consecutive run days; ≥ {} complete \
+             weeks with runs and no rest day in the window; unfinished weeks are not judged",
+            t.monotony_flag, t.monotony_warn, t.streak_days, t.no_rest_weeks
         ),
-        fields: &["monotony_flag", "monotony_warn", "streak_days"],
+        fields: &["monotony_flag", "monotony_warn", "streak_days", "no_rest_weeks"],
         advice: ADVICE,
     };
     let weeks = inputs.sorted_weeks();
     if weeks.is_empty() && inputs.days.is_empty() {
         return rule.not_assessable("Needs dated runs to build the daily and weekly load.");
     }
+    let from = inputs.window_from();
+    let history = history(inputs, from, t);
 
-    let mut no_rest = Vec::new();
-    let mut monotony_high = Vec::new();
-    let mut monotony_warn = Vec::new();
-    for w in &weeks {
+    let s = week_signals(&weeks, t);
+    let streaks: Vec<Dated> = if inputs.days.is_empty() && inputs.baseline.days.is_empty() {
+        week_streaks(&weeks, t.streak_days)
+    } else {
+        day_streaks(&inputs.all_days(), t.streak_days)
+            .into_iter()
+            .filter(|(end, _)| *end >= from)
+            .collect()
+    };
+    let no_rest_flags = s.no_rest.len() >= t.no_rest_weeks.max(1) as usize;
+
+    let mut parts = Vec::new();
+    if !s.monotony_high.is_empty() {
+        parts.push(format!(
+            "{} had a monotony above {} (little difference between days)",
+            plural(s.monotony_high.len(), "week", "weeks"),
+            t.monotony_flag
+        ));
+    }
+    if !streaks.is_empty() {
+        parts.push(format!(
+            "{} of {} or more days in a row without a rest day",
+            plural(streaks.len(), "streak", "streaks"),
+            t.streak_days
+        ));
+    }
+    if no_rest_flags {
+        parts.push(format!(
+            "{} without a single rest day",
+            plural(s.no_rest.len(), "week", "weeks")
+        ));
+    }
+    let partial = if weeks.iter().any(|w| w.partial) {
+        " The unfinished last week is not judged on rest days or monotony."
+    } else {
+        ""
+    };
+    if parts.is_empty() {
+        let mut notes = String::new();
+        if !s.no_rest.is_empty() {
+            notes.push_str(&format!(
+                " {} had no rest day: worth a note only.",
+                plural(s.no_rest.len(), "week", "weeks")
+            ));
+        }
+        if !s.monotony_warn.is_empty() {
+            notes.push_str(&format!(
+                " {} reached a monotony of {}–{}: worth a note only.",
+                plural(s.monotony_warn.len(), "week", "weeks"),
+                t.monotony_warn,
+                t.monotony_flag
+            ));
+        }
+        let f = rule.clear(format!(
+            "The window's weeks had rest days, no streak reached {} days and monotony stayed at \
+             or below {}.{notes}{partial}",
+            t.streak_days, t.monotony_flag
+        ));
+        return Rule::with_history(f, history);
+    }
+    let severity = match (!s.monotony_high.is_empty(), !streaks.is_empty()) {
+        (true, true) => Severity::High,
+        (true, false) | (false, true) => Severity::Moderate,
+        (false, false) => Severity::Low,
+    };
+    let mut summary = parts.join("; ");
+    summary.push_str(". Too little recovery is a common cause of heavy legs; monotony and streak \
+         limits are rules of thumb from small studies.");
+    summary.push_str(partial);
+    let mut evidence = s.monotony_high;
+    evidence.extend(s.monotony_warn);
+    evidence.extend(streaks);
+    evidence.extend(s.no_rest);
+    Rule::with_history(
+        rule.flagged(severity, capitalise(&summary), evidence),
+        history,
+    )
+}
+
+/// The week-level signals of complete weeks.
+#[derive(Default)]
+struct Signals {
+    no_rest: Vec<Dated>,
+    monotony_high: Vec<Dated>,
+    monotony_warn: Vec<Dated>,
+}
+
+fn complete(w: &Week) -> bool {
+    !w.partial && w.days_in_history >= 7
+}
+
+fn week_signals(weeks: &[&Week], t: &Thresholds) -> Signals {
+    let mut s = Signals::default();
+    for w in weeks.iter().filter(|w| complete(w)) {
         if w.runs > 0 && w.rest_days == 0 {
             let note = format!("{} runs, no rest day", w.runs);
-            no_rest.push((
+            s.no_rest.push((
                 w.start,
                 Evidence::for_week(w, "rest_days", 0.0, Some(1.0), note),
             ));
@@ -49,77 +153,92 @@ pub(super) fn assess(inputs: &Inputs) -> Finding {
             .map_or(String::new(), |s| format!(", strain {s:.0}"));
         if m > t.monotony_flag {
             let note = format!("every day carried similar load{strain}");
-            monotony_high.push((
+            s.monotony_high.push((
                 w.start,
                 Evidence::for_week(w, "monotony", m, Some(t.monotony_flag), note),
             ));
         } else if m >= t.monotony_warn {
             let note = format!("worth a note, below the {} flag{strain}", t.monotony_flag);
-            monotony_warn.push((
+            s.monotony_warn.push((
                 w.start,
                 Evidence::for_week(w, "monotony", m, Some(t.monotony_warn), note),
             ));
         }
     }
-    let streaks = if inputs.days.is_empty() {
-        week_streaks(inputs)
-    } else {
-        day_streaks(inputs.days, t.streak_days)
-    };
+    s
+}
 
-    let mut parts = Vec::new();
-    if !monotony_high.is_empty() {
-        parts.push(format!(
-            "{} had a monotony above {} (little difference between days)",
-            plural(monotony_high.len(), "week", "weeks"),
-            t.monotony_flag
-        ));
+/// Baseline weeks with a signal, consecutive ones merged into one episode;
+/// streaks that ended before the window are episodes of their own.
+fn history(inputs: &Inputs, from: NaiveDate, t: &Thresholds) -> Vec<Episode> {
+    let mut base: Vec<&Week> = inputs.baseline.weeks.iter().collect();
+    base.sort_by_key(|w| w.start);
+    let mut out: Vec<Episode> = Vec::new();
+    let mut open: Option<Episode> = None;
+    for w in base {
+        let s = week_signals(&[w], t);
+        let high = !s.monotony_high.is_empty();
+        if s.no_rest.is_empty() && !high {
+            out.extend(open.take());
+            continue;
+        }
+        let mut ev: Vec<Evidence> = s.monotony_high.into_iter().map(|(_, e)| e).collect();
+        ev.extend(s.no_rest.into_iter().map(|(_, e)| e));
+        let severity = if high { Severity::Moderate } else { Severity::Low };
+        let end = w.start + Days::new(6);
+        match open.as_mut() {
+            Some(e) if e.to + Days::new(1) == w.start => {
+                e.to = end;
+                e.severity = e.severity.max(severity);
+                e.evidence.extend(ev);
+            }
+            _ => {
+                out.extend(open.take());
+                open = Some(Episode {
+                    from: w.start,
+                    to: end,
+                    severity,
+                    summary: String::new(),
+                    evidence: ev,
+                });
+            }
+        }
     }
-    if !streaks.is_empty() {
-        parts.push(format!(
-            "{} of {} or more days in a row without a rest day",
-            plural(streaks.len(), "streak", "streaks"),
-            t.streak_days
-        ));
+    out.extend(open);
+    for e in &mut out {
+        let weeks = ((e.to - e.from).num_days() + 1) / 7;
+        e.summary = format!(
+            "{} to {}: {} without a rest day or with every day alike.",
+            e.from.format("%-d %b %Y"),
+            e.to.format("%-d %b %Y"),
+            plural(weeks as usize, "week", "weeks")
+        );
+        e.evidence.truncate(super::EVIDENCE_CAP);
     }
-    if !no_rest.is_empty() {
-        parts.push(format!(
-            "{} without a single rest day",
-            plural(no_rest.len(), "week", "weeks")
-        ));
+    let days = inputs.all_days();
+    for (end, ev) in day_streaks(&days, t.streak_days) {
+        if end >= from {
+            continue;
+        }
+        let len = ev.value as u64;
+        let start = end - Days::new(len.saturating_sub(1));
+        out.push(Episode {
+            from: start,
+            to: end,
+            severity: Severity::Moderate,
+            summary: format!(
+                "{} to {}: {len} days in a row without a rest day.",
+                start.format("%-d %b %Y"),
+                end.format("%-d %b %Y")
+            ),
+            evidence: vec![ev],
+        });
     }
-    if parts.is_empty() {
-        let warn = if monotony_warn.is_empty() {
-            String::new()
-        } else {
-            format!(
-                " {} reached a monotony of {}–{}: worth a note only.",
-                plural(monotony_warn.len(), "week", "weeks"),
-                t.monotony_warn,
-                t.monotony_flag
-            )
-        };
-        return rule.clear(format!(
-            "Every week had a rest day, no streak reached {} days and monotony stayed at or below {}.{warn}",
-            t.streak_days, t.monotony_flag
-        ));
-    }
-    let severity = match (!monotony_high.is_empty(), !streaks.is_empty()) {
-        (true, true) => Severity::High,
-        (true, false) | (false, true) => Severity::Moderate,
-        (false, false) => Severity::Low,
-    };
-    let mut summary = parts.join("; ");
-    summary.push_str(". Too little recovery is a common cause of heavy legs; monotony and streak limits are rules of thumb from small studies.");
-    let mut evidence = monotony_high;
-    evidence.extend(monotony_warn);
-    evidence.extend(streaks);
-    evidence.extend(no_rest);
-    rule.flagged(severity, capitalise(&summary), evidence)
+    out
 }
 
 /// Maximal runs of consecutive dates with at least one run, at least `min` long.
-fn day_streaks(days: &[Day], min: u32) -> Vec<Dated> {
+fn day_streaks(days: &[&Day], min: u32) -> Vec<Dated> {
     let mut run_dates: Vec<NaiveDate> =
         days.iter().filter(|d| d.runs > 0).map(|d| d.date).collect();
     run_dates.sort_unstable();
@@ -154,9 +273,7 @@ fn day_streaks(days: &[Day], min: u32) -> Vec<Dated> {
 
 /// Streaks from the weekly table when no daily table exists: a streak that
 /// carries into the next week is reported only where it ends.
-fn week_streaks(inputs: &Inputs) -> Vec<Dated> {
-    let min = inputs.thresholds.streak_days;
-    let weeks = inputs.sorted_weeks();
+fn week_streaks(weeks: &[&Week], min: u32) -> Vec<Dated> {
     let mut out = Vec::new();
     for (i, w) in weeks.iter().enumerate() {
         let continues = weeks.get(i + 1).is_some_and(|n| {
@@ -269,6 +386,54 @@ mod tests {
             .collect();
         assert_eq!(s.len(), 1);
         assert_eq!(s[0].value, 18.0);
+    }
+
+    #[test]
+    fn an_unfinished_week_is_not_judged_and_one_busy_week_is_a_note() {
+        // The last week has 5 runs in 5 days so far: unfinished, not judged.
+        let mut ws = weeks(d(2026, 3, 2), &[30.0, 30.0, 25.0]);
+        ws[2].runs = 5;
+        ws[2].rest_days = 0;
+        ws[2].days_in_history = 5;
+        ws[2].partial = true;
+        let f = assess_with(&ws, &[]);
+        assert_eq!(f.status, Status::Clear, "{}", f.summary);
+        assert!(f.summary.contains("unfinished last week"), "{}", f.summary);
+        // One complete week without rest: a note. Two: a habit, flagged low.
+        ws[0].runs = 7;
+        ws[0].rest_days = 0;
+        let f = assess_with(&ws, &[]);
+        assert_eq!(f.status, Status::Clear);
+        assert!(f.summary.contains("1 week had no rest day"), "{}", f.summary);
+        ws[1].runs = 7;
+        ws[1].rest_days = 0;
+        let f = assess_with(&ws, &[]);
+        assert_eq!((f.status, f.severity), (Status::Flagged, Severity::Low));
+        assert_eq!(f.evidence.len(), 2);
+    }
+
+    #[test]
+    fn baseline_weeks_without_rest_are_one_merged_episode() {
+        let profile = AthleteProfile::default();
+        let t = Thresholds::default();
+        let mut base = weeks(d(2026, 1, 5), &[30.0, 30.0, 30.0, 30.0]);
+        for w in &mut base[1..3] {
+            w.runs = 7;
+            w.rest_days = 0;
+        }
+        let win = weeks(d(2026, 2, 2), &[30.0, 30.0]);
+        let f = assess(&Inputs {
+            weeks: &win,
+            baseline: crate::findings::Baseline {
+                weeks: &base,
+                ..Default::default()
+            },
+            ..Inputs::new(&profile, &t)
+        });
+        assert_eq!(f.status, Status::Clear);
+        assert_eq!(f.history.len(), 1);
+        assert_eq!((f.history[0].from, f.history[0].to), (d(2026, 1, 12), d(2026, 1, 25)));
+        assert!(f.history[0].summary.contains("2 weeks"), "{}", f.history[0].summary);
     }
 
     #[test]

@@ -37,7 +37,9 @@ pub(super) fn assess(inputs: &Inputs) -> Finding {
              (name, since/until dates or file names) to count kilometres per pair.",
         );
     }
-    let runs = inputs.sorted_runs();
+    // A pair's distance is a state built over its whole life, so the
+    // baseline's runs count too; rotation looks at the last weeks only.
+    let runs = inputs.all_runs();
     let worn_by: Vec<Option<usize>> = runs.iter().map(|r| pair_for(shoes, r)).collect();
     let last_run = runs.last().map(|r| r.date);
 

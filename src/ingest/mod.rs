@@ -260,7 +260,9 @@ pub fn decode_leaf_with(leaf: &Leaf, limits: &Limits, fit_decoder: FitDecoder) -
             if let Some(note) = &mislabel {
                 activity.warnings.push(note.clone());
             }
-            let (status, reason) = if activity.is_run() {
+            let (status, reason) = if let Some(bad) = implausible_time(&activity) {
+                (Status::Rejected, Some(bad))
+            } else if activity.is_run() {
                 (Status::Ok, None)
             } else {
                 (
@@ -277,6 +279,45 @@ pub fn decode_leaf_with(leaf: &Leaf, limits: &Limits, fit_decoder: FitDecoder) -
             }
         })
         .collect()
+}
+
+/// Earliest start accepted: no consumer GPS watch recorded runs before 1990,
+/// and FIT's epoch (1989-12-31) is what a zeroed timestamp decodes to.
+const EARLIEST_PLAUSIBLE: (i32, u32, u32) = (1990, 1, 1);
+
+/// `start time 7526-03-14 is implausible` when the activity starts (or its
+/// records end) before 1990 or more than a day after now: a broken exporter
+/// or a zeroed clock. The file is rejected; the athlete's report goes on.
+fn implausible_time(a: &crate::activity::Activity) -> Option<String> {
+    let (y, m, d) = EARLIEST_PLAUSIBLE;
+    let earliest = chrono::NaiveDate::from_ymd_opt(y, m, d)?
+        .and_hms_opt(0, 0, 0)?
+        .and_utc();
+    let latest = chrono::Utc::now() + chrono::Duration::days(1);
+    let ok = |t: chrono::DateTime<chrono::Utc>| t >= earliest && t <= latest;
+    if !ok(a.start) {
+        return Some(format!(
+            "start time {} is implausible",
+            a.start.format("%Y-%m-%d")
+        ));
+    }
+    let last_s = a
+        .series
+        .time_s
+        .iter()
+        .copied()
+        .filter(|t| t.is_finite())
+        .fold(0.0_f64, f64::max);
+    let end = chrono::Duration::try_milliseconds((last_s * 1000.0) as i64)
+        .and_then(|d| a.start.checked_add_signed(d));
+    match end {
+        Some(end) if ok(end) => None,
+        Some(end) => Some(format!(
+            "record time {} is implausible",
+            end.format("%Y-%m-%d")
+        )),
+        None => Some("record times are implausible".to_owned()),
+    }
 }
 
 /// "content is FIT, name says .gpx" when the file name's extension (ignoring

@@ -100,6 +100,9 @@ pub struct LoadConfig {
     pub return_weeks: u32,
     /// Longest history accepted, days; longer spans mean a broken start time.
     pub max_span_days: i64,
+    /// Extend the daily and weekly tables through this day even without runs
+    /// (the report's as-of day), so rest days up to it are counted.
+    pub extend_to: Option<chrono::NaiveDate>,
 }
 
 impl Default for LoadConfig {
@@ -118,6 +121,7 @@ impl Default for LoadConfig {
             break_baseline_weeks: 4,
             return_weeks: 3,
             max_span_days: 100 * 366,
+            extend_to: None,
         }
     }
 }

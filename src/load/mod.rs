@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 pub use calendar::{TzSource, WeekCalendar};
 pub use input::{LoadConfig, LoadUnit, RunInput};
 #[cfg(feature = "tables")]
-pub use plan::build;
+pub use plan::{build, build_dated};
 #[cfg(feature = "tables")]
 pub use write::write_tables;
 

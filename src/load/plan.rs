@@ -13,7 +13,6 @@ use super::{Day, LoadError, LoadTables, Week};
 /// Turns runs into daily and weekly tables, breaks and per-run local dates.
 /// An empty slice gives empty tables.
 pub fn build(runs: &[RunInput], cfg: &LoadConfig) -> Result<LoadTables, LoadError> {
-    let cal = WeekCalendar::new(cfg.week_start);
     let run_days: Vec<_> = runs
         .iter()
         .map(|r| {
@@ -27,10 +26,25 @@ pub fn build(runs: &[RunInput], cfg: &LoadConfig) -> Result<LoadTables, LoadErro
             (r.path.clone(), date, src)
         })
         .collect();
+    build_dated(runs, run_days, cfg)
+}
+
+/// [`build`] with each run's local date already resolved (path, date, source),
+/// one per run in input order, e.g. from rows that carry their local day.
+pub fn build_dated(
+    runs: &[RunInput],
+    run_days: Vec<(String, chrono::NaiveDate, super::TzSource)>,
+    cfg: &LoadConfig,
+) -> Result<LoadTables, LoadError> {
+    let cal = WeekCalendar::new(cfg.week_start);
     let (unit, loads, imputed) = choose_load(runs, cfg.trimp_min_share);
     let (Some(first), Some(last)) = (
         run_days.iter().map(|r| r.1).min(),
-        run_days.iter().map(|r| r.1).max(),
+        run_days
+            .iter()
+            .map(|r| r.1)
+            .max()
+            .map(|last| cfg.extend_to.map_or(last, |e| last.max(e))),
     ) else {
         return Ok(LoadTables {
             days: vec![],

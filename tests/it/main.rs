@@ -1,6 +1,8 @@
 //! The one integration-test binary (one link of the polars-heavy crate):
 //! one module per pipeline stage.
 
+#[cfg(feature = "tables")]
+mod calibration;
 mod common;
 mod demo;
 mod docs;
@@ -19,4 +21,10 @@ mod mutate;
 mod pipeline;
 #[cfg(feature = "tables")]
 mod report;
+#[cfg(feature = "tables")]
+mod scenarios;
+#[cfg(feature = "tables")]
+mod verdict_kit;
+#[cfg(feature = "tables")]
+mod window;
 mod xml_formats;

@@ -62,7 +62,17 @@ fn summary(out: &Output) -> Value {
 fn demo_report_flags_exactly_what_the_generator_injected() {
     let dir = tmp();
     let out = dir.path().join("report");
-    let run = heavylegs(&["report", "samples/demo", "-o", s(&out), "--no-progress"]);
+    // The truth lists what was injected over the whole 12-week history, so
+    // the verdicts judge all 12 weeks (the default window is the last 4).
+    let run = heavylegs(&[
+        "report",
+        "samples/demo",
+        "-o",
+        s(&out),
+        "--no-progress",
+        "--window-weeks",
+        "12",
+    ]);
     assert_eq!(
         run.status.code(),
         Some(0),
@@ -234,6 +244,9 @@ fn coach_folder_gives_one_report_per_athlete_and_a_roster_in_attention_order() {
         "-o",
         s(&out),
         "--no-progress",
+        // Each truth covers the athlete's whole 12-week history.
+        "--window-weeks",
+        "12",
     ]);
     assert_eq!(
         run.status.code(),

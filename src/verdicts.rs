@@ -1,0 +1,178 @@
+//! The pure part of one athlete's analysis: per-run metrics on local dates
+//! → weekly load → assessment window and baseline → findings with history.
+//! No I/O: the app (`analyse`) and the tests (calibration, scenario bank)
+//! drive exactly this path.
+//!
+//! **Window**: the verdicts judge the `window_weeks` × 7 days ending on the
+//! as-of day (`--as-of`, else the latest run's local date). Runs after the
+//! as-of day are dropped first, as if the report had run that day. A week
+//! belongs to the window when its last day is on or after the window's first
+//! day; a week whose last day is after the as-of day is **partial**
+//! (unfinished): rules never judge its rest days, monotony or distance as if
+//! it were complete.
+//!
+//! **Baseline**: everything before the window — the weeks, days, runs and
+//! breaks the rules compare the window against (the runner's usual weekly
+//! distance, the most they recently handled, their chronic load). Rules put
+//! patterns found there into each finding's `history`, never into its verdict.
+
+use chrono::{Duration, NaiveDate};
+
+use crate::findings::{self, Baseline, Finding, RunView, Window};
+use crate::load::{self, LoadConfig, LoadError, LoadTables, RunInput, TzSource};
+use crate::metrics::{RunMetrics, athlete};
+use crate::profile::AthleteProfile;
+use crate::thresholds::Thresholds;
+
+/// One run with the local date the app resolved for it.
+#[derive(Debug, Clone, Copy)]
+pub struct DatedRun<'a> {
+    pub metrics: &'a RunMetrics,
+    pub date: NaiveDate,
+    pub tz_source: TzSource,
+}
+
+/// What the verdicts depend on besides the runs.
+#[derive(Debug, Clone)]
+pub struct Options<'a> {
+    pub profile: &'a AthleteProfile,
+    pub thresholds: &'a Thresholds,
+    pub load: LoadConfig,
+    /// The report's "today"; `None` = the latest run's date.
+    pub as_of: Option<NaiveDate>,
+    /// Weeks judged, ending on the as-of day (at least 1).
+    pub window_weeks: u32,
+}
+
+/// Everything the report needs from the analysis.
+#[derive(Debug, Clone)]
+pub struct Verdicts {
+    /// Load tables of every run up to the as-of day (through the as-of day
+    /// when it was given).
+    pub tables: LoadTables,
+    /// `None` only when no run is left.
+    pub window: Option<Window>,
+    /// All 11 causes; status and severity describe the window.
+    pub findings: Vec<Finding>,
+    /// Indices (into the input) of the runs used, in input order.
+    pub used: Vec<usize>,
+    /// Runs dropped because they are after the as-of day.
+    pub after_as_of: usize,
+    /// Runs dropped because the history was longer than the load stage
+    /// accepts (oldest first); only a broken start time can cause it.
+    pub too_old: usize,
+    /// The athlete's cadence~speed fit over the runs used.
+    pub fit: Option<athlete::CadenceSpeedFit>,
+}
+
+/// Runs the load stage, splits window from baseline and evaluates every rule.
+pub fn assess(runs: &[DatedRun], opts: &Options) -> Result<Verdicts, LoadError> {
+    let mut used: Vec<usize> = (0..runs.len())
+        .filter(|&i| runs[i].metrics.start.is_some())
+        .filter(|&i| opts.as_of.is_none_or(|a| runs[i].date <= a))
+        .collect();
+    let after_as_of = runs.len()
+        - (0..runs.len())
+            .filter(|&i| opts.as_of.is_none_or(|a| runs[i].date <= a))
+            .count();
+    // A history longer than the load stage accepts keeps its most recent
+    // part: one wrong start time must not take the whole athlete down.
+    let mut too_old = 0;
+    if let Some(last) = used.iter().map(|&i| runs[i].date).max() {
+        let last = opts.as_of.map_or(last, |a| a.max(last));
+        let oldest = last - Duration::days(opts.load.max_span_days - 1);
+        let before = used.len();
+        used.retain(|&i| runs[i].date >= oldest);
+        too_old = before - used.len();
+    }
+
+    let inputs: Vec<RunInput> = used
+        .iter()
+        .filter_map(|&i| RunInput::from_metrics(runs[i].metrics, None, None))
+        .collect();
+    let run_days: Vec<(String, NaiveDate, TzSource)> = used
+        .iter()
+        .map(|&i| {
+            let r = &runs[i];
+            (r.metrics.path.clone(), r.date, r.tz_source)
+        })
+        .collect();
+    let cfg = LoadConfig {
+        extend_to: opts.as_of,
+        ..opts.load.clone()
+    };
+    let tables = load::build_dated(&inputs, run_days, &cfg)?;
+
+    let metrics: Vec<RunMetrics> = used.iter().map(|&i| runs[i].metrics.clone()).collect();
+    let fit = athlete::fit_cadence_speed(&metrics);
+    let easy_band = athlete::easy_speed_band(&metrics);
+    let views: Vec<RunView> = used
+        .iter()
+        .map(|&i| {
+            let m = runs[i].metrics;
+            RunView {
+                path: &m.path,
+                date: runs[i].date,
+                metrics: m,
+                cadence_residual_spm: fit.as_ref().and_then(|f| athlete::residual_spm(f, m)),
+                easy_hr_bpm: easy_band.and_then(|b| athlete::easy_hr_at_speed(m, b)),
+            }
+        })
+        .collect();
+
+    let last_run = views.iter().map(|v| v.date).max();
+    let window = last_run.map(|last| {
+        let as_of = opts.as_of.unwrap_or(last);
+        let from = as_of - Duration::days(7 * i64::from(opts.window_weeks.max(1)) - 1);
+        let cal = load::WeekCalendar::new(opts.load.week_start);
+        let last_week_end = cal.start_of(as_of) + Duration::days(6);
+        Window {
+            from,
+            to: as_of,
+            as_of,
+            partial_last_week: last_week_end > as_of,
+        }
+    });
+    let mut tables = tables;
+    if let Some(w) = &window {
+        for week in &mut tables.weeks {
+            week.partial = week.start + Duration::days(6) > w.as_of;
+        }
+    }
+
+    let from = window.as_ref().map_or(NaiveDate::MIN, |w| w.from);
+    let (base_views, window_views): (Vec<RunView>, Vec<RunView>) =
+        views.iter().partition(|v| v.date < from);
+    let week_in = |w: &load::Week| w.start + Duration::days(6) >= from;
+    let (window_weeks, base_weeks): (Vec<load::Week>, Vec<load::Week>) =
+        tables.weeks.iter().cloned().partition(week_in);
+    let (window_days, base_days): (Vec<load::Day>, Vec<load::Day>) =
+        tables.days.iter().cloned().partition(|d| d.date >= from);
+    let (window_breaks, base_breaks): (Vec<load::Break>, Vec<load::Break>) =
+        tables.breaks.iter().cloned().partition(|b| b.to >= from);
+
+    let finding_inputs = findings::Inputs {
+        runs: &window_views,
+        weeks: &window_weeks,
+        days: &window_days,
+        breaks: &window_breaks,
+        baseline: Baseline {
+            runs: &base_views,
+            weeks: &base_weeks,
+            days: &base_days,
+            breaks: &base_breaks,
+        },
+        window: window.as_ref(),
+        ..findings::Inputs::new(opts.profile, opts.thresholds)
+    };
+    let found = findings::evaluate(&finding_inputs);
+    Ok(Verdicts {
+        tables,
+        window,
+        findings: found,
+        used,
+        after_as_of,
+        too_old,
+        fit,
+    })
+}
