@@ -3,7 +3,11 @@
 
 use chrono::{DateTime, Duration, Utc};
 use criterion::{Criterion, criterion_group, criterion_main};
-use heavylegs::load::{LoadConfig, RunInput, build};
+use heavylegs::load::{LoadConfig, RunInput, TzSource, build};
+use heavylegs::metrics::RunMetrics;
+use heavylegs::profile::AthleteProfile;
+use heavylegs::thresholds::Thresholds;
+use heavylegs::verdicts::{self, DatedRun, Options};
 
 /// Deterministic history: most days one run, some days two, ~1 in 8 rest,
 /// a mix of file offsets, HR and cadence.
@@ -56,9 +60,53 @@ fn bench_load(c: &mut Criterion) {
     );
 }
 
+/// The whole analysis after decoding, as the app runs it: load tables, the
+/// 4-week window against the 10-year baseline, all 11 findings with history.
+fn bench_verdicts(c: &mut Criterion) {
+    let runs = history();
+    let metrics: Vec<RunMetrics> = runs
+        .iter()
+        .map(|r| RunMetrics {
+            path: r.path.clone(),
+            start: Some(r.start_utc),
+            elapsed_s: r.elapsed_s,
+            moving_s: Some(r.moving_s),
+            distance_m: Some(r.distance_km * 1000.0),
+            mean_moving_speed_mps: Some(r.distance_km * 1000.0 / r.moving_s),
+            mean_cadence_spm: r.mean_cadence_spm,
+            easy_cadence_spm: r.mean_cadence_spm,
+            easy_speed_mps: Some(r.distance_km * 1000.0 / r.moving_s),
+            trimp: r.trimp,
+            intensity_s: r.intensity_s,
+            ..RunMetrics::default()
+        })
+        .collect();
+    let dated: Vec<DatedRun> = metrics
+        .iter()
+        .map(|m| DatedRun {
+            metrics: m,
+            date: m.start.map(|s| s.date_naive()).unwrap_or_default(),
+            tz_source: TzSource::FileOffset,
+        })
+        .collect();
+    let profile = AthleteProfile::default();
+    let thresholds = Thresholds::default();
+    let opts = Options {
+        profile: &profile,
+        thresholds: &thresholds,
+        load: LoadConfig::default(),
+        as_of: None,
+        window_weeks: 4,
+    };
+    c.bench_function(
+        &format!("verdicts::assess {} runs / 10 years", runs.len()),
+        |b| b.iter(|| verdicts::assess(std::hint::black_box(&dated), &opts)),
+    );
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(20);
-    targets = bench_load
+    targets = bench_load, bench_verdicts
 }
 criterion_main!(benches);
