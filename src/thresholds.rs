@@ -67,9 +67,11 @@ pub struct Thresholds {
     pub monotony_warn: f64,
     /// Consecutive run days at or above which a streak is flagged — grade D.
     pub streak_days: u32,
-    /// Complete weeks without a rest day in the window that flag the habit;
-    /// one busy week is only a note. Convention — grade D.
-    pub no_rest_weeks: u32,
+    /// A window week without a rest day flags only when at least this share
+    /// of the runner's recent baseline weeks had one (a change from their
+    /// habit); for a runner who habitually runs daily it is a note and the
+    /// streak rule speaks. Convention — grade D.
+    pub rest_habit_share: f64,
 
     // ---- form: cadence and step length ------------------------------------
     /// Easy-pace cadence below this is low by rule of thumb, spm.
@@ -156,7 +158,7 @@ impl Default for Thresholds {
             acwr_min_history_days: 28,
             comeback_gap_days: 14,
             comeback_volume_share: 0.25,
-            comeback_return_ratio: 1.0,
+            comeback_return_ratio: 1.2,
             capacity_weeks: 10,
             capacity_min_weeks: 3,
             capacity_spike_ratio: 1.3,
@@ -166,7 +168,7 @@ impl Default for Thresholds {
             monotony_flag: 2.0,
             monotony_warn: 1.5,
             streak_days: 14,
-            no_rest_weeks: 2,
+            rest_habit_share: 0.5,
             cadence_low_spm: 170.0,
             cadence_residual_spm: -5.0,
             form_flag_share: 0.3,
@@ -322,7 +324,7 @@ pub const SOURCES: &[ThresholdSource] = &[
     ),
     src(
         "comeback_return_ratio",
-        "return weeks above the pre-break load are too soon",
+        "return weeks > 1.2× the pre-break load are too soon",
         BLANCH,
         Grade::D,
     ),
@@ -371,8 +373,8 @@ pub const SOURCES: &[ThresholdSource] = &[
     ),
     src("streak_days", "≥ 14 consecutive run days", FOSTER, Grade::D),
     src(
-        "no_rest_weeks",
-        "≥ 2 complete weeks without a rest day in the window",
+        "rest_habit_share",
+        "a week without rest flags when ≥ half the recent weeks had one",
         FOSTER,
         Grade::D,
     ),

@@ -10,7 +10,7 @@
 //!   volume after one easy week stays within capacity, and a low-volume
 //!   runner's ±30 % wobble stays under the absolute margin;
 //! - **ACWR in context**: an acute:chronic ratio ≥ `acwr_spike` counts only in
-//!   a week that is also above the capacity (Gabbett 2016; the ratio alone is
+//!   a week at least `capacity_min_increase_km` above the capacity (Gabbett 2016; the ratio alone is
 //!   contested, Impellizzeri 2020, and is high after any easy spell);
 //! - **rushed comeback** after a break (Blanch & Gabbett 2016), its own rule.
 //!
@@ -38,8 +38,9 @@ pub(super) fn assess(inputs: &Inputs) -> Finding {
         threshold: format!(
             "a week > {}× and ≥ {} km above the most run in any of the {} weeks before it \
              (needs {} such weeks) is a spike, ≥ {}× a large one; ACWR (rolling 7:28 or EWMA) ≥ \
-             {} counts only in a week above that capacity; after a break of ≥ {} days below {} % \
-             of usual volume, a return week > {}× the pre-break weekly distance or with ACWR ≥ {}",
+             {} counts only in a week ≥ that margin above capacity; after a break of ≥ {} days below \
+             {} % of usual volume, a return week > {}× the pre-break weekly distance, or with ACWR \
+             ≥ {} after a break of a whole chronic window",
             t.capacity_spike_ratio,
             t.capacity_min_increase_km,
             t.capacity_weeks,
@@ -224,7 +225,7 @@ fn judge_week(w: &Week, cap: f64, first: NaiveDate, t: &Thresholds) -> Option<Si
         .then(|| peak_acwr(w))
         .flatten()
         .filter(|&(_, v)| v >= t.acwr_spike)
-        .filter(|_| km > cap);
+        .filter(|_| km - cap >= t.capacity_min_increase_km);
     if !spike && acwr.is_none() {
         return None;
     }
@@ -392,9 +393,13 @@ fn comebacks(inputs: &Inputs, weeks: &[&Week], from: NaiveDate) -> (Vec<Dated>, 
             } else if partial {
                 continue;
             }
+            // ACWR after a short break mostly shows the chronic load's decay:
+            // it counts alone only once a whole chronic window was missed.
+            let long_break = b.days >= t.acwr_min_history_days;
             if let Some((metric, value)) = week
                 .and_then(|w| peak_acwr(w))
                 .filter(|&(_, v)| v >= t.acwr_spike)
+                .filter(|_| long_break || ratio > t.comeback_return_ratio)
             {
                 let note = format!("{context}; return-week {metric}");
                 out.push((
@@ -545,7 +550,7 @@ mod tests {
     fn pre_break_weeks() -> Vec<Week> {
         weeks(
             d(2026, 1, 5),
-            &[30.0, 30.0, 30.0, 30.0, 0.0, 0.0, 0.0, 36.0, 18.0],
+            &[30.0, 30.0, 30.0, 30.0, 0.0, 0.0, 0.0, 38.0, 18.0],
         )
     }
 
@@ -558,8 +563,8 @@ mod tests {
             to: d(2026, 2, 22),
             days: 21,
             pre_break_weekly_km: 30.0,
-            return_weeks: vec![(labels[7].clone(), 36.0), (labels[8].clone(), 18.0)],
-            return_ratio: Some(1.2),
+            return_weeks: vec![(labels[7].clone(), 38.0), (labels[8].clone(), 18.0)],
+            return_ratio: Some(38.0 / 30.0),
             return_acwr_ewma_max: None,
         };
         let f = assess_weeks(&ws, std::slice::from_ref(&b));
@@ -567,7 +572,7 @@ mod tests {
         assert_eq!(f.severity, Severity::Moderate);
         assert_eq!(f.evidence.len(), 1);
         assert_eq!(f.evidence[0].metric, "return_ratio");
-        assert_eq!(f.evidence[0].value, 1.2);
+        assert_eq!(f.evidence[0].value, 1.27);
         assert_eq!(f.evidence[0].week.as_deref(), Some(labels[7].as_str()));
     }
 

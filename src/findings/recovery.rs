@@ -7,8 +7,10 @@
 //! The verdict judges the window's complete weeks only: an unfinished
 //! (partial) week is never judged on rest days or monotony. A streak counts
 //! when it ends in the window (its days before the window count in full).
-//! Weeks without a rest day flag when at least `no_rest_weeks` of the
-//! window's weeks have none (one busy week is a note). The same signals
+//! Weeks without a rest day flag when they are a change from the runner's
+//! habit: at least `rest_habit_share` of the last 12 baseline weeks had a
+//! rest day (or the baseline is too short to say). For a runner who
+//! habitually runs every day they are a note; the streak rule speaks. The same signals
 //! before the window become history episodes, consecutive weeks merged.
 //! Each signal is one block of parts and evidence in [`Signals`], so another
 //! signal is one more block.
@@ -29,11 +31,15 @@ pub(super) fn assess(inputs: &Inputs) -> Finding {
     let rule = Rule {
         cause: Cause::Recovery,
         threshold: format!(
-            "Foster monotony > {} (≥ {} worth a note); ≥ {} consecutive run days; ≥ {} complete \
-             weeks with runs and no rest day in the window; unfinished weeks are not judged",
-            t.monotony_flag, t.monotony_warn, t.streak_days, t.no_rest_weeks
+            "Foster monotony > {} (≥ {} worth a note); ≥ {} consecutive run days; complete \
+             weeks with runs and no rest day, when ≥ {} % of the runner's recent weeks had one; \
+             unfinished weeks are not judged",
+            t.monotony_flag,
+            t.monotony_warn,
+            t.streak_days,
+            t.rest_habit_share * 100.0
         ),
-        fields: &["monotony_flag", "monotony_warn", "streak_days", "no_rest_weeks"],
+        fields: &["monotony_flag", "monotony_warn", "streak_days", "rest_habit_share"],
         advice: ADVICE,
     };
     let weeks = inputs.sorted_weeks();
@@ -52,7 +58,7 @@ pub(super) fn assess(inputs: &Inputs) -> Finding {
             .filter(|(end, _)| *end >= from)
             .collect()
     };
-    let no_rest_flags = s.no_rest.len() >= t.no_rest_weeks.max(1) as usize;
+    let no_rest_flags = !s.no_rest.is_empty() && rest_is_habit(inputs, t);
 
     let mut parts = Vec::new();
     if !s.monotony_high.is_empty() {
@@ -84,7 +90,7 @@ pub(super) fn assess(inputs: &Inputs) -> Finding {
         let mut notes = String::new();
         if !s.no_rest.is_empty() {
             notes.push_str(&format!(
-                " {} had no rest day: worth a note only.",
+                " {} had no rest day, as most of your recent weeks: worth a note only.",
                 plural(s.no_rest.len(), "week", "weeks")
             ));
         }
@@ -120,6 +126,25 @@ pub(super) fn assess(inputs: &Inputs) -> Finding {
         rule.flagged(severity, capitalise(&summary), evidence),
         history,
     )
+}
+
+/// Whether this runner usually takes a rest day: at least `rest_habit_share`
+/// of the last 12 complete baseline weeks with runs had one. With fewer than
+/// 4 such weeks the habit is unknown and a week without rest counts.
+fn rest_is_habit(inputs: &Inputs, t: &Thresholds) -> bool {
+    let mut base: Vec<&Week> = inputs
+        .baseline
+        .weeks
+        .iter()
+        .filter(|w| complete(w) && w.runs > 0)
+        .collect();
+    base.sort_by_key(|w| w.start);
+    let recent = &base[base.len().saturating_sub(12)..];
+    if recent.len() < 4 {
+        return true;
+    }
+    let with_rest = recent.iter().filter(|w| w.rest_days > 0).count();
+    with_rest as f64 >= t.rest_habit_share * recent.len() as f64
 }
 
 /// The week-level signals of complete weeks.
@@ -399,17 +424,48 @@ mod tests {
         let f = assess_with(&ws, &[]);
         assert_eq!(f.status, Status::Clear, "{}", f.summary);
         assert!(f.summary.contains("unfinished last week"), "{}", f.summary);
-        // One complete week without rest: a note. Two: a habit, flagged low.
+        // A complete week without rest, with no baseline to say otherwise: low.
         ws[0].runs = 7;
         ws[0].rest_days = 0;
         let f = assess_with(&ws, &[]);
-        assert_eq!(f.status, Status::Clear);
-        assert!(f.summary.contains("1 week had no rest day"), "{}", f.summary);
-        ws[1].runs = 7;
-        ws[1].rest_days = 0;
-        let f = assess_with(&ws, &[]);
         assert_eq!((f.status, f.severity), (Status::Flagged, Severity::Low));
-        assert_eq!(f.evidence.len(), 2);
+        assert_eq!(f.evidence.len(), 1);
+    }
+
+    #[test]
+    fn a_week_without_rest_is_a_note_for_a_habitual_daily_runner() {
+        let profile = AthleteProfile::default();
+        let t = Thresholds::default();
+        let mut habit = weeks(d(2026, 1, 5), &[40.0; 8]);
+        for w in &mut habit {
+            w.runs = 7;
+            w.rest_days = 0;
+        }
+        let mut win = weeks(d(2026, 3, 2), &[40.0, 40.0]);
+        win[0].runs = 7;
+        win[0].rest_days = 0;
+        let base = crate::findings::Baseline {
+            weeks: &habit,
+            ..Default::default()
+        };
+        let f = assess(&Inputs {
+            weeks: &win,
+            baseline: base,
+            ..Inputs::new(&profile, &t)
+        });
+        assert_eq!(f.status, Status::Clear, "{}", f.summary);
+        assert!(f.summary.contains("as most of your recent weeks"), "{}", f.summary);
+        // The same week for a runner who usually rests: flagged.
+        let usual = weeks(d(2026, 1, 5), &[40.0; 8]);
+        let f = assess(&Inputs {
+            weeks: &win,
+            baseline: crate::findings::Baseline {
+                weeks: &usual,
+                ..Default::default()
+            },
+            ..Inputs::new(&profile, &t)
+        });
+        assert_eq!(f.status, Status::Flagged);
     }
 
     #[test]

@@ -298,7 +298,17 @@ fn load_bank() -> Vec<Scenario> {
     };
     bank.push(Scenario {
         name: "holiday_breaks",
-        rows: generate("holiday_breaks", 4, &RUNNER, from, to, |w| (holiday(w), None)),
+        rows: generate(
+            "holiday_breaks",
+            4,
+            &Style {
+                week_sd: 0.08,
+                ..RUNNER
+            },
+            from,
+            to,
+            |w| (holiday(w), None),
+        ),
         profile: AthleteProfile::default(),
         expect: clear_both(&[d(2024, 8, 31), d(2025, 1, 19), d(2025, 8, 31)]),
     });
