@@ -2,7 +2,8 @@
 //!
 //! Foster's monotony (daily mean ÷ SD over a week) is high when every day
 //! looks the same, which is what "no easy days, no rest days" does to the
-//! load table; streaks count consecutive run days directly.
+//! load table; streaks count consecutive run days directly. Monotony flags
+//! when at least two of the window's complete weeks exceed the limit.
 //!
 //! The verdict judges the window's complete weeks only: an unfinished
 //! (partial) week is never judged on rest days or monotony. A streak counts
@@ -31,7 +32,8 @@ pub(super) fn assess(inputs: &Inputs) -> Finding {
     let rule = Rule {
         cause: Cause::Recovery,
         threshold: format!(
-            "Foster monotony > {} (≥ {} worth a note); ≥ {} consecutive run days; complete \
+            "Foster monotony > {} in ≥ 2 weeks (≥ {} or one week worth a note); ≥ {} consecutive \
+             run days; complete \
              weeks with runs and no rest day, when ≥ {} % of the runner's recent weeks had one; \
              unfinished weeks are not judged",
             t.monotony_flag,
@@ -59,6 +61,12 @@ pub(super) fn assess(inputs: &Inputs) -> Finding {
             .collect()
     };
     let no_rest_flags = !s.no_rest.is_empty() && rest_is_habit(inputs, t);
+    // Distance-based daily loads make one week's monotony noisy (Foster used
+    // session RPE): one week above the flag is a note, two are a pattern.
+    let mut s = s;
+    if s.monotony_high.len() == 1 {
+        s.monotony_warn.append(&mut s.monotony_high);
+    }
 
     let mut parts = Vec::new();
     if !s.monotony_high.is_empty() {
@@ -372,7 +380,7 @@ mod tests {
     fn high_monotony_plus_streak_is_high_and_warn_level_alone_is_clear() {
         let mut ws = weeks(d(2026, 3, 2), &[30.0, 30.0, 30.0]);
         ws[0].monotony = Some(2.4);
-        ws[1].monotony = Some(1.7);
+        ws[1].monotony = Some(2.2);
         ws[2].streak_days = 15;
         let f = assess_with(&ws, &[]);
         assert_eq!(f.severity, Severity::High);
@@ -382,7 +390,11 @@ mod tests {
             .filter(|e| e.metric == "monotony")
             .map(|e| e.value)
             .collect();
-        assert_eq!(m, vec![2.4, 1.7]);
+        assert_eq!(m, vec![2.4, 2.2]);
+        // One week above the flag is a note only.
+        ws[1].monotony = Some(1.7);
+        ws[2].streak_days = 5;
+        assert_eq!(assess_with(&ws, &[]).status, Status::Clear);
 
         let mut calm = weeks(d(2026, 3, 2), &[30.0, 30.0]);
         calm[1].monotony = Some(1.7);

@@ -70,7 +70,13 @@ fn a_file_dated_in_year_7526_is_rejected_and_the_athlete_still_gets_a_report() {
     .expect("write");
     let out = tmp.path().join("report");
     let run = heavylegs(&["report", s(&runs), "-o", s(&out), "--no-progress"]);
-    ok(&run);
+    // 3: finished, some inputs rejected (never 1: the athlete is not taken down).
+    assert_eq!(
+        run.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
     let report = read_json(&out.join("report.json"));
     let rejected = report["rejected"].as_array().expect("rejected list");
     let reason = |name: &str| {
