@@ -331,6 +331,7 @@ fn json_round_trips_with_documented_keys() {
             "generated_at",
             "athlete",
             "period",
+            "window",
             "timezone_source",
             "display_units",
             "inputs",
