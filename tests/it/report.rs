@@ -379,7 +379,8 @@ fn json_round_trips_with_documented_keys() {
             "evidence",
             "threshold",
             "source",
-            "advice"
+            "advice",
+            "history"
         ])
     );
     assert_eq!(
