@@ -18,10 +18,20 @@ pub(super) fn assess(inputs: &Inputs) -> Finding {
         cause: Cause::Recovery,
         threshold: format!(
             "Foster monotony > {} (≥ {} worth a note); ≥ {} consecutive run days; weeks with \
-             runs and no rest day",
-            t.monotony_flag, t.monotony_warn, t.streak_days
+             runs and no rest day; ≥ {:.0} % of runs moderate or hard (at least {} runs with HR)",
+            t.monotony_flag,
+            t.monotony_warn,
+            t.streak_days,
+            t.no_easy_share * 100.0,
+            t.no_easy_min_runs
         ),
-        fields: &["monotony_flag", "monotony_warn", "streak_days"],
+        fields: &[
+            "monotony_flag",
+            "monotony_warn",
+            "streak_days",
+            "no_easy_share",
+            "no_easy_min_runs",
+        ],
         advice: ADVICE,
     };
     let weeks = inputs.sorted_weeks();
@@ -88,6 +98,11 @@ pub(super) fn assess(inputs: &Inputs) -> Finding {
             plural(no_rest.len(), "week", "weeks")
         ));
     }
+    // Its own signal block (see intensity_mix.rs): most runs moderate or hard.
+    let no_easy = super::intensity_mix::no_easy_days(inputs);
+    if let Some(s) = &no_easy {
+        parts.push(s.part.clone());
+    }
     if parts.is_empty() {
         let warn = if monotony_warn.is_empty() {
             String::new()
@@ -109,12 +124,14 @@ pub(super) fn assess(inputs: &Inputs) -> Finding {
         (true, false) | (false, true) => Severity::Moderate,
         (false, false) => Severity::Low,
     };
+    let severity = no_easy.as_ref().map_or(severity, |s| severity.max(s.severity));
     let mut summary = parts.join("; ");
     summary.push_str(". Too little recovery is a common cause of heavy legs; monotony and streak limits are rules of thumb from small studies.");
     let mut evidence = monotony_high;
     evidence.extend(monotony_warn);
     evidence.extend(streaks);
     evidence.extend(no_rest);
+    evidence.extend(no_easy.map(|s| s.evidence).unwrap_or_default());
     rule.flagged(severity, capitalise(&summary), evidence)
 }
 
