@@ -12,7 +12,8 @@
 //! use at that speed (≈ 170 spm at 3.0 m/s, + 12 spm per m/s; Lieberman 2015,
 //! van Oeveren 2017), scaled by 173 cm ÷ the runner's height when it is
 //! configured (same step length ÷ height), so a tall runner's lower cadence is
-//! normal for them. A run ≥ 7 % below it takes long steps for its speed; when
+//! normal for them; only easy speeds of 2.2–3.5 m/s are compared, the
+//! studies' range. A run ≥ 7 % below it takes long steps for its speed; when
 //! the run records ground contact or vertical ratio, it counts only if these
 //! are long / high too (Garmin's orange/red population bands).
 
@@ -30,8 +31,10 @@ const ADVICE: &str = "Work on cadence: at easy pace aim for about 5 % more steps
 const NOT_MEASURABLE: &str = "Footstrike is not measurable from these files, and cadence or \
      step length alone cannot diagnose overstriding.";
 
-/// The population reference holds between these speeds (the studies' range, widened a little), m/s.
-const REFERENCE_SPEED_MPS: (f64, f64) = (2.2, 4.5);
+/// The population reference is used between these speeds: the studies ran
+/// 2.4–3.0 m/s; faster running (where runners lengthen steps more than they
+/// quicken them) is not compared, m/s.
+pub(super) const REFERENCE_SPEED_MPS: (f64, f64) = (2.2, 3.5);
 
 /// Cadence recreational runners of `height_cm` typically use at `speed_mps`,
 /// spm (the reference height when unknown).
