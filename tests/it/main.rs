@@ -17,6 +17,7 @@ mod metrics;
 mod mutate;
 #[cfg(feature = "tables")]
 mod pipeline;
+mod real_runs;
 #[cfg(feature = "tables")]
 mod report;
 mod xml_formats;
