@@ -93,8 +93,15 @@ fn population(inputs: &Inputs, runs: &[(&RunView, f64)]) -> Population {
             "{cadence:.0} spm at {v:.2} m/s, {step:.2} m steps{}; about {expected:.0} spm is typical at this speed{}",
             height
                 .filter(|h| *h > 0.0)
-                .map_or(String::new(), |h| format!(" ({:.2} × height)", step / (h / 100.0))),
-            if height.is_some() { " for your height" } else { "" },
+                .map_or(String::new(), |h| format!(
+                    " ({:.2} × height)",
+                    step / (h / 100.0)
+                )),
+            if height.is_some() {
+                " for your height"
+            } else {
+                ""
+            },
         );
         if let Some(g) = gct {
             note.push_str(&format!(", ground contact {g:.0} ms"));
@@ -418,7 +425,11 @@ mod tests {
         assert_eq!(f.severity, Severity::Low);
         assert_eq!(f.evidence.len(), 2);
         assert_eq!(f.evidence[0].metric, "easy_cadence_vs_population_pct");
-        assert!(f.summary.contains("a 173 cm runner is the reference"), "{}", f.summary);
+        assert!(
+            f.summary.contains("a 173 cm runner is the reference"),
+            "{}",
+            f.summary
+        );
     }
 
     /// A runner's typical run, as the metric stage would produce it.
@@ -438,7 +449,8 @@ mod tests {
             let wobble = |k: u32| f64::from((i * 7919 + k * 104_729) % 13) / 6.0 - 1.0;
             let v = p.speed_mps + 0.05 * wobble(1);
             let c = p.cadence_spm + wobble(2);
-            let day = d(2026, 3, 2) + Days::new(u64::from(i / 4 * 7 + [0, 2, 4, 6][(i % 4) as usize]));
+            let day =
+                d(2026, 3, 2) + Days::new(u64::from(i / 4 * 7 + [0, 2, 4, 6][(i % 4) as usize]));
             let minutes = 40.0 + 10.0 * wobble(3);
             let mut m = run(day, minutes * 60.0, v * minutes * 60.0 / 1000.0);
             let step = v / (c / 60.0);
@@ -495,7 +507,8 @@ mod tests {
         assert_eq!(f.status, Status::Flagged, "{}", f.summary);
         assert!(matches!(f.severity, Severity::Low | Severity::Moderate));
         assert!(
-            f.summary.starts_with("32 of 32 runs (100 %) had an easy-pace cadence 7 % or more below"),
+            f.summary
+                .starts_with("32 of 32 runs (100 %) had an easy-pace cadence 7 % or more below"),
             "{}",
             f.summary
         );

@@ -84,9 +84,21 @@ pub(super) fn no_easy_days(inputs: &Inputs) -> Option<Signal> {
         ),
     )];
     // The latest few non-easy runs, so the reader can check them.
-    for (r, c) in classed.iter().rev().filter(|(_, c)| *c != Class::Easy).take(3) {
-        let word = if *c == Class::Hard { "hard" } else { "moderate" };
-        let note = match (finite(r.metrics.mean_heart_rate_bpm), finite(r.metrics.max_hr_used_bpm)) {
+    for (r, c) in classed
+        .iter()
+        .rev()
+        .filter(|(_, c)| *c != Class::Easy)
+        .take(3)
+    {
+        let word = if *c == Class::Hard {
+            "hard"
+        } else {
+            "moderate"
+        };
+        let note = match (
+            finite(r.metrics.mean_heart_rate_bpm),
+            finite(r.metrics.max_hr_used_bpm),
+        ) {
             (Some(h), Some(m)) if m > 0.0 => {
                 format!("{word}: mean HR {h:.0} bpm, {:.0} % of max", h / m * 100.0)
             }
@@ -153,7 +165,8 @@ mod tests {
         mix.iter()
             .enumerate()
             .map(|(i, &s)| {
-                let day = d(2026, 3, 2) + chrono::Days::new((i / 4 * 7 + [0, 2, 4, 6][i % 4]) as u64);
+                let day =
+                    d(2026, 3, 2) + chrono::Days::new((i / 4 * 7 + [0, 2, 4, 6][i % 4]) as u64);
                 let mut m = run(day, s.iter().sum(), 8.0);
                 m.intensity_s = Some(s);
                 m.mean_heart_rate_bpm = Some(158.0);
@@ -184,10 +197,19 @@ mod tests {
         mix.extend([EASY, EASY]);
         let s = signal(&history(&mix)).expect("flagged");
         assert_eq!(s.severity, Severity::Moderate, "14 of 16 = 88 %");
-        assert!(s.part.starts_with("no easy days: 14 of 16 runs with heart rate (88 %)"), "{}", s.part);
+        assert!(
+            s.part
+                .starts_with("no easy days: 14 of 16 runs with heart rate (88 %)"),
+            "{}",
+            s.part
+        );
         let head = &s.evidence[0].1;
         assert_eq!(head.metric, "moderate_hard_run_share");
-        assert!(head.note.starts_with("2 easy, 14 moderate, 0 hard of 16"), "{}", head.note);
+        assert!(
+            head.note.starts_with("2 easy, 14 moderate, 0 hard of 16"),
+            "{}",
+            head.note
+        );
         assert!(head.note.contains("estimated from your history"));
         assert_eq!(s.evidence.len(), 4);
     }
@@ -195,10 +217,14 @@ mod tests {
     #[test]
     fn a_polarised_week_is_not_flagged_even_with_hard_intervals() {
         // Three easy runs and one interval session a week: the interval run is mostly easy time.
-        let mix: Vec<[f64; 3]> = (0..16).map(|i| if i % 4 == 1 { INTERVALS } else { EASY }).collect();
+        let mix: Vec<[f64; 3]> = (0..16)
+            .map(|i| if i % 4 == 1 { INTERVALS } else { EASY })
+            .collect();
         assert!(signal(&history(&mix)).is_none());
         // Half the runs moderate: pyramidal-ish, still not flagged.
-        let mix: Vec<[f64; 3]> = (0..16).map(|i| if i % 2 == 0 { STEADY_MODERATE } else { EASY }).collect();
+        let mix: Vec<[f64; 3]> = (0..16)
+            .map(|i| if i % 2 == 0 { STEADY_MODERATE } else { EASY })
+            .collect();
         assert!(signal(&history(&mix)).is_none());
     }
 

@@ -124,7 +124,9 @@ pub(super) fn assess(inputs: &Inputs) -> Finding {
         (true, false) | (false, true) => Severity::Moderate,
         (false, false) => Severity::Low,
     };
-    let severity = no_easy.as_ref().map_or(severity, |s| severity.max(s.severity));
+    let severity = no_easy
+        .as_ref()
+        .map_or(severity, |s| severity.max(s.severity));
     let mut summary = parts.join("; ");
     summary.push_str(". Too little recovery is a common cause of heavy legs; monotony and streak limits are rules of thumb from small studies.");
     let mut evidence = monotony_high;

@@ -213,7 +213,11 @@ mod tests {
         ms.push(paced(20, 3.0, 3.6, 600.0));
         ms.push(paced(23, 3.0, 3.6, 0.0));
         let f = assess_views(&views(&ms));
-        assert!(f.summary.starts_with("1 of 2 hard runs (50 %)"), "{}", f.summary);
+        assert!(
+            f.summary.starts_with("1 of 2 hard runs (50 %)"),
+            "{}",
+            f.summary
+        );
         assert_eq!(f.status, Status::Clear, "one run is under share_min_runs");
         // A uniform tempo run from the first step is judged against the usual easy speed.
         let mut tempo = paced(25, 3.5, 3.55, 0.0);

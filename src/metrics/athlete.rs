@@ -37,7 +37,9 @@ pub struct MaxHrEstimate {
 /// The 98th percentile (linear interpolation) of the per-run sustained HR
 /// peaks (highest bpm with ≥ 30 s at or above it) over runs with ≥ 10 min of
 /// HR in the year before the latest such run; `None` under 5 runs.
-pub fn estimate_max_hr<'a>(runs: impl IntoIterator<Item = &'a RunMetrics>) -> Option<MaxHrEstimate> {
+pub fn estimate_max_hr<'a>(
+    runs: impl IntoIterator<Item = &'a RunMetrics>,
+) -> Option<MaxHrEstimate> {
     let mut peaks: Vec<(Option<chrono::DateTime<chrono::Utc>>, f64)> = runs
         .into_iter()
         .filter_map(|r| {
@@ -329,9 +331,7 @@ mod tests {
             .collect();
         let dt = vec![1.0; hr.len()];
         RunMetrics {
-            start: Some(
-                chrono::DateTime::from_timestamp(1_750_000_000 + day * 86_400, 0).unwrap(),
-            ),
+            start: Some(chrono::DateTime::from_timestamp(1_750_000_000 + day * 86_400, 0).unwrap()),
             hr_histogram: HrHistogram::from_samples(&hr, &dt),
             ..Default::default()
         }

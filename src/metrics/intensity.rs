@@ -276,10 +276,7 @@ pub fn derive(hist: &HrHistogram, cfg: &MetricsConfig, run_max: Option<f64>) -> 
             // Threshold zones keep Friel's 1–2 / 3 / 4–5 grouping; %-of-max zones use Seiler's edges.
             let k = match (z.basis, max) {
                 (ZoneBasis::ThresholdHr, _) | (_, None) => [0, 0, 1, 2, 2][i],
-                (_, Some((m, _))) => SEILER_MAX_EDGES
-                    .iter()
-                    .take_while(|&&e| h >= e * m)
-                    .count(),
+                (_, Some((m, _))) => SEILER_MAX_EDGES.iter().take_while(|&&e| h >= e * m).count(),
             };
             three[k] += w;
         }
@@ -369,7 +366,10 @@ mod tests {
         let h = HrHistogram::from_samples(&hr, &dt).unwrap();
         assert_eq!((h.lo_bpm, h.seconds.len()), (150, 91));
         assert_eq!(h.total_s(), 603.0, "the 0 is a dropout");
-        assert_eq!(h.iter().collect::<Vec<_>>(), vec![(150.0, 601.0), (152.0, 1.0), (240.0, 1.0)]);
+        assert_eq!(
+            h.iter().collect::<Vec<_>>(),
+            vec![(150.0, 601.0), (152.0, 1.0), (240.0, 1.0)]
+        );
         assert_eq!(h.sustained_max_bpm(30.0), Some(150.0));
         assert_eq!(h.sustained_max_bpm(1.0), Some(240.0));
     }

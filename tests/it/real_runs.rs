@@ -20,7 +20,9 @@ fn real_runs_dir() -> Option<PathBuf> {
     ];
     let found = candidates.into_iter().flatten().find(|p| p.is_dir());
     if found.is_none() {
-        println!("SKIP: real runs not found (set HEAVYLEGS_REAL_RUNS or place them at ../shared/real-runs)");
+        println!(
+            "SKIP: real runs not found (set HEAVYLEGS_REAL_RUNS or place them at ../shared/real-runs)"
+        );
     }
     found
 }
@@ -117,7 +119,11 @@ fn real_runners_are_mostly_not_hard_against_an_estimated_max() {
         let with_hr: Vec<&RunMetrics> = rows
             .iter()
             .map(|r| &r.1)
-            .filter(|m| m.hr_histogram.as_ref().is_some_and(|h| h.total_s() >= 600.0))
+            .filter(|m| {
+                m.hr_histogram
+                    .as_ref()
+                    .is_some_and(|h| h.total_s() >= 600.0)
+            })
             .collect();
         let before = with_hr
             .iter()
@@ -150,7 +156,10 @@ fn form_flags_few_months_of_real_runners() {
         };
         let mut months: BTreeMap<String, Vec<&(NaiveDate, RunMetrics)>> = BTreeMap::new();
         for r in &rows {
-            months.entry(r.0.format("%Y-%m").to_string()).or_default().push(r);
+            months
+                .entry(r.0.format("%Y-%m").to_string())
+                .or_default()
+                .push(r);
         }
         let (mut flagged, mut judged) = (0, 0);
         for runs in months.values() {
