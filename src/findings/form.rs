@@ -246,23 +246,30 @@ pub(super) fn assess(inputs: &Inputs) -> Finding {
         "your own cadence~speed line could not be fitted (too narrow a speed range)".to_string()
     };
     let height_known = inputs.profile.height_cm.is_some_and(|h| h > 0.0);
-    let pop_text = format!(
-        "{} of {} runs ({:.0} %) had an easy-pace cadence {} % or more below what recreational \
-         runners {}typically use at that speed{}",
-        pop.low.len(),
-        pop.compared,
-        pop_share * 100.0,
-        t.form_population_margin_pct,
-        if height_known { "of your height " } else { "" },
-        if pop.confirmed > 0 {
-            format!(
-                ", {} of them with long ground contact or a high vertical ratio",
-                pop.confirmed
-            )
-        } else {
-            String::new()
-        }
-    );
+    let pop_text = if pop.compared == 0 {
+        format!(
+            "no run had an easy speed of {}–{} m/s, where the population reference applies",
+            REFERENCE_SPEED_MPS.0, REFERENCE_SPEED_MPS.1
+        )
+    } else {
+        format!(
+            "{} of {} runs ({:.0} %) had an easy-pace cadence {} % or more below what recreational \
+             runners {}typically use at that speed{}",
+            pop.low.len(),
+            pop.compared,
+            pop_share * 100.0,
+            t.form_population_margin_pct,
+            if height_known { "of your height " } else { "" },
+            if pop.confirmed > 0 {
+                format!(
+                    ", {} of them with long ground contact or a high vertical ratio",
+                    pop.confirmed
+                )
+            } else {
+                String::new()
+            }
+        )
+    };
     if !low_flag && drift.is_none() && !pop_flag {
         return rule.clear(format!(
             "{}; {pop_text} (fewer than {:.0} % of runs, or under {} runs, needed to flag), and \
