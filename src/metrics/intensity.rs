@@ -368,7 +368,7 @@ mod tests {
         assert_eq!(h.total_s(), 603.0, "the 0 is a dropout");
         assert_eq!(
             h.iter().collect::<Vec<_>>(),
-            vec![(150.0, 601.0), (152.0, 1.0), (240.0, 1.0)]
+            vec![(150.0, 600.0), (151.0, 1.0), (152.0, 1.0), (240.0, 1.0)]
         );
         assert_eq!(h.sustained_max_bpm(30.0), Some(150.0));
         assert_eq!(h.sustained_max_bpm(1.0), Some(240.0));
