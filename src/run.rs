@@ -147,7 +147,38 @@ pub fn collect_items(
     let cached = cache.hits();
     let mut items = walked.items;
     dedupe_items(&mut items);
+    apply_max_hr_estimate(&mut items, &cfg, log);
     (items, decoded.into_inner(), cached)
+}
+
+/// Without a configured max or threshold HR, estimates max HR from the
+/// history and re-derives every run's zones, intensity and TRIMP from it
+/// (per-file rows, cached or not, only knew their own run's max).
+fn apply_max_hr_estimate(items: &mut [Item], cfg: &MetricsConfig, log: &Log) {
+    if cfg.max_hr_bpm.is_some() || cfg.threshold_hr_bpm.is_some() {
+        return;
+    }
+    let ok = items
+        .iter()
+        .filter(|i| i.record.status == Status::Ok)
+        .filter_map(|i| i.metrics.as_ref());
+    let Some(est) = metrics::athlete::estimate_max_hr(ok) else {
+        return;
+    };
+    log.debug(
+        &format!(
+            "max HR estimated at {:.0} bpm from {} runs",
+            est.bpm, est.runs
+        ),
+        &[],
+    );
+    let cfg = MetricsConfig {
+        observed_max_hr_bpm: Some(est.bpm),
+        ..cfg.clone()
+    };
+    for m in items.iter_mut().filter_map(|i| i.metrics.as_mut()) {
+        metrics::intensity::rederive(m, &cfg);
+    }
 }
 
 /// Runs dedupe on the records and copies the verdicts back.
@@ -169,7 +200,8 @@ fn settings_key(a: &AthleteJob, job: &Job) -> String {
     format!(
         // `dates=1`: files with implausible start times are rejected (caches
         // written before that check would keep them as runs).
-        "{}|{}|fit_decoder={}|dates=1",
+        "rows v{}|{}|{}|fit_decoder={}|dates=1",
+        metrics::ROW_VERSION,
         serde_json::to_string(&cfg).unwrap_or_default(),
         serde_json::to_string(&job.limits).unwrap_or_default(),
         serde_json::to_string(&job.fit_decoder).unwrap_or_default()

@@ -72,6 +72,12 @@ pub struct Thresholds {
     /// habit); for a runner who habitually runs daily it is a note and the
     /// streak rule speaks. Convention — grade D.
     pub rest_habit_share: f64,
+    /// Share of the window's runs with HR that are moderate or hard (median
+    /// HR ≥ 82 % of max) at or above which "no easy days" is flagged, 0–1.
+    /// Seiler 2010; Stöggl & Sperlich 2014 (polarised ≈ 75–80 % easy) — grade C.
+    pub no_easy_share: f64,
+    /// Runs with HR the window needs before "no easy days" can flag. Convention — grade D.
+    pub no_easy_min_runs: u32,
 
     // ---- form: cadence and step length ------------------------------------
     /// Easy-pace cadence below this is low by rule of thumb, spm.
@@ -88,6 +94,21 @@ pub struct Thresholds {
     pub form_drift_spm: f64,
     /// Recent window for the step-length drift, days.
     pub form_drift_window_days: u32,
+    /// Population reference cadence at 3.0 m/s for a runner of
+    /// `form_reference_height_cm`, spm. Lieberman 2015, van Oeveren 2017 — grade B.
+    pub form_population_cadence_spm: f64,
+    /// Rise of the reference cadence per m/s of speed. van Oeveren 2017 — grade C.
+    pub form_population_slope_spm_per_mps: f64,
+    /// Height the reference is for; the reference scales with reference ÷ own height
+    /// (same step length ÷ height), cm. Gordon 2017 — grade C.
+    pub form_reference_height_cm: f64,
+    /// Easy cadence this far below the height- and speed-adjusted reference is
+    /// low for the population, %. Heiderscheit 2011 (+5–10 %) — grade C.
+    pub form_population_margin_pct: f64,
+    /// Ground contact at or above this is long (Garmin orange/red: slowest 30 % of users), ms — grade D.
+    pub form_long_contact_ms: f64,
+    /// Vertical ratio at or above this is high (Garmin orange/red), % — grade D.
+    pub form_high_vertical_ratio_pct: f64,
 
     // ---- within-run fatigue: decoupling, heat, fuelling -------------------
     /// Aerobic decoupling above this is moderate, %. Friel — grade D.
@@ -117,8 +138,12 @@ pub struct Thresholds {
     /// Easy running before the first hard effort that counts as a warm-up, s.
     /// Fradkin 2010 — grade B performance, C injury.
     pub warm_up_min_s: f64,
-    /// Time in HR zones 4–5 that makes a run a hard effort, s. Convention — grade D.
+    /// Time at ≥ 88 % of max HR that makes a run without speed a hard effort, s. Convention — grade D.
     pub hard_effort_min_s: f64,
+    /// A run has a distinct hard effort when its fastest 5 minutes are at least
+    /// this multiple of the slower of its own easy part and the athlete's usual
+    /// easy speed. Convention — grade D.
+    pub hard_effort_speed_ratio: f64,
     /// Share of hard runs without a warm-up that flags the habit, 0–1.
     pub warm_up_flag_share: f64,
     /// Easy running after the last hard effort that counts as a cool-down, s.
@@ -169,11 +194,19 @@ impl Default for Thresholds {
             monotony_warn: 1.5,
             streak_days: 14,
             rest_habit_share: 0.5,
+            no_easy_share: 0.65,
+            no_easy_min_runs: 6,
             cadence_low_spm: 170.0,
             cadence_residual_spm: -5.0,
             form_flag_share: 0.3,
             form_drift_spm: -3.0,
             form_drift_window_days: 28,
+            form_population_cadence_spm: 170.0,
+            form_population_slope_spm_per_mps: 12.0,
+            form_reference_height_cm: 173.0,
+            form_population_margin_pct: 7.0,
+            form_long_contact_ms: 278.0,
+            form_high_vertical_ratio_pct: 8.7,
             decoupling_moderate_pct: 5.0,
             decoupling_poor_pct: 10.0,
             heat_c: 25.0,
@@ -185,6 +218,7 @@ impl Default for Thresholds {
             iron_volume_rise_pct: 30.0,
             warm_up_min_s: 300.0,
             hard_effort_min_s: 300.0,
+            hard_effort_speed_ratio: 1.1,
             warm_up_flag_share: 0.25,
             cool_down_min_s: 300.0,
             cool_down_flag_share: 0.5,
@@ -274,6 +308,18 @@ const ROTATION: &str = "Malisoux et al. 2015, Scand J Med Sci Sports 25:110–11
      of > 1 pair: HR 0.614, 95 % CI 0.389–0.969)";
 const SLEEP: &str = "Milewski et al. 2014, J Pediatr Orthop 34(2):129–133 (< 8 h/night: \
      RR 1.7, 95 % CI 1.0–3.0; adolescents, self-report)";
+const INTENSITY_MIX: &str = "Seiler 2010, IJSPP 5(3):276–291 (endurance athletes train ≈ 75–80 % \
+     of sessions below the first threshold; zones 1–2 < 82 % of max HR); Stöggl & Sperlich 2014, \
+     Front Physiol 5:33 (polarised beat threshold-heavy training in 48 trained athletes)";
+const CADENCE_POPULATION: &str = "Lieberman et al. 2015, J Exp Biol 218:3406–3414 (optimum \
+     84.8 ± 3.6 strides/min ≈ 170 spm at 3.0 m/s); van Oeveren et al. 2017, PLOS ONE \
+     12(10):e0184273 (self-selected 77, 79, 80 strides/min at 2.4, 2.6, 2.9 m/s; optimum 83)";
+const HEIGHT: &str = "Gordon et al. 2017, Open Access J Sports Med 8:231–241 (97 recreational \
+     marathoners, stature 172.8 ± 9.1 cm); cadence falls with leg length (van Oeveren et al. \
+     2017); step length ∝ height is a convention";
+const GARMIN_ZONES: &str = "Garmin owner's manuals, \"Color Gauges and Running Dynamics Data\" \
+     (population percentiles of Garmin users: orange/red = the 30 % with the longest ground \
+     contact / highest vertical ratio)";
 const CONVENTION: &str = "heavylegs convention";
 
 /// Citation and grade of every field of [`Thresholds`], in field order.
@@ -379,6 +425,18 @@ pub const SOURCES: &[ThresholdSource] = &[
         Grade::D,
     ),
     src(
+        "no_easy_share",
+        "≥ 65 % of the window's runs moderate or hard (\"no easy days\")",
+        INTENSITY_MIX,
+        Grade::C,
+    ),
+    src(
+        "no_easy_min_runs",
+        "runs with HR needed before \"no easy days\" can flag",
+        CONVENTION,
+        Grade::D,
+    ),
+    src(
         "cadence_low_spm",
         "easy-pace cadence < 170 spm (rule of thumb)",
         CADENCE,
@@ -406,6 +464,42 @@ pub const SOURCES: &[ThresholdSource] = &[
         "form_drift_window_days",
         "recent window for the step-length drift",
         CONVENTION,
+        Grade::D,
+    ),
+    src(
+        "form_population_cadence_spm",
+        "reference cadence ≈ 170 spm at 3.0 m/s",
+        CADENCE_POPULATION,
+        Grade::B,
+    ),
+    src(
+        "form_population_slope_spm_per_mps",
+        "reference cadence + 12 spm per m/s",
+        CADENCE_POPULATION,
+        Grade::C,
+    ),
+    src(
+        "form_reference_height_cm",
+        "reference runner 173 cm; reference × 173 ÷ own height",
+        HEIGHT,
+        Grade::C,
+    ),
+    src(
+        "form_population_margin_pct",
+        "easy cadence ≥ 7 % below the reference at that speed and height",
+        CADENCE,
+        Grade::C,
+    ),
+    src(
+        "form_long_contact_ms",
+        "ground contact ≥ 278 ms is long",
+        GARMIN_ZONES,
+        Grade::D,
+    ),
+    src(
+        "form_high_vertical_ratio_pct",
+        "vertical ratio ≥ 8.7 % is high",
+        GARMIN_ZONES,
         Grade::D,
     ),
     src(
@@ -450,7 +544,13 @@ pub const SOURCES: &[ThresholdSource] = &[
     ),
     src(
         "hard_effort_min_s",
-        "≥ 5 min in HR zones 4–5 makes a run hard",
+        "without speed, ≥ 5 min at ≥ 88 % of max HR makes a run hard",
+        CONVENTION,
+        Grade::D,
+    ),
+    src(
+        "hard_effort_speed_ratio",
+        "fastest 5 min ≥ 1.1 × easy speed is a distinct hard effort",
         CONVENTION,
         Grade::D,
     ),

@@ -15,8 +15,10 @@ pub(super) fn assess(inputs: &Inputs) -> Finding {
     let rule = Rule {
         cause: Cause::CoolDown,
         threshold: format!(
-            "hard runs (≥ {} min in HR zones 4–5) ending with < {} min of easy running, in ≥ {} % \
-             of hard runs (at least {}); informational only",
+            "runs with a distinct hard effort (fastest 5 min ≥ {} × easy speed; without speed \
+             ≥ {} min at ≥ 88 % of max HR) ending with < {} min of easy running, in ≥ {} % of \
+             hard runs (at least {}); informational only",
+            t.hard_effort_speed_ratio,
             t.hard_effort_min_s / 60.0,
             t.cool_down_min_s / 60.0,
             t.cool_down_flag_share * 100.0,
@@ -25,6 +27,7 @@ pub(super) fn assess(inputs: &Inputs) -> Finding {
         fields: &[
             "cool_down_min_s",
             "hard_effort_min_s",
+            "hard_effort_speed_ratio",
             "cool_down_flag_share",
             "share_min_runs",
         ],

@@ -10,6 +10,7 @@ mod circulation;
 mod cool_down;
 mod form;
 mod hydration;
+mod intensity_mix;
 mod iron;
 mod nutrition;
 mod overtraining;

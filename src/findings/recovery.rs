@@ -35,13 +35,23 @@ pub(super) fn assess(inputs: &Inputs) -> Finding {
             "Foster monotony > {} in ≥ 2 weeks (≥ {} or one week worth a note); ≥ {} consecutive \
              run days; complete \
              weeks with runs and no rest day, when ≥ {} % of the runner's recent weeks had one; \
-             unfinished weeks are not judged",
+             unfinished weeks are not judged; ≥ {:.0} % of the window's runs moderate or hard \
+             (at least {} runs with HR)",
             t.monotony_flag,
             t.monotony_warn,
             t.streak_days,
-            t.rest_habit_share * 100.0
+            t.rest_habit_share * 100.0,
+            t.no_easy_share * 100.0,
+            t.no_easy_min_runs
         ),
-        fields: &["monotony_flag", "monotony_warn", "streak_days", "rest_habit_share"],
+        fields: &[
+            "monotony_flag",
+            "monotony_warn",
+            "streak_days",
+            "rest_habit_share",
+            "no_easy_share",
+            "no_easy_min_runs",
+        ],
         advice: ADVICE,
     };
     let weeks = inputs.sorted_weeks();
@@ -89,6 +99,11 @@ pub(super) fn assess(inputs: &Inputs) -> Finding {
             plural(s.no_rest.len(), "week", "weeks")
         ));
     }
+    // Its own signal block (see intensity_mix.rs): most runs moderate or hard.
+    let no_easy = super::intensity_mix::no_easy_days(inputs);
+    if let Some(n) = &no_easy {
+        parts.push(n.part.clone());
+    }
     let partial = if weeks.iter().any(|w| w.partial) {
         " The unfinished last week is not judged on rest days or monotony."
     } else {
@@ -122,6 +137,9 @@ pub(super) fn assess(inputs: &Inputs) -> Finding {
         (true, false) | (false, true) => Severity::Moderate,
         (false, false) => Severity::Low,
     };
+    let severity = no_easy
+        .as_ref()
+        .map_or(severity, |n| severity.max(n.severity));
     let mut summary = parts.join("; ");
     summary.push_str(". Too little recovery is a common cause of heavy legs; monotony and streak \
          limits are rules of thumb from small studies.");
@@ -130,6 +148,7 @@ pub(super) fn assess(inputs: &Inputs) -> Finding {
     evidence.extend(s.monotony_warn);
     evidence.extend(streaks);
     evidence.extend(s.no_rest);
+    evidence.extend(no_easy.map(|n| n.evidence).unwrap_or_default());
     Rule::with_history(
         rule.flagged(severity, capitalise(&summary), evidence),
         history,

@@ -12,6 +12,70 @@ use serde::{Deserialize, Serialize};
 use super::stats::{WeightedMean, median, weighted_median};
 use super::{RunMetrics, SpeedBin};
 
+/// Runs need this much moving time with HR before their peak counts, s.
+pub const MAX_HR_MIN_RUN_S: f64 = 600.0;
+/// A peak must be held (cumulatively) this long, so one-sample spikes never count, s.
+pub const MAX_HR_SUSTAINED_S: f64 = 30.0;
+/// Percentile of the runs' sustained peaks taken as max HR: one run in fifty
+/// may carry a strap artefact (cadence lock, static) without moving it.
+pub const MAX_HR_PERCENTILE: f64 = 0.98;
+/// Peaks from the last this many days before the latest run are used.
+pub const MAX_HR_LOOKBACK_DAYS: i64 = 365;
+/// Fewer qualifying runs than this: no estimate (each run uses its own max).
+pub const MAX_HR_MIN_RUNS: usize = 5;
+
+/// Max HR estimated from the history when none is configured.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MaxHrEstimate {
+    pub bpm: f64,
+    /// Runs whose sustained peak went into the percentile.
+    pub runs: usize,
+    pub from: Option<chrono::DateTime<chrono::Utc>>,
+    pub to: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// The 98th percentile (linear interpolation) of the per-run sustained HR
+/// peaks (highest bpm with ≥ 30 s at or above it) over runs with ≥ 10 min of
+/// HR in the year before the latest such run; `None` under 5 runs.
+pub fn estimate_max_hr<'a>(
+    runs: impl IntoIterator<Item = &'a RunMetrics>,
+) -> Option<MaxHrEstimate> {
+    let mut peaks: Vec<(Option<chrono::DateTime<chrono::Utc>>, f64)> = runs
+        .into_iter()
+        .filter_map(|r| {
+            let h = r.hr_histogram.as_ref()?;
+            if h.total_s() < MAX_HR_MIN_RUN_S {
+                return None;
+            }
+            Some((r.start, h.sustained_max_bpm(MAX_HR_SUSTAINED_S)?))
+        })
+        .collect();
+    let latest = peaks.iter().filter_map(|p| p.0).max();
+    if let Some(latest) = latest {
+        let cutoff = latest - chrono::Duration::days(MAX_HR_LOOKBACK_DAYS);
+        peaks.retain(|p| p.0.is_none_or(|t| t > cutoff));
+    }
+    if peaks.len() < MAX_HR_MIN_RUNS {
+        return None;
+    }
+    let mut v: Vec<f64> = peaks.iter().map(|p| p.1).collect();
+    v.sort_unstable_by(f64::total_cmp);
+    Some(MaxHrEstimate {
+        bpm: percentile_sorted(&v, MAX_HR_PERCENTILE),
+        runs: v.len(),
+        from: peaks.iter().filter_map(|p| p.0).min(),
+        to: latest,
+    })
+}
+
+/// Linear-interpolation percentile of sorted, non-empty values.
+fn percentile_sorted(v: &[f64], p: f64) -> f64 {
+    let k = (v.len() - 1) as f64 * p;
+    let (i, f) = (k.floor() as usize, k.fract());
+    let hi = v[(i + 1).min(v.len() - 1)];
+    v[i] + (hi - v[i]) * f
+}
+
 /// Huber's tuning constant (95 % efficiency under normal errors).
 pub const HUBER_K: f64 = 1.345;
 /// The fit needs bins spanning at least this speed range.
@@ -258,6 +322,36 @@ pub fn easy_hr_at_speed(run: &RunMetrics, band: SpeedBand) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::metrics::intensity::HrHistogram;
+
+    /// A run on day `day` with 20 min at `base` bpm and `peak_s` seconds at `peak` bpm.
+    fn hr_run(day: i64, base: f64, peak: f64, peak_s: f64) -> RunMetrics {
+        let hr: Vec<f64> = std::iter::repeat_n(base, 1200)
+            .chain(std::iter::repeat_n(peak, peak_s as usize))
+            .collect();
+        let dt = vec![1.0; hr.len()];
+        RunMetrics {
+            start: Some(chrono::DateTime::from_timestamp(1_750_000_000 + day * 86_400, 0).unwrap()),
+            hr_histogram: HrHistogram::from_samples(&hr, &dt),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn max_hr_estimate_ignores_spikes_and_old_runs() {
+        // 60 runs peaking at 170–189 for a minute; one with a 2-s strap spike at 230;
+        // one two years back at 200 for ten minutes.
+        let mut runs: Vec<RunMetrics> = (0..60)
+            .map(|i| hr_run(400 + i, 140.0, 170.0 + (i % 20) as f64, 60.0))
+            .collect();
+        runs.push(hr_run(450, 150.0, 230.0, 2.0));
+        runs.push(hr_run(0, 150.0, 200.0, 600.0));
+        let e = estimate_max_hr(&runs).unwrap();
+        assert_eq!(e.runs, 61, "the old run is outside the year");
+        // Peaks: 150 once (the spike run), 170..189 three times each.
+        assert!((188.0..=189.0).contains(&e.bpm), "{}", e.bpm);
+        assert!(estimate_max_hr(&runs[..4]).is_none(), "under 5 runs");
+    }
 
     fn bin(speed_mps: f64, cadence_spm: f64, seconds: f64) -> SpeedBin {
         SpeedBin {

@@ -6,9 +6,21 @@
 //!    Z4 ≥ 95, Z5 ≥ 100);
 //! 2. max HR (Z2 ≥ 60, Z3 ≥ 70, Z4 ≥ 80, Z5 ≥ 90 % of max; everything below
 //!    60 %, including under 50 %, counts as Z1 so the zones add up to HR time);
-//! 3. neither: max HR estimated as the highest of the history's observed max
-//!    (`observed_max_hr_bpm`, filled in by the app) and this run's max. Age is
-//!    not known, so 220 − age is never used.
+//! 3. neither: max HR *estimated* from the athlete's history
+//!    (`observed_max_hr_bpm`, filled in at athlete level by
+//!    [`athlete::estimate_max_hr`](super::athlete::estimate_max_hr)); before
+//!    that estimate exists (or with too little history) this run's own max.
+//!    Age is not known, so 220 − age is never used.
+//!
+//! The five zones are for display. Easy / moderate / hard follow Seiler's
+//! three-zone model: with a max-HR anchor, easy < 82 %, moderate 82–88 %,
+//! hard ≥ 88 % of max (Seiler 2010, IJSPP 5:276–291, Table 1); with a
+//! threshold anchor, Friel zones 1–2 / 3 / 4–5.
+//!
+//! Every HR-derived number is a function of the run's moving-time HR
+//! histogram ([`HrHistogram`], seconds per whole bpm), which the row keeps, so
+//! the athlete-level max-HR estimate can re-derive zones, easy/moderate/hard
+//! and TRIMP later ([`rederive`]) without decoding the file again.
 
 use serde::{Deserialize, Serialize};
 
@@ -20,6 +32,66 @@ use super::{Metric, MetricsConfig, missing};
 
 pub const FRIEL_LTHR_EDGES: [f64; 4] = [0.85, 0.90, 0.95, 1.00];
 pub const MAX_HR_EDGES: [f64; 4] = [0.60, 0.70, 0.80, 0.90];
+/// Seiler's three zones on % of max HR: moderate from 82 %, hard from 88 %
+/// (Seiler 2010, IJSPP 5:276–291, Table 1: zones 1–2 < 82 %, zone 3 82–87 %,
+/// zones 4–5 ≥ 88 %).
+pub const SEILER_MAX_EDGES: [f64; 2] = [0.82, 0.88];
+
+/// Moving seconds per whole bpm (HR rounded to the nearest bpm), from `lo_bpm` up.
+/// A few hundred bytes per run: enough to re-derive every HR number at athlete level.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct HrHistogram {
+    pub lo_bpm: u16,
+    pub seconds: Vec<f64>,
+}
+
+impl HrHistogram {
+    /// Histogram of the moving samples with a valid HR; `None` when there are none.
+    pub fn from_samples(hr: &[f64], moving_dt_s: &[f64]) -> Option<Self> {
+        let pts: Vec<(u16, f64)> = hr
+            .iter()
+            .zip(moving_dt_s)
+            .filter(|(h, w)| **w > 0.0 && dropouts::valid_heart_rate(**h))
+            .map(|(h, w)| (h.round() as u16, *w))
+            .collect();
+        let lo = pts.iter().map(|p| p.0).min()?;
+        let hi = pts.iter().map(|p| p.0).max()?;
+        let mut seconds = vec![0.0; usize::from(hi - lo) + 1];
+        for (b, w) in pts {
+            seconds[usize::from(b - lo)] += w;
+        }
+        Some(HrHistogram {
+            lo_bpm: lo,
+            seconds,
+        })
+    }
+
+    /// `(bpm, seconds)` for every non-empty bucket, lowest first.
+    pub fn iter(&self) -> impl Iterator<Item = (f64, f64)> + '_ {
+        self.seconds
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| **s > 0.0)
+            .map(|(i, s)| (f64::from(self.lo_bpm) + i as f64, *s))
+    }
+
+    pub fn total_s(&self) -> f64 {
+        self.seconds.iter().sum()
+    }
+
+    /// The highest bpm with at least `min_s` of moving time at or above it: the
+    /// run's peak without single-sample spikes (strap artefacts, dropouts).
+    pub fn sustained_max_bpm(&self, min_s: f64) -> Option<f64> {
+        let mut above = 0.0;
+        for (i, s) in self.seconds.iter().enumerate().rev() {
+            above += s;
+            if above >= min_s {
+                return Some(f64::from(self.lo_bpm) + i as f64);
+            }
+        }
+        None
+    }
+}
 
 /// Which anchor the zones were built from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -59,11 +131,12 @@ pub fn max_hr_bpm(cfg: &MetricsConfig, run_max_bpm: Option<f64>) -> Option<(f64,
     if let Some(m) = cfg.max_hr_bpm.filter(|m| m.is_finite() && *m > 0.0) {
         return Some((m, ZoneBasis::MaxHr));
     }
+    // The athlete-level estimate wins over this run's max: a run above it is
+    // more often a spike than a new maximum.
     let est = [cfg.observed_max_hr_bpm, run_max_bpm]
         .into_iter()
         .flatten()
-        .filter(|m| m.is_finite() && *m > 0.0)
-        .reduce(f64::max)?;
+        .find(|m| m.is_finite() && *m > 0.0)?;
     Some((est, ZoneBasis::ObservedMaxHr))
 }
 
@@ -100,9 +173,11 @@ pub struct IntensityStats {
     pub max_heart_rate_bpm: Metric<f64>,
     pub zone_basis: Option<ZoneBasis>,
     pub hr_zone_s: Metric<[f64; 5]>,
-    /// Easy (Z1–2), moderate (Z3), hard (Z4–5) seconds.
+    /// Easy / moderate / hard seconds (Seiler's three zones, see the module docs).
     pub intensity_s: Metric<[f64; 3]>,
     pub trimp: Metric<f64>,
+    pub histogram: Option<HrHistogram>,
+    pub max_used_bpm: Option<f64>,
 }
 
 pub fn intensity(series: &Series, c: &Cleaned, cfg: &MetricsConfig) -> IntensityStats {
@@ -115,6 +190,8 @@ pub fn intensity(series: &Series, c: &Cleaned, cfg: &MetricsConfig) -> Intensity
             hr_zone_s: missing(no),
             intensity_s: missing(no),
             trimp: missing(no),
+            histogram: None,
+            max_used_bpm: None,
         };
     };
     let mut mean = WeightedMean::default();
@@ -138,37 +215,109 @@ pub fn intensity(series: &Series, c: &Cleaned, cfg: &MetricsConfig) -> Intensity
             hr_zone_s: missing(why),
             intensity_s: missing(why),
             trimp: missing(why),
+            histogram: None,
+            max_used_bpm: None,
         };
     };
+    let histogram = HrHistogram::from_samples(hr, &c.moving_dt_s);
+    let derived = match &histogram {
+        Some(h) => derive(h, cfg, run_max),
+        None => Derived::none("no moving sample with a valid heart rate"),
+    };
+    IntensityStats {
+        mean_heart_rate_bpm: Ok(mean_bpm),
+        max_heart_rate_bpm: run_max.ok_or_else(|| "no valid heart rate".to_string()),
+        zone_basis: derived.basis,
+        hr_zone_s: derived.hr_zone_s,
+        intensity_s: derived.intensity_s,
+        trimp: derived.trimp,
+        histogram,
+        max_used_bpm: derived.max_used_bpm,
+    }
+}
+
+/// Every HR number that depends on the anchors, from a histogram.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Derived {
+    pub basis: Option<ZoneBasis>,
+    pub hr_zone_s: Metric<[f64; 5]>,
+    pub intensity_s: Metric<[f64; 3]>,
+    pub trimp: Metric<f64>,
+    /// The max HR the %-of-max zones and TRIMP used, bpm.
+    pub max_used_bpm: Option<f64>,
+}
+
+impl Derived {
+    fn none(why: &str) -> Self {
+        Derived {
+            basis: None,
+            hr_zone_s: missing(why),
+            intensity_s: missing(why),
+            trimp: missing(why),
+            max_used_bpm: None,
+        }
+    }
+}
+
+/// Zones, easy/moderate/hard and TRIMP of one run's histogram.
+pub fn derive(hist: &HrHistogram, cfg: &MetricsConfig, run_max: Option<f64>) -> Derived {
     let zones = zones(cfg, run_max);
+    let max = max_hr_bpm(cfg, run_max);
     let rest = cfg.resting_hr_bpm.unwrap_or(cfg.default_resting_hr_bpm);
-    let trimp_max = max_hr_bpm(cfg, run_max).map(|m| m.0).filter(|&m| m > rest);
+    let trimp_max = max.map(|m| m.0).filter(|&m| m > rest);
     let factors = cfg.sex.trimp_factors();
     let mut zone_s = [0.0; 5];
+    let mut three = [0.0; 3];
     let mut trimp = 0.0;
-    for (&h, &w) in hr.iter().zip(&c.moving_dt_s) {
-        if w <= 0.0 || !dropouts::valid_heart_rate(h) {
-            continue;
-        }
+    for (h, w) in hist.iter() {
         if let Some(z) = &zones {
-            zone_s[z.zone(h)] += w;
+            let i = z.zone(h);
+            zone_s[i] += w;
+            // Threshold zones keep Friel's 1–2 / 3 / 4–5 grouping; %-of-max zones use Seiler's edges.
+            let k = match (z.basis, max) {
+                (ZoneBasis::ThresholdHr, _) | (_, None) => [0, 0, 1, 2, 2][i],
+                (_, Some((m, _))) => SEILER_MAX_EDGES.iter().take_while(|&&e| h >= e * m).count(),
+            };
+            three[k] += w;
         }
         if let Some(max) = trimp_max {
             trimp += trimp_increment(w, h, rest, max, factors);
         }
     }
-    let hr_zone_s = zones
-        .map(|_| zone_s)
-        .ok_or_else(|| "no HR anchor".to_string());
-    IntensityStats {
-        mean_heart_rate_bpm: Ok(mean_bpm),
-        max_heart_rate_bpm: run_max.ok_or_else(|| "no valid heart rate".to_string()),
-        zone_basis: zones.map(|z| z.basis),
-        intensity_s: hr_zone_s.clone().map(|z| [z[0] + z[1], z[2], z[3] + z[4]]),
-        hr_zone_s,
+    let no_anchor = || "no HR anchor".to_string();
+    Derived {
+        basis: zones.map(|z| z.basis),
+        hr_zone_s: zones.map(|_| zone_s).ok_or_else(no_anchor),
+        intensity_s: zones.map(|_| three).ok_or_else(no_anchor),
         trimp: trimp_max
             .map(|_| trimp)
             .ok_or_else(|| format!("max HR not above resting HR ({rest} bpm)")),
+        max_used_bpm: max.map(|m| m.0),
+    }
+}
+
+/// Re-derives a row's HR numbers with `cfg` (e.g. once the athlete-level max-HR
+/// estimate exists). Rows without a histogram are left as they are.
+pub fn rederive(m: &mut super::RunMetrics, cfg: &MetricsConfig) {
+    let Some(hist) = &m.hr_histogram else {
+        return;
+    };
+    let d = derive(hist, cfg, m.max_heart_rate_bpm);
+    m.hr_zone_basis = d.basis.map(|b| b.as_str().to_string());
+    m.max_hr_used_bpm = d.max_used_bpm;
+    let r = &mut m.null_reasons;
+    m.hr_zone_s = super::put(r, "hr_zone_s", d.hr_zone_s);
+    m.intensity_s = super::put(r, "intensity_s", d.intensity_s);
+    m.trimp = super::put(r, "trimp", d.trimp);
+    for (name, v) in [
+        ("hr_zone_s", m.hr_zone_s.is_some()),
+        ("intensity_s", m.intensity_s.is_some()),
+        ("trimp", m.trimp.is_some()),
+        ("max_hr_used_bpm", m.max_hr_used_bpm.is_some()),
+    ] {
+        if v {
+            r.remove(name);
+        }
     }
 }
 
@@ -194,15 +343,62 @@ mod tests {
     }
 
     #[test]
-    fn observed_max_is_the_fallback() {
+    fn estimated_max_is_the_fallback_and_beats_the_run_max() {
         let cfg = MetricsConfig {
             observed_max_hr_bpm: Some(185.0),
             ..Default::default()
         };
+        // A run peaking at 190 does not move the history's estimate.
         let z = zones(&cfg, Some(190.0)).unwrap();
         assert_eq!(z.basis, ZoneBasis::ObservedMaxHr);
+        assert_eq!(z.edges_bpm, [111.0, 129.5, 148.0, 166.5]);
+        // Without an estimate the run's own max is used.
+        let z = zones(&MetricsConfig::default(), Some(190.0)).unwrap();
         assert_eq!(z.edges_bpm, [114.0, 133.0, 152.0, 171.0]);
         assert!(zones(&MetricsConfig::default(), None).is_none());
+    }
+
+    #[test]
+    fn histogram_drops_spikes_from_the_sustained_max() {
+        let mut hr = vec![150.0; 600];
+        hr.extend([151.4, 151.6, 240.0, 0.0]);
+        let dt = vec![1.0; hr.len()];
+        let h = HrHistogram::from_samples(&hr, &dt).unwrap();
+        assert_eq!((h.lo_bpm, h.seconds.len()), (150, 91));
+        assert_eq!(h.total_s(), 603.0, "the 0 is a dropout");
+        assert_eq!(
+            h.iter().collect::<Vec<_>>(),
+            vec![(150.0, 600.0), (151.0, 1.0), (152.0, 1.0), (240.0, 1.0)]
+        );
+        assert_eq!(h.sustained_max_bpm(30.0), Some(150.0));
+        assert_eq!(h.sustained_max_bpm(1.0), Some(240.0));
+    }
+
+    #[test]
+    fn rederive_moves_a_steady_run_from_hard_to_moderate() {
+        // 40 min at 160 bpm; the run's own max is 170, the history's estimate 190.
+        let (mut s, c) = cleaned_1hz(&vec![3.0; 2401], None);
+        let mut hr = vec![160.0; 2401];
+        hr[2400] = 170.0;
+        s.heart_rate_bpm = Some(hr);
+        let r = intensity(&s, &c, &MetricsConfig::default());
+        // 160/170 = 94 %: hard against its own max.
+        assert_eq!(r.intensity_s, Ok([0.0, 0.0, 2400.0]));
+        let mut m = crate::metrics::RunMetrics {
+            max_heart_rate_bpm: r.max_heart_rate_bpm.clone().ok(),
+            hr_histogram: r.histogram.clone(),
+            ..Default::default()
+        };
+        let cfg = MetricsConfig {
+            observed_max_hr_bpm: Some(190.0),
+            ..Default::default()
+        };
+        rederive(&mut m, &cfg);
+        // 160/190 = 84 %: moderate in Seiler's three zones; the last second at 170 is 89 %.
+        assert_eq!(m.intensity_s, Some([0.0, 2399.0, 1.0]));
+        assert_eq!(m.max_hr_used_bpm, Some(190.0));
+        assert_eq!(m.hr_zone_basis.as_deref(), Some("observed_max_hr"));
+        assert!(m.trimp.is_some_and(|t| t > 0.0));
     }
 
     #[test]
@@ -231,7 +427,8 @@ mod tests {
         );
         assert_eq!(r.max_heart_rate_bpm, Ok(200.0));
         assert_eq!(r.hr_zone_s, Ok([0.0, 1.0, 1.0, 0.0, 2.0]));
-        assert_eq!(r.intensity_s, Ok([1.0, 1.0, 2.0]));
+        // Seiler: 114 and 133 < 82 % of 190 (155.8) easy, 171 ≥ 88 % (167.2) hard.
+        assert_eq!(r.intensity_s, Ok([2.0, 0.0, 2.0]));
         let expect: f64 = [114.0_f64, 133.0, 171.0, 171.0]
             .iter()
             .map(|h| {

@@ -89,22 +89,38 @@ pub struct RunMetrics {
 
     pub warm_up_s: Option<f64>,
     pub cool_down_s: Option<f64>,
+    /// Speed of the run's easy part: lower quartile of its 1-minute mean speeds, m/s.
+    pub easy_part_speed_mps: Option<f64>,
+    /// Fastest 5 consecutive minutes of moving time (mean clean speed), m/s.
+    pub best_5min_speed_mps: Option<f64>,
 
     pub mean_heart_rate_bpm: Option<f64>,
     pub max_heart_rate_bpm: Option<f64>,
     /// Seconds in HR zones 1–5.
     pub hr_zone_s: Option<[f64; 5]>,
-    /// Which anchor built the HR zones: `threshold_hr`, `max_hr` or `observed_max_hr`.
+    /// Which anchor built the HR zones: `threshold_hr`, `max_hr` or `observed_max_hr`
+    /// (estimated from the history, see `athlete::estimate_max_hr`).
     pub hr_zone_basis: Option<String>,
+    /// The max HR behind the %-of-max zones and TRIMP, bpm (configured or estimated).
+    pub max_hr_used_bpm: Option<f64>,
     /// Banister TRIMP, arbitrary units.
     pub trimp: Option<f64>,
-    /// Moving seconds at easy / moderate / hard intensity (HR zones 1–2 / 3 / 4–5).
+    /// Moving seconds at easy / moderate / hard intensity (Seiler's three zones:
+    /// < 82 %, 82–88 %, ≥ 88 % of max HR; Friel zones 1–2 / 3 / 4–5 with a threshold HR).
     pub intensity_s: Option<[f64; 3]>,
+    /// Moving seconds per whole bpm, kept so the athlete-level max-HR estimate
+    /// can re-derive zones, intensity and TRIMP without decoding again.
+    #[serde(default)]
+    pub hr_histogram: Option<intensity::HrHistogram>,
 
     pub speed_bins: Vec<SpeedBin>,
     /// Why each `None` metric is `None` (metric name → reason).
     pub null_reasons: BTreeMap<String, String>,
 }
+
+/// Version of the per-run row: part of the cache key, so rows cached by an
+/// older heavylegs with other fields or definitions are recomputed.
+pub const ROW_VERSION: u32 = 2;
 
 /// A metric value, or why it could not be computed (goes to `null_reasons`).
 pub type Metric<T> = Result<T, String>;
@@ -184,12 +200,16 @@ impl RunMetrics {
             ("temperature_max_c", self.temperature_max_c.is_none()),
             ("warm_up_s", self.warm_up_s.is_none()),
             ("cool_down_s", self.cool_down_s.is_none()),
+            ("easy_part_speed_mps", self.easy_part_speed_mps.is_none()),
+            ("best_5min_speed_mps", self.best_5min_speed_mps.is_none()),
             ("mean_heart_rate_bpm", self.mean_heart_rate_bpm.is_none()),
             ("max_heart_rate_bpm", self.max_heart_rate_bpm.is_none()),
             ("hr_zone_s", self.hr_zone_s.is_none()),
             ("hr_zone_basis", self.hr_zone_basis.is_none()),
+            ("max_hr_used_bpm", self.max_hr_used_bpm.is_none()),
             ("trimp", self.trimp.is_none()),
             ("intensity_s", self.intensity_s.is_none()),
+            ("hr_histogram", self.hr_histogram.is_none()),
         ];
         opts.iter().filter(|o| o.1).map(|o| o.0).collect()
     }
@@ -283,6 +303,8 @@ pub fn compute(activity: &Activity, cfg: &MetricsConfig) -> RunMetrics {
     let main = wu.main_part(c.moving_s);
     m.warm_up_s = put(r, "warm_up_s", wu.warm_up_s);
     m.cool_down_s = put(r, "cool_down_s", wu.cool_down_s);
+    m.easy_part_speed_mps = put(r, "easy_part_speed_mps", wu.easy_part_speed_mps);
+    m.best_5min_speed_mps = put(r, "best_5min_speed_mps", wu.best_5min_speed_mps);
 
     let fa = fatigue::fatigue(series, &c, st.source, main);
     m.cadence_first_third_spm = put(r, "cadence_first_third_spm", fa.cadence_first_third_spm);
@@ -310,6 +332,17 @@ pub fn compute(activity: &Activity, cfg: &MetricsConfig) -> RunMetrics {
     m.hr_zone_s = put(r, "hr_zone_s", hr.hr_zone_s);
     m.intensity_s = put(r, "intensity_s", hr.intensity_s);
     m.trimp = put(r, "trimp", hr.trimp);
+    m.max_hr_used_bpm = hr.max_used_bpm;
+    if m.max_hr_used_bpm.is_none() {
+        r.insert("max_hr_used_bpm".into(), "no HR anchor".into());
+    }
+    m.hr_histogram = hr.histogram;
+    if m.hr_histogram.is_none() {
+        r.insert(
+            "hr_histogram".into(),
+            "no moving sample with a valid heart rate".into(),
+        );
+    }
     m
 }
 
@@ -389,7 +422,10 @@ mod tests {
         );
         // 150 bpm = 78.9 % of 190 → zone 3 for all 3900 s.
         assert_eq!(m.hr_zone_s, Some([0.0, 0.0, 3900.0, 0.0, 0.0]));
-        assert_eq!(m.intensity_s, Some([0.0, 3900.0, 0.0]));
+        // 78.9 % of max is below Seiler's 82 %: easy.
+        assert_eq!(m.intensity_s, Some([3900.0, 0.0, 0.0]));
+        assert_eq!(m.max_hr_used_bpm, Some(190.0));
+        assert_eq!(m.hr_histogram.as_ref().map(|h| h.total_s()), Some(3900.0));
         let hrr: f64 = 100.0 / 140.0;
         let expect = 65.0 * hrr * 0.64 * (1.92 * hrr).exp();
         assert!((m.trimp.unwrap() - expect).abs() < 1e-9);

@@ -7,6 +7,10 @@
 //! (so the warm-up does not swallow the start of the main part). The longest
 //! such `w` wins. The cool-down is found the same way from the end, against
 //! the main part after the warm-up. Runs under 20 min are not analysed.
+//!
+//! The same minutes give the two speeds the warm-up rule uses to find runs
+//! with *distinct* hard efforts: the run's easy part (lower quartile of its
+//! 1-minute mean speeds) and its fastest 5 consecutive minutes.
 
 use crate::activity::Series;
 
@@ -20,11 +24,17 @@ pub const MAX_BLOCK_MIN: usize = 30;
 /// "Easier" = mean speed ≤ (1 − 10 %) of the main part's, or HR ≥ 10 bpm lower.
 pub const SPEED_FACTOR: f64 = 0.9;
 pub const HR_DROP_BPM: f64 = 10.0;
+/// Length of the fastest block, minutes.
+pub const BEST_BLOCK_MIN: usize = 5;
+/// A minute counts towards the easy-part quartile with at least this much moving speed time, s.
+const MIN_MINUTE_S: f64 = 30.0;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct WarmupStats {
     pub warm_up_s: Metric<f64>,
     pub cool_down_s: Metric<f64>,
+    pub easy_part_speed_mps: Metric<f64>,
+    pub best_5min_speed_mps: Metric<f64>,
 }
 
 impl WarmupStats {
@@ -63,7 +73,9 @@ impl Minutes {
 pub fn warmup(series: &Series, c: &Cleaned) -> WarmupStats {
     let not = |why: String| WarmupStats {
         warm_up_s: Err(why.clone()),
-        cool_down_s: Err(why),
+        cool_down_s: Err(why.clone()),
+        easy_part_speed_mps: Err(why.clone()),
+        best_5min_speed_mps: Err(why),
     };
     if c.moving_s < MIN_ANALYSABLE_S {
         return not(format!(
@@ -119,10 +131,42 @@ pub fn warmup(series: &Series, c: &Cleaned) -> WarmupStats {
             mins.easier((k - n, k), (warm, k - n)) && mins.easier((k - n, k - n + 1), (warm, k - n))
         })
         .map_or(0.0, |n| c.moving_s - 60.0 * (k - n) as f64);
+    let (easy_part_speed_mps, best_5min_speed_mps) = speeds(&speed, &mins.speed);
     WarmupStats {
         warm_up_s: Ok(60.0 * warm as f64),
         cool_down_s: Ok(cool),
+        easy_part_speed_mps,
+        best_5min_speed_mps,
     }
+}
+
+/// The run's easy-part speed (lower quartile of its 1-minute means) and its
+/// fastest 5 consecutive minutes, from per-minute means and their prefix sums.
+fn speeds(minutes: &[WeightedMean], prefix: &[WeightedMean]) -> (Metric<f64>, Metric<f64>) {
+    let mut means: Vec<f64> = minutes
+        .iter()
+        .filter(|m| m.weight >= MIN_MINUTE_S)
+        .filter_map(WeightedMean::mean)
+        .collect();
+    if means.len() < BEST_BLOCK_MIN {
+        let why = "fewer than 5 minutes with speed".to_string();
+        return (Err(why.clone()), Err(why));
+    }
+    means.sort_unstable_by(f64::total_cmp);
+    let easy = means[(means.len() - 1) / 4];
+    let best = (BEST_BLOCK_MIN..prefix.len())
+        .filter_map(|b| {
+            let a = b - BEST_BLOCK_MIN;
+            // Most of the block must carry speed, so a block of GPS gaps cannot win.
+            (prefix[b].weight - prefix[a].weight >= 0.8 * 60.0 * BEST_BLOCK_MIN as f64)
+                .then(|| Minutes::range(prefix, a, b))
+                .flatten()
+        })
+        .reduce(f64::max);
+    (
+        Ok(easy),
+        best.ok_or_else(|| "no 5-minute block with speed".to_string()),
+    )
 }
 
 #[cfg(test)]
@@ -146,6 +190,18 @@ mod tests {
         assert_eq!(w.warm_up_s, Ok(480.0));
         assert_eq!(w.cool_down_s, Ok(360.0));
         assert_eq!(w.main_part(c.moving_s), (480.0, 1440.0));
+        // 30 minutes: the lower quartile is minute 7 of the sorted means (2.5 m/s);
+        // the fastest 5 minutes lie inside the 3.0 block.
+        assert_eq!(w.easy_part_speed_mps, Ok(2.5));
+        assert!((w.best_5min_speed_mps.unwrap() - 3.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn a_steady_run_has_no_block_faster_than_its_easy_part() {
+        let (s, c) = cleaned_1hz(&run(&[(3.0, 25)]), None);
+        let w = warmup(&s, &c);
+        assert_eq!(w.easy_part_speed_mps, Ok(3.0));
+        assert_eq!(w.best_5min_speed_mps, Ok(3.0));
     }
 
     #[test]

@@ -19,6 +19,7 @@ mod metrics;
 mod mutate;
 #[cfg(feature = "tables")]
 mod pipeline;
+mod real_runs;
 #[cfg(feature = "tables")]
 mod report;
 #[cfg(feature = "tables")]
