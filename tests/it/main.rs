@@ -2,6 +2,8 @@
 //! one module per pipeline stage.
 
 mod common;
+#[cfg(feature = "tables")]
+mod cron;
 mod demo;
 mod docs;
 mod fit;
