@@ -235,10 +235,9 @@ fn log_warnings(items: &[Item], log: &Log) {
             continue;
         };
         for w in &a.warnings {
-            log.debug(
-                &format!("{}: warning: {w}", item.record.path),
-                &[("path", json!(item.record.path)), ("warning", json!(w))],
-            );
+            let fields = [("path", json!(item.record.path)), ("warning", json!(w))];
+            let fields: &[_] = if log.json { &fields } else { &[] };
+            log.debug(&format!("{}: warning: {w}", item.record.path), fields);
         }
     }
 }
@@ -275,9 +274,14 @@ pub fn hold_back_empty(
             &[],
         );
     }
+    let fields = [
+        ("athlete", json!(a.profile.name)),
+        ("exit_code", json!(Exit::Empty as u8)),
+    ];
+    let fields: &[_] = if log.json { &fields } else { &[] };
     log.error(
         &crate::guard::empty_message(&a.inputs, &a.out_dir, rejected),
-        &[("athlete", json!(a.profile.name))],
+        fields,
     );
     let report = format!("{}/report.html", a.profile.name);
     let roster = crate::guard::stale_roster_row(job.roster_dir.as_deref(), &a.profile.name, report);
