@@ -227,8 +227,8 @@ fn a_coach_athlete_whose_folder_emptied_keeps_the_report_and_is_stale_in_the_ros
     assert!(csv.lines().next().unwrap().ends_with(",stale"));
 }
 
-/// The three damaged kinds, made from good demo runs (three different runs,
-/// so none is a duplicate of another).
+/// The three damaged kinds, made from good runs (three different runs, so
+/// none is a duplicate of another).
 fn damaged_demo_files(dir: &Path) -> [(PathBuf, &'static str); 3] {
     let src = tempfile::tempdir().unwrap();
     let good = demo_fits(src.path(), 3);
@@ -239,7 +239,10 @@ fn damaged_demo_files(dir: &Path) -> [(PathBuf, &'static str); 3] {
     let crc_path = dir.join("crc-byte-flipped.fit");
     std::fs::write(&crc_path, &crc).unwrap();
 
-    let whole = std::fs::read(&good[1]).unwrap();
+    // A file whose sport is known before its records (the demo's and most
+    // Garmin files say it only in the session, at the end: cut, they are "not a run").
+    let whole =
+        std::fs::read(samples_dir().join("fit/fitparse__compressed-speed-distance.fit")).unwrap();
     let cut_path = dir.join("truncated-mid-record.fit");
     std::fs::write(&cut_path, &whole[..whole.len() / 2 + 3]).unwrap();
 
