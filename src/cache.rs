@@ -289,7 +289,7 @@ mod tests {
         assert_eq!(c.get("b"), None);
         assert_eq!(c.get("a"), Some(1));
 
-        let (_, st) = Cache::<u32>::open(dir.path(), "k1");
+        let (_, st) = Cache::<u32>::open(dir.path(), "k2");
         assert!(matches!(st, CacheState::Rebuilt(_)));
 
         std::fs::write(dir.path().join(FILE_NAME), b"{not json").unwrap();
