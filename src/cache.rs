@@ -47,10 +47,12 @@ pub struct FileStat {
 
 impl FileStat {
     pub fn of(meta: &std::fs::Metadata) -> FileStat {
-        let mtime_ns = meta.modified().map_or(0, |t| match t.duration_since(std::time::UNIX_EPOCH) {
-            Ok(d) => i64::try_from(d.as_nanos()).unwrap_or(i64::MAX),
-            Err(e) => -i64::try_from(e.duration().as_nanos()).unwrap_or(i64::MAX),
-        });
+        let mtime_ns =
+            meta.modified()
+                .map_or(0, |t| match t.duration_since(std::time::UNIX_EPOCH) {
+                    Ok(d) => i64::try_from(d.as_nanos()).unwrap_or(i64::MAX),
+                    Err(e) => -i64::try_from(e.duration().as_nanos()).unwrap_or(i64::MAX),
+                });
         #[cfg(unix)]
         let (inode, ctime_ns) = {
             use std::os::unix::fs::MetadataExt;
@@ -250,7 +252,11 @@ impl<T: Serialize + DeserializeOwned + Clone> Cache<T> {
         // A stat entry is only worth keeping while all its leaves are.
         let stats: BTreeMap<String, StatEntry> = stats
             .into_iter()
-            .filter(|(_, e)| e.leaves.iter().all(|(_, k)| entries.contains_key(k.as_str())))
+            .filter(|(_, e)| {
+                e.leaves
+                    .iter()
+                    .all(|(_, k)| entries.contains_key(k.as_str()))
+            })
             .collect();
         let disk = ToDisk {
             key: &self.key,

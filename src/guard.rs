@@ -24,10 +24,7 @@ pub fn first_missing<'a>(inputs: impl IntoIterator<Item = &'a PathBuf>) -> Optio
 
 /// The command-line error for a missing input.
 pub fn missing_message(path: &Path) -> String {
-    format!(
-        "input not found: {} (nothing was written)",
-        path.display()
-    )
+    format!("input not found: {} (nothing was written)", path.display())
 }
 
 /// True when the walk produced no activity at all: no run, no other sport,

@@ -201,7 +201,10 @@ fn missing_input(text: &str, path: &Path, p: &Pipeline) -> Result<(), PipelineEr
         .iter()
         .enumerate()
         .map(|(i, input)| {
-            let at = spans.as_ref().and_then(|s| s.paths.get(i)).map(|s| s.span().start);
+            let at = spans
+                .as_ref()
+                .and_then(|s| s.paths.get(i))
+                .map(|s| s.span().start);
             ("paths", input, at)
         })
         .chain(p.inputs.athletes_dir.iter().map(|dir| {
@@ -213,7 +216,9 @@ fn missing_input(text: &str, path: &Path, p: &Pipeline) -> Result<(), PipelineEr
         }));
     for (key, input, at) in candidates {
         if std::fs::metadata(input).is_err() {
-            let line = at.map(|o| format!("line {}: ", line_of(text, o))).unwrap_or_default();
+            let line = at
+                .map(|o| format!("line {}: ", line_of(text, o)))
+                .unwrap_or_default();
             return Err(PipelineError::Invalid {
                 path: path.to_path_buf(),
                 message: format!(
@@ -273,11 +278,17 @@ mod tests {
         let file = dir.path().join("p.toml");
         std::fs::write(&file, &text).unwrap();
         let err = Pipeline::load(&file).unwrap_err().to_string();
-        assert!(err.contains("line 4") && err.contains("paths") && err.contains("gone"), "{err}");
+        assert!(
+            err.contains("line 4") && err.contains("paths") && err.contains("gone"),
+            "{err}"
+        );
         let text = format!("[inputs]\nathletes_dir = \"{here}/nobody\"\n");
         std::fs::write(&file, &text).unwrap();
         let err = Pipeline::load(&file).unwrap_err().to_string();
-        assert!(err.contains("line 2") && err.contains("athletes_dir"), "{err}");
+        assert!(
+            err.contains("line 2") && err.contains("athletes_dir"),
+            "{err}"
+        );
         std::fs::write(&file, format!("[inputs]\npaths = [\"{here}\"]\n")).unwrap();
         assert!(Pipeline::load(&file).is_ok());
     }

@@ -161,7 +161,12 @@ impl<T> Shortcut<T> for NoShortcut {
 }
 
 /// [`walk`] with a [`Shortcut`] asked about each file before it is opened.
-pub fn walk_with<T, F, S>(inputs: &[PathBuf], opts: &WalkOptions, shortcut: &S, per_leaf: F) -> Walked<T>
+pub fn walk_with<T, F, S>(
+    inputs: &[PathBuf],
+    opts: &WalkOptions,
+    shortcut: &S,
+    per_leaf: F,
+) -> Walked<T>
 where
     T: From<Record> + Send,
     F: Fn(&Leaf) -> Vec<T> + Sync,

@@ -36,7 +36,10 @@ pub struct DamagedFile {
 /// Reads one decoder warning; `None` for warnings that are not damage
 /// (dropped samples, a mislabelled extension, an ignored tail…).
 pub fn classify(warning: &str) -> Option<Damage> {
-    for (prefix, truncated) in [("truncated at byte ", true), ("unreadable data at byte ", false)] {
+    for (prefix, truncated) in [
+        ("truncated at byte ", true),
+        ("unreadable data at byte ", false),
+    ] {
         if let Some(rest) = warning.strip_prefix(prefix) {
             let at_byte = leading_number(rest)?;
             let kept = warning.rsplit_once("kept ")?.1;
@@ -48,7 +51,11 @@ pub fn classify(warning: &str) -> Option<Damage> {
             });
         }
     }
-    let checksum = ["file CRC mismatch", "header CRC mismatch", "file CRC missing"];
+    let checksum = [
+        "file CRC mismatch",
+        "header CRC mismatch",
+        "file CRC missing",
+    ];
     checksum
         .iter()
         .any(|p| warning.starts_with(p))
@@ -112,7 +119,11 @@ impl Damage {
                 truncated,
             } => format!(
                 "{}; kept the {} record{} before byte {}",
-                if truncated { "truncated" } else { "unreadable data" },
+                if truncated {
+                    "truncated"
+                } else {
+                    "unreadable data"
+                },
                 thousands(kept_records),
                 if kept_records == 1 { "" } else { "s" },
                 thousands(at_byte)
@@ -185,7 +196,11 @@ mod tests {
 
     fn damage_of(rel: &str) -> Vec<Damage> {
         let acts = crate::decode::decode(Format::Fit, &sample(rel), &Limits::default()).unwrap();
-        acts[0].warnings.iter().filter_map(|w| classify(w)).collect()
+        acts[0]
+            .warnings
+            .iter()
+            .filter_map(|w| classify(w))
+            .collect()
     }
 
     #[test]
@@ -194,7 +209,8 @@ mod tests {
             damage_of("invalid/crc-byte-flipped__fitparse__garmin-fenix-5-run.fit"),
             [Damage::Checksum]
         );
-        let cut = damage_of("invalid/truncated-mid-record__fitparse__activity-small-fenix2-run.fit");
+        let cut =
+            damage_of("invalid/truncated-mid-record__fitparse__activity-small-fenix2-run.fit");
         assert!(
             matches!(cut[..], [Damage::Cut { truncated: true, kept_records, at_byte }] if kept_records > 1000 && at_byte > 10_000),
             "{cut:?}"

@@ -127,7 +127,12 @@ pub fn activities_frame(
         Column::new(
             "device_avg_cadence_spm".into(),
             rows.iter()
-                .map(|(_, rec)| ro(rec.and_then(|r| r.activity.as_ref()?.device_avg_cadence_spm), 1))
+                .map(|(_, rec)| {
+                    ro(
+                        rec.and_then(|r| r.activity.as_ref()?.device_avg_cadence_spm),
+                        1,
+                    )
+                })
                 .collect::<Vec<Option<f64>>>(),
         ),
         num("step_length_m", 3, &|m| m.step_length_m),

@@ -164,14 +164,21 @@ fn an_empty_folder_after_a_good_run_keeps_the_previous_report() {
             && err.contains("previous report kept"),
         "{err}"
     );
-    assert!(run.stdout.is_empty(), "no verdict for a run that wrote nothing");
+    assert!(
+        run.stdout.is_empty(),
+        "no verdict for a run that wrote nothing"
+    );
     assert_eq!(snapshot(&out), before, "report, tables and cache untouched");
 
     // Only a broken file left: still nothing to report, still kept.
     std::fs::write(runs.join("broken.fit"), b"").unwrap();
     let run = heavylegs(&["report", s(&runs), "-o", s(&out), "-q"]);
     assert_eq!(run.status.code(), Some(6), "{}", stderr(&run));
-    assert!(stderr(&run).contains("1 input rejected"), "{}", stderr(&run));
+    assert!(
+        stderr(&run).contains("1 input rejected"),
+        "{}",
+        stderr(&run)
+    );
     assert_eq!(snapshot(&out), before);
 
     // Asked for explicitly, the empty report is written.
@@ -211,12 +218,18 @@ fn a_coach_athlete_whose_folder_emptied_keeps_the_report_and_is_stale_in_the_ros
     }
     let run = heavylegs(&args);
     assert_eq!(run.status.code(), Some(6), "{}", stderr(&run));
-    assert!(stderr(&run).contains("previous report kept"), "{}", stderr(&run));
+    assert!(
+        stderr(&run).contains("previous report kept"),
+        "{}",
+        stderr(&run)
+    );
     assert_eq!(snapshot(&out.join("ben")), ben_before, "ben's report stays");
     let roster = read_json(&out.join("roster.json"));
     let stale = row(&roster, "ben");
     assert!(
-        stale["stale"].as_str().is_some_and(|s| s.contains("previous report")),
+        stale["stale"]
+            .as_str()
+            .is_some_and(|s| s.contains("previous report")),
         "{stale}"
     );
     assert_eq!(stale["runs"], ben_runs, "the row is the previous one");
@@ -278,7 +291,9 @@ fn damage_is_visible_everywhere(dir: &Path, files: &[(PathBuf, &str)]) {
         assert_eq!(line["status"], "ok", "{line}");
         let warnings = line["warnings"].as_array().unwrap();
         assert!(
-            warnings.iter().any(|w| w.as_str().unwrap().contains(damage)),
+            warnings
+                .iter()
+                .any(|w| w.as_str().unwrap().contains(damage)),
             "{}: {warnings:?}",
             path.display()
         );
@@ -307,8 +322,9 @@ fn damage_is_visible_everywhere(dir: &Path, files: &[(PathBuf, &str)]) {
     let warnings = report["inputs"]["warnings"].as_array().unwrap();
     for (path, damage) in files {
         assert!(
-            warnings.iter().any(|w| w["path"] == s(path)
-                && w["warning"].as_str().unwrap().contains(damage)),
+            warnings
+                .iter()
+                .any(|w| w["path"] == s(path) && w["warning"].as_str().unwrap().contains(damage)),
             "{}: {warnings:?}",
             path.display()
         );
@@ -396,7 +412,10 @@ fn unchanged_files_are_not_read_again_and_changed_ones_always_are() {
 
     let rehash = run(&["--rehash"]);
     assert_eq!(rehash["unchanged"], 0, "{rehash}");
-    assert_eq!(rehash["cached"], 6, "read and hashed, not decoded: {rehash}");
+    assert_eq!(
+        rehash["cached"], 6,
+        "read and hashed, not decoded: {rehash}"
+    );
     assert_eq!(rehash["decoded"], 0);
 
     // Same size, same modification time, different bytes: only the inode

@@ -284,7 +284,10 @@ fn fit_corpus_agrees_with_the_official_sdk() {
         jsonl_cadence.agree, jsonl_cadence.total
     );
     #[cfg(feature = "tables")]
-    assert!(jsonl_cadence.total > 10, "sessions with a cadence were checked");
+    assert!(
+        jsonl_cadence.total > 10,
+        "sessions with a cadence were checked"
+    );
     println!(
         "FIT lap counts agreeing (informative): {}/{}",
         laps.agree, laps.total
