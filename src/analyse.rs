@@ -25,6 +25,9 @@ pub fn athlete(
     bar: Option<indicatif::ProgressBar>,
 ) -> anyhow::Result<AthleteOutcome> {
     let (items, decoded, cached) = collect_items(a, job, log, bar);
+    if let Some(kept) = crate::run::hold_back_empty(a, job, log, &items, decoded, cached) {
+        return Ok(kept);
+    }
     crate::interrupt::checkpoint()?;
     crate::interrupt::enter(crate::interrupt::Stage::Analysing);
     let count = |s: Status| items.iter().filter(|i| i.record.status == s).count();
@@ -214,6 +217,7 @@ pub fn athlete(
         runs: ok,
         rejected,
         report: format!("{}/report.html", a.profile.name),
+        stale: None,
     };
     Ok(AthleteOutcome {
         name: a.profile.name.clone(),
@@ -226,6 +230,7 @@ pub fn athlete(
         cached,
         flagged: roster.flagged.clone(),
         roster,
+        held_back: false,
     })
 }
 

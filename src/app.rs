@@ -22,6 +22,8 @@ pub enum Exit {
     Rejected = 3,
     FailOn = 4,
     Locked = 5,
+    /// The inputs yielded no activity: nothing written, the previous report kept.
+    Empty = 6,
     /// SIGINT/SIGTERM: stopped at a safe point, previous outputs intact.
     Interrupted = crate::interrupt::EXIT_CODE as isize,
 }
@@ -39,6 +41,15 @@ pub fn main(cli: Cli) -> Exit {
     ) && let Err(e) = crate::interrupt::install()
     {
         log.debug(&format!("no SIGINT/SIGTERM handler: {e}"), &[]);
+    }
+    // A missing input is a typo or an unmounted share: refuse before anything is written.
+    let named_inputs: Vec<&std::path::PathBuf> = match &cli.command {
+        Command::Report(args) => args.inputs.iter().chain(&args.athletes).collect(),
+        Command::Ingest(args) => args.inputs.iter().collect(),
+        _ => Vec::new(),
+    };
+    if let Some(missing) = crate::guard::first_missing(named_inputs) {
+        return config_error(&log, &crate::guard::missing_message(missing));
     }
     let result = match &cli.command {
         Command::Report(args) => match Job::from_report_args(args) {
@@ -180,11 +191,13 @@ pub fn progress_wanted(job: &Job, log: &Log) -> bool {
         && std::io::stderr().is_terminal()
 }
 
-/// The exit code a finished run earns.
-pub fn exit_for(rejected: usize, flagged: usize, fail_on: Option<FailOn>) -> Exit {
+/// The exit code a finished run earns; `empty` counts athletes held back
+/// because their inputs yielded no activity.
+pub fn exit_for(rejected: usize, flagged: usize, empty: usize, fail_on: Option<FailOn>) -> Exit {
     match fail_on {
         Some(FailOn::Flagged) if flagged > 0 => Exit::FailOn,
         Some(FailOn::Rejected) if rejected > 0 => Exit::FailOn,
+        _ if empty > 0 => Exit::Empty,
         _ if rejected > 0 => Exit::Rejected,
         _ => Exit::Ok,
     }
@@ -203,10 +216,14 @@ mod tests {
 
     #[test]
     fn exit_codes_rank_rejections_and_fail_on() {
-        assert_eq!(exit_for(0, 3, None), Exit::Ok);
-        assert_eq!(exit_for(2, 0, None), Exit::Rejected);
-        assert_eq!(exit_for(0, 1, Some(FailOn::Flagged)), Exit::FailOn);
-        assert_eq!(exit_for(1, 0, Some(FailOn::Flagged)), Exit::Rejected);
-        assert_eq!(exit_for(1, 0, Some(FailOn::Rejected)), Exit::FailOn);
+        assert_eq!(exit_for(0, 3, 0, None), Exit::Ok);
+        assert_eq!(exit_for(2, 0, 0, None), Exit::Rejected);
+        assert_eq!(exit_for(0, 1, 0, Some(FailOn::Flagged)), Exit::FailOn);
+        assert_eq!(exit_for(1, 0, 0, Some(FailOn::Flagged)), Exit::Rejected);
+        assert_eq!(exit_for(1, 0, 0, Some(FailOn::Rejected)), Exit::FailOn);
+        // Held-back athletes outrank rejections, not an explicit --fail-on.
+        assert_eq!(exit_for(1, 0, 1, None), Exit::Empty);
+        assert_eq!(exit_for(0, 1, 1, Some(FailOn::Flagged)), Exit::FailOn);
+        assert_eq!(exit_for(0, 0, 1, Some(FailOn::Flagged)), Exit::Empty);
     }
 }

@@ -1,13 +1,26 @@
-//! Incremental runs: per-file results keyed by the SHA-256 of the file's bytes.
+//! Incremental runs: per-file results keyed by the SHA-256 of the file's bytes,
+//! and a stat index in front of it so that unchanged files are not even read.
 //!
 //! One JSON file per output folder, written atomically at the end of a run and
 //! holding only the entries that run used, so a deleted input drops out. The
 //! key includes the heavylegs version and a hash of every setting that changes
 //! per-file results; a mismatched or unreadable cache is rebuilt, never trusted.
+//!
+//! The stat index is git's index and ccache's direct mode: a file whose path,
+//! size, modification time, inode and inode-change time (where the platform
+//! has them) all match what was recorded when it was last read is taken to be
+//! unchanged, and its cached results are reused without reading or hashing it.
+//! Any difference sends the file through reading and hashing again, so a
+//! changed file is always re-read (its content hash then decides whether it
+//! needs decoding). A file modified within [`SETTLE_NS`] of the run that read
+//! it is not recorded ("racily clean" in git's words: a second write in the
+//! same timestamp tick would be invisible), so it is hashed again next time.
+//! `--rehash` skips the index for one run.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -16,18 +29,102 @@ use crate::output::{WriteError, write_atomic};
 
 const FILE_NAME: &str = "cache.json";
 
-#[derive(Serialize, Deserialize)]
+/// How old a file's modification time must be, against the start of the run
+/// that reads it, for its stat to be recorded (coarse file systems tick in 2 s).
+pub const SETTLE_NS: i64 = 3_000_000_000;
+
+/// What `stat` says about a file; equal stamps mean "unchanged".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileStat {
+    pub size: u64,
+    /// Modification time, ns since the Unix epoch.
+    pub mtime_ns: i64,
+    /// Inode number, where the platform has one (a replaced file gets a new one).
+    pub inode: Option<u64>,
+    /// Inode change time, ns (any write, rename or `touch -m` back in time moves it).
+    pub ctime_ns: Option<i64>,
+}
+
+impl FileStat {
+    pub fn of(meta: &std::fs::Metadata) -> FileStat {
+        let mtime_ns =
+            meta.modified()
+                .map_or(0, |t| match t.duration_since(std::time::UNIX_EPOCH) {
+                    Ok(d) => i64::try_from(d.as_nanos()).unwrap_or(i64::MAX),
+                    Err(e) => -i64::try_from(e.duration().as_nanos()).unwrap_or(i64::MAX),
+                });
+        #[cfg(unix)]
+        let (inode, ctime_ns) = {
+            use std::os::unix::fs::MetadataExt;
+            (
+                Some(meta.ino()),
+                Some(meta.ctime().saturating_mul(1_000_000_000) + meta.ctime_nsec()),
+            )
+        };
+        #[cfg(not(unix))]
+        let (inode, ctime_ns) = (None, None);
+        FileStat {
+            size: meta.len(),
+            mtime_ns,
+            inode,
+            ctime_ns,
+        }
+    }
+
+    /// Whether the file was last modified long enough before `run_start_ns`
+    /// to be recorded: a later write in the same timestamp tick would leave
+    /// mtime (and ctime) as they are. Only mtime counts here, as in git: a
+    /// copy that keeps an old mtime gets a fresh ctime, which is compared,
+    /// not waited for.
+    pub fn settled(&self, run_start_ns: i64) -> bool {
+        self.mtime_ns < run_start_ns.saturating_sub(SETTLE_NS)
+    }
+}
+
+/// Now, ns since the Unix epoch.
+pub fn now_ns() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX))
+}
+
+/// One file of the stat index: its stamp and the result entries it produced, in order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatEntry {
+    pub stat: FileStat,
+    /// (leaf path, entry key) for every leaf of the file: the file itself, or its archive members.
+    pub leaves: Vec<(String, String)>,
+}
+
+#[derive(Deserialize)]
 struct OnDisk<T> {
     key: String,
     entries: BTreeMap<String, T>,
+    /// Absent in caches written before the stat index existed: every file is read once.
+    #[serde(default)]
+    stats: BTreeMap<String, StatEntry>,
+}
+
+#[derive(Serialize)]
+struct ToDisk<'a, T> {
+    key: &'a str,
+    entries: BTreeMap<&'a str, &'a T>,
+    stats: &'a BTreeMap<String, StatEntry>,
 }
 
 pub struct Cache<T> {
     path: PathBuf,
     key: String,
     old: BTreeMap<String, T>,
-    kept: Mutex<BTreeMap<String, T>>,
-    hits: std::sync::atomic::AtomicUsize,
+    old_stats: BTreeMap<String, StatEntry>,
+    /// Keys of `old` this run used.
+    used: Mutex<BTreeSet<String>>,
+    /// Entries this run computed.
+    added: Mutex<BTreeMap<String, T>>,
+    stats: Mutex<BTreeMap<String, StatEntry>>,
+    /// Set when this run's entries differ from what is on disk.
+    dirty: AtomicBool,
+    hits: AtomicUsize,
 }
 
 /// What opening the cache found, for the run summary.
@@ -44,36 +141,29 @@ impl<T: Serialize + DeserializeOwned + Clone> Cache<T> {
     pub fn open(dir: &Path, settings_key: &str) -> (Self, CacheState) {
         let path = dir.join(FILE_NAME);
         let key = format!("heavylegs {} / {settings_key}", env!("CARGO_PKG_VERSION"));
-        let (old, state) = match std::fs::read(&path) {
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                (BTreeMap::new(), CacheState::Fresh)
-            }
-            Err(e) => (
-                BTreeMap::new(),
-                CacheState::Rebuilt(format!("unreadable: {e}")),
-            ),
+        let fresh = || (BTreeMap::new(), BTreeMap::new());
+        let ((old, old_stats), state) = match std::fs::read(&path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => (fresh(), CacheState::Fresh),
+            Err(e) => (fresh(), CacheState::Rebuilt(format!("unreadable: {e}"))),
             Ok(bytes) => match serde_json::from_slice::<OnDisk<T>>(&bytes) {
                 Ok(d) if d.key == key => {
                     let n = d.entries.len();
-                    (d.entries, CacheState::Loaded(n))
+                    ((d.entries, d.stats), CacheState::Loaded(n))
                 }
                 Ok(_) => (
-                    BTreeMap::new(),
+                    fresh(),
                     CacheState::Rebuilt("made by another version or settings".into()),
                 ),
-                Err(e) => (
-                    BTreeMap::new(),
-                    CacheState::Rebuilt(format!("corrupt: {e}")),
-                ),
+                Err(e) => (fresh(), CacheState::Rebuilt(format!("corrupt: {e}"))),
             },
         };
-        let cache = Cache {
-            path,
-            key,
-            old,
-            kept: Mutex::new(BTreeMap::new()),
-            hits: Default::default(),
-        };
+        let dirty = !matches!(state, CacheState::Loaded(_));
+        let mut cache = Cache::disabled();
+        cache.path = path;
+        cache.key = key;
+        cache.old = old;
+        cache.old_stats = old_stats;
+        cache.dirty = AtomicBool::new(dirty);
         (cache, state)
     }
 
@@ -83,43 +173,103 @@ impl<T: Serialize + DeserializeOwned + Clone> Cache<T> {
             path: PathBuf::new(),
             key: String::new(),
             old: BTreeMap::new(),
-            kept: Mutex::new(BTreeMap::new()),
+            old_stats: BTreeMap::new(),
+            used: Mutex::new(BTreeSet::new()),
+            added: Mutex::new(BTreeMap::new()),
+            stats: Mutex::new(BTreeMap::new()),
+            dirty: AtomicBool::new(false),
             hits: Default::default(),
         }
     }
 
-    pub fn get(&self, sha256: &str) -> Option<T> {
-        let v = self.old.get(sha256)?.clone();
-        self.hits.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        self.lock().insert(sha256.to_string(), v.clone());
+    pub fn get(&self, key: &str) -> Option<T> {
+        let v = self.old.get(key)?.clone();
+        self.hits.fetch_add(1, Ordering::Relaxed);
+        lock(&self.used).insert(key.to_string());
         Some(v)
     }
 
-    pub fn put(&self, sha256: &str, value: T) {
-        self.lock().insert(sha256.to_string(), value);
+    pub fn put(&self, key: &str, value: T) {
+        self.dirty.store(true, Ordering::Relaxed);
+        lock(&self.added).insert(key.to_string(), value);
+    }
+
+    /// Whether this run used or computed `key`.
+    pub fn holds(&self, key: &str) -> bool {
+        lock(&self.used).contains(key) || lock(&self.added).contains_key(key)
+    }
+
+    /// The entries of a file whose stat matches the index, without reading it:
+    /// one `(leaf path, value)` per leaf, in the file's order. `None` when the
+    /// file is new, its stat differs, or an entry is missing.
+    pub fn unchanged(&self, file: &str, stat: &FileStat) -> Option<Vec<(String, T)>> {
+        let entry = self.old_stats.get(file).filter(|e| e.stat == *stat)?;
+        if !entry.leaves.iter().all(|(_, k)| self.old.contains_key(k)) {
+            return None;
+        }
+        let found: Vec<(String, T)> = entry
+            .leaves
+            .iter()
+            .filter_map(|(leaf, k)| Some((leaf.clone(), self.get(k)?)))
+            .collect();
+        lock(&self.stats).insert(file.to_owned(), entry.clone());
+        Some(found)
+    }
+
+    /// Records the stat of a file read this run and the entries its leaves have.
+    pub fn put_stat(&self, file: &str, entry: StatEntry) {
+        if self.old_stats.get(file) != Some(&entry) {
+            self.dirty.store(true, Ordering::Relaxed);
+        }
+        lock(&self.stats).insert(file.to_owned(), entry);
     }
 
     pub fn hits(&self) -> usize {
-        self.hits.load(std::sync::atomic::Ordering::Relaxed)
+        self.hits.load(Ordering::Relaxed)
     }
 
-    /// Writes the entries this run used or added; others (deleted inputs) are dropped.
+    /// Writes the entries this run used or added; others (deleted inputs) are
+    /// dropped. Nothing is written when that is exactly what is on disk.
     pub fn save(&self) -> Result<(), WriteError> {
         if self.path.as_os_str().is_empty() {
             return Ok(());
         }
-        let kept = std::mem::take(&mut *self.lock());
-        let disk = OnDisk {
-            key: self.key.clone(),
-            entries: kept,
+        let used = std::mem::take(&mut *lock(&self.used));
+        let added = std::mem::take(&mut *lock(&self.added));
+        let stats = std::mem::take(&mut *lock(&self.stats));
+        let same = !self.dirty.load(Ordering::Relaxed)
+            && added.is_empty()
+            && used.len() == self.old.len()
+            && stats.len() == self.old_stats.len();
+        if same {
+            return Ok(());
+        }
+        let mut entries: BTreeMap<&str, &T> = used
+            .iter()
+            .filter_map(|k| Some((k.as_str(), self.old.get(k)?)))
+            .collect();
+        entries.extend(added.iter().map(|(k, v)| (k.as_str(), v)));
+        // A stat entry is only worth keeping while all its leaves are.
+        let stats: BTreeMap<String, StatEntry> = stats
+            .into_iter()
+            .filter(|(_, e)| {
+                e.leaves
+                    .iter()
+                    .all(|(_, k)| entries.contains_key(k.as_str()))
+            })
+            .collect();
+        let disk = ToDisk {
+            key: &self.key,
+            entries,
+            stats: &stats,
         };
         let bytes = serde_json::to_vec(&disk).expect("cache entries serialize");
         write_atomic(&self.path, &bytes)
     }
+}
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, BTreeMap<String, T>> {
-        self.kept.lock().unwrap_or_else(|p| p.into_inner())
-    }
+fn lock<X>(m: &Mutex<X>) -> std::sync::MutexGuard<'_, X> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 #[cfg(test)]
@@ -155,5 +305,83 @@ mod tests {
             "{st:?}"
         );
         assert_eq!(c.get("a"), None);
+    }
+
+    fn stamp(size: u64, mtime_ns: i64) -> FileStat {
+        FileStat {
+            size,
+            mtime_ns,
+            inode: Some(7),
+            ctime_ns: Some(mtime_ns),
+        }
+    }
+
+    #[test]
+    fn stat_index_reuses_only_exact_matches_and_unchanged_runs_write_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let (c, _) = Cache::<u32>::open(dir.path(), "k");
+        c.put("h1:a.zip!x", 1);
+        c.put("h2:a.zip!y", 2);
+        let leaves = vec![
+            ("a.zip!x".to_owned(), "h1:a.zip!x".to_owned()),
+            ("a.zip!y".to_owned(), "h2:a.zip!y".to_owned()),
+        ];
+        c.put_stat(
+            "a.zip",
+            StatEntry {
+                stat: stamp(10, 5),
+                leaves,
+            },
+        );
+        c.save().unwrap();
+
+        let (c, _) = Cache::<u32>::open(dir.path(), "k");
+        assert_eq!(c.unchanged("a.zip", &stamp(11, 5)), None, "size differs");
+        assert_eq!(c.unchanged("a.zip", &stamp(10, 6)), None, "mtime differs");
+        let mut moved = stamp(10, 5);
+        moved.inode = Some(8);
+        assert_eq!(c.unchanged("a.zip", &moved), None, "inode differs");
+        assert_eq!(c.unchanged("b.zip", &stamp(10, 5)), None, "new file");
+        assert_eq!(
+            c.unchanged("a.zip", &stamp(10, 5)),
+            Some(vec![("a.zip!x".into(), 1), ("a.zip!y".into(), 2)])
+        );
+        assert_eq!(c.hits(), 2);
+        let before = std::fs::read(dir.path().join(FILE_NAME)).unwrap();
+        let modified = std::fs::metadata(dir.path().join(FILE_NAME))
+            .unwrap()
+            .modified()
+            .unwrap();
+        c.save().unwrap();
+        assert_eq!(std::fs::read(dir.path().join(FILE_NAME)).unwrap(), before);
+        assert_eq!(
+            std::fs::metadata(dir.path().join(FILE_NAME))
+                .unwrap()
+                .modified()
+                .unwrap(),
+            modified,
+            "an unchanged run does not rewrite the cache"
+        );
+
+        // A file not seen this run drops out with its entries.
+        let (c, _) = Cache::<u32>::open(dir.path(), "k");
+        c.save().unwrap();
+        let (c, st) = Cache::<u32>::open(dir.path(), "k");
+        assert_eq!(st, CacheState::Loaded(0));
+        assert_eq!(c.unchanged("a.zip", &stamp(10, 5)), None);
+    }
+
+    #[test]
+    fn fresh_files_are_not_settled() {
+        let now = now_ns();
+        assert!(!stamp(1, now).settled(now));
+        assert!(!stamp(1, now - SETTLE_NS / 2).settled(now));
+        assert!(stamp(1, now - 2 * SETTLE_NS).settled(now));
+        let meta = std::fs::metadata(file!()).or_else(|_| std::fs::metadata("Cargo.toml"));
+        if let Ok(meta) = meta {
+            let s = FileStat::of(&meta);
+            assert_eq!(s.size, meta.len());
+            assert!(s.mtime_ns > 0);
+        }
     }
 }

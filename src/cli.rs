@@ -22,10 +22,12 @@ Examples:
 Exit codes:
   0  finished, every input read
   1  failed (I/O error, unwritable output, …)
-  2  bad command line or pipeline file
+  2  bad command line or pipeline file, or an input that does not exist (nothing written)
   3  finished, but some inputs were rejected (see the report's `rejected` list)
   4  finished, and --fail-on matched (e.g. a cause was flagged)
   5  another heavylegs run holds the output folder's lock
+  6  no activities found in the inputs: nothing written, the previous report kept
+     (coach mode: for that athlete; the roster marks it stale); --allow-empty writes it
   130  interrupted (SIGINT/SIGTERM): stopped between files, previous outputs left intact
 
 Inputs may be any mix of files and folders (searched recursively): .fit, .gpx, .tcx,
@@ -138,6 +140,12 @@ pub struct RunControl {
     /// Decode everything again, ignoring the cache.
     #[arg(long)]
     pub no_cache: bool,
+    /// Read and hash every input even when its size and modification time match the cache.
+    #[arg(long)]
+    pub rehash: bool,
+    /// Write the report even when the inputs yield no activity (it replaces the previous one).
+    #[arg(long)]
+    pub allow_empty: bool,
     /// Exit with code 4 when this happens (for jobs that should alert).
     #[arg(long, value_enum)]
     pub fail_on: Option<FailOn>,

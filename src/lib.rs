@@ -15,6 +15,7 @@ pub mod cli;
 pub mod decode;
 pub mod demo;
 pub mod findings;
+pub mod guard;
 pub mod ingest;
 pub mod inspect;
 pub mod interrupt;

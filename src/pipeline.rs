@@ -125,7 +125,9 @@ impl Pipeline {
             path: path.to_path_buf(),
             source,
         })?;
-        Self::parse(&text, path)
+        let p = Self::parse(&text, path)?;
+        missing_input(&text, path, &p)?;
+        Ok(p)
     }
 
     /// Parses and validates; errors name the key and the line.
@@ -175,16 +177,71 @@ impl Pipeline {
     }
 }
 
+/// 1-based line of a byte offset.
+fn line_of(text: &str, offset: usize) -> usize {
+    text.as_bytes()[..offset.min(text.len())]
+        .iter()
+        .filter(|b| **b == b'\n')
+        .count()
+        + 1
+}
+
+/// An input path that does not exist, named by key and line: a cron job
+/// must not turn a typo or an unmounted share into an empty report.
+fn missing_input(text: &str, path: &Path, p: &Pipeline) -> Result<(), PipelineError> {
+    #[derive(Deserialize)]
+    struct Located {
+        inputs: LocatedInputs,
+    }
+    #[derive(Deserialize)]
+    struct LocatedInputs {
+        #[serde(default)]
+        paths: Vec<toml::Spanned<PathBuf>>,
+        #[serde(default)]
+        athletes_dir: Option<toml::Spanned<PathBuf>>,
+    }
+    let located: Option<Located> = toml::from_str(text).ok();
+    let spans = located.map(|l| l.inputs);
+    let candidates = p
+        .inputs
+        .paths
+        .iter()
+        .enumerate()
+        .map(|(i, input)| {
+            let at = spans
+                .as_ref()
+                .and_then(|s| s.paths.get(i))
+                .map(|s| s.span().start);
+            ("paths", input, at)
+        })
+        .chain(p.inputs.athletes_dir.iter().map(|dir| {
+            let at = spans
+                .as_ref()
+                .and_then(|s| s.athletes_dir.as_ref())
+                .map(|s| s.span().start);
+            ("athletes_dir", dir, at)
+        }));
+    for (key, input, at) in candidates {
+        if std::fs::metadata(input).is_err() {
+            let line = at
+                .map(|o| format!("line {}: ", line_of(text, o)))
+                .unwrap_or_default();
+            return Err(PipelineError::Invalid {
+                path: path.to_path_buf(),
+                message: format!(
+                    "{line}[inputs] {key}: input not found: {} (nothing was written)",
+                    input.display()
+                ),
+            });
+        }
+    }
+    Ok(())
+}
+
 /// toml's own message already quotes the line; prefix it with "line N" so
 /// logs that keep only the first line still say where.
 fn toml_message(text: &str, e: &toml::de::Error) -> String {
-    let line = e.span().map(|s| {
-        text.as_bytes()[..s.start.min(text.len())]
-            .iter()
-            .filter(|b| **b == b'\n')
-            .count()
-            + 1
-    });
+    let line = e.span().map(|s| line_of(text, s.start));
     let msg = e.message().trim().to_string();
     match line {
         Some(l) => format!("line {l}: {msg}"),
@@ -218,6 +275,29 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("Mars/Olympus"), "{err}");
+    }
+
+    #[test]
+    fn missing_input_names_key_and_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let here = dir.path().display().to_string();
+        let text = format!("[inputs]\npaths = [\n  \"{here}\",\n  \"{here}/gone\",\n]\n");
+        let file = dir.path().join("p.toml");
+        std::fs::write(&file, &text).unwrap();
+        let err = Pipeline::load(&file).unwrap_err().to_string();
+        assert!(
+            err.contains("line 4") && err.contains("paths") && err.contains("gone"),
+            "{err}"
+        );
+        let text = format!("[inputs]\nathletes_dir = \"{here}/nobody\"\n");
+        std::fs::write(&file, &text).unwrap();
+        let err = Pipeline::load(&file).unwrap_err().to_string();
+        assert!(
+            err.contains("line 2") && err.contains("athletes_dir"),
+            "{err}"
+        );
+        std::fs::write(&file, format!("[inputs]\npaths = [\"{here}\"]\n")).unwrap();
+        assert!(Pipeline::load(&file).is_ok());
     }
 
     #[test]

@@ -23,6 +23,9 @@ pub struct RosterRow {
     pub rejected: usize,
     /// Relative path of the athlete's HTML report.
     pub report: String,
+    /// Why the row (and the athlete's report) is from an earlier run; `None` when fresh.
+    #[serde(default)]
+    pub stale: Option<String>,
 }
 
 /// Attention order: most severe flag, then most flags, then highest ACWR, then name.
@@ -88,7 +91,7 @@ fn csv_field(s: &str) -> String {
 
 fn csv(rows: &[RosterRow]) -> Vec<u8> {
     let mut out = String::from(
-        "athlete,max_severity,flagged,week,distance_km,ramp_pct,acwr_rolling,acwr_ewma,runs,rejected,report\n",
+        "athlete,max_severity,flagged,week,distance_km,ramp_pct,acwr_rolling,acwr_ewma,runs,rejected,report,stale\n",
     );
     for r in rows {
         let fields = [
@@ -103,6 +106,7 @@ fn csv(rows: &[RosterRow]) -> Vec<u8> {
             r.runs.to_string(),
             r.rejected.to_string(),
             csv_field(&r.report),
+            csv_field(r.stale.as_deref().unwrap_or("")),
         ];
         out.push_str(&fields.join(","));
         out.push('\n');
@@ -125,14 +129,23 @@ pub(crate) fn escape_html(s: &str) -> String {
     o
 }
 
+/// " (stale: why)" after the name when the row is from an earlier run.
+fn stale_mark(r: &RosterRow) -> String {
+    r.stale
+        .as_deref()
+        .map(|why| format!(" <small class=stale>(stale: {})</small>", escape_html(why)))
+        .unwrap_or_default()
+}
+
 fn html(rows: &[RosterRow]) -> Vec<u8> {
     let mut body = String::new();
     for r in rows {
         let sev = severity_str(r.max_severity);
         body.push_str(&format!(
-            "<tr class=\"sev-{sev}\"><td><a href=\"{href}\">{name}</a></td><td>{sev}</td><td>{flags}</td><td>{week}</td><td class=n>{dist}</td><td class=n>{ramp}</td><td class=n>{acwr}</td><td class=n>{runs}</td><td class=n>{rej}</td></tr>\n",
+            "<tr class=\"sev-{sev}\"><td><a href=\"{href}\">{name}</a>{stale}</td><td>{sev}</td><td>{flags}</td><td>{week}</td><td class=n>{dist}</td><td class=n>{ramp}</td><td class=n>{acwr}</td><td class=n>{runs}</td><td class=n>{rej}</td></tr>\n",
             href = escape_html(&r.report),
             name = escape_html(&r.athlete),
+            stale = stale_mark(r),
             flags = if r.flagged.is_empty() { "—".into() } else { escape_html(&r.flagged.join(", ")) },
             week = escape_html(r.week.as_deref().unwrap_or("—")),
             dist = fmt_opt(r.distance_km, 1),
@@ -170,6 +183,7 @@ mod tests {
             runs: 4,
             rejected: 0,
             report: format!("{name}/report.html"),
+            stale: None,
         }
     }
 

@@ -3,7 +3,7 @@
 //! The per-file step (decode + run metrics) sits behind the content-hash
 //! cache; everything after it works on small per-run rows, never on series.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
@@ -13,9 +13,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::app::{Exit, exit_for, out_line, progress_wanted};
-use crate::cache::{Cache, CacheState};
+use crate::cache::{Cache, CacheState, FileStat, StatEntry};
 use crate::cli::IngestArgs;
-use crate::ingest::{self, Leaf, Record, Status, WalkOptions};
+use crate::ingest::{self, KnownLeaves, Leaf, Record, Shortcut, Status, WalkOptions};
 use crate::log::Log;
 use crate::metrics::{self, MetricsConfig, RunMetrics};
 use crate::settings::{AthleteJob, Job};
@@ -85,9 +85,69 @@ pub struct AthleteOutcome {
     pub rejected: usize,
     pub duplicates: usize,
     pub decoded: usize,
-    pub cached: usize,
+    pub cached: CacheUse,
     pub flagged: Vec<String>,
     pub roster: crate::roster::RosterRow,
+    /// Held back: the inputs yielded no activity, so nothing was written.
+    pub held_back: bool,
+}
+
+/// How much of a run the cache answered.
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct CacheUse {
+    /// Leaves (files, archive members) whose results came from the cache.
+    pub hits: usize,
+    /// Files not even read: their stat matched the cache's index.
+    pub unchanged_files: usize,
+}
+
+/// The cache's stat index in front of reading (see [`crate::cache`]).
+struct StatFirst<'c> {
+    cache: &'c Cache<Vec<Item>>,
+    /// `--rehash`: read everything, still record stats.
+    rehash: bool,
+    run_start_ns: i64,
+    unchanged: AtomicUsize,
+}
+
+impl Shortcut<Item> for StatFirst<'_> {
+    type Stamp = FileStat;
+
+    fn lookup(&self, path: &Path) -> Result<KnownLeaves<Item>, Option<FileStat>> {
+        let Ok(meta) = std::fs::metadata(path) else {
+            return Err(None);
+        };
+        let stat = FileStat::of(&meta);
+        if !self.rehash
+            && let Some(found) = self.cache.unchanged(&path.to_string_lossy(), &stat)
+        {
+            self.unchanged.fetch_add(1, Ordering::Relaxed);
+            return Ok(found);
+        }
+        Err(stat.settled(self.run_start_ns).then_some(stat))
+    }
+
+    fn remember(&self, path: &Path, stat: FileStat, produced: &[(&str, &Item)]) {
+        let mut leaves: Vec<(String, String)> = Vec::new();
+        for (leaf, item) in produced {
+            let key = leaf_key(&item.record.sha256, leaf);
+            if leaves.last().is_some_and(|(l, k)| l == leaf && *k == key) {
+                continue;
+            }
+            // A leaf without an entry (refused before decoding) keeps the file read every run.
+            if !self.cache.holds(&key) {
+                return;
+            }
+            leaves.push((leaf.to_string(), key));
+        }
+        self.cache
+            .put_stat(&path.to_string_lossy(), StatEntry { stat, leaves });
+    }
+}
+
+/// The cache key of one leaf's results.
+fn leaf_key(sha256: &str, leaf_path: &str) -> String {
+    format!("{sha256}:{leaf_path}")
 }
 
 /// Decodes (or takes from the cache) every input of one athlete and computes run metrics.
@@ -96,7 +156,7 @@ pub fn collect_items(
     job: &Job,
     log: &Log,
     bar: Option<indicatif::ProgressBar>,
-) -> (Vec<Item>, usize, usize) {
+) -> (Vec<Item>, usize, CacheUse) {
     let cfg = MetricsConfig::from_profile(&a.profile);
     // One cache per athlete, so athletes running in parallel never share a file.
     let cache_dir = job
@@ -125,8 +185,14 @@ pub fn collect_items(
         progress: bar,
         fit_decoder: job.fit_decoder,
     };
-    let walked = ingest::walk(&a.inputs, &opts, |leaf: &Leaf| {
-        let key = format!("{}:{}", leaf.sha256, leaf.path);
+    let shortcut = StatFirst {
+        cache: &cache,
+        rehash: job.rehash,
+        run_start_ns: crate::cache::now_ns(),
+        unchanged: AtomicUsize::new(0),
+    };
+    let walked = ingest::walk_with(&a.inputs, &opts, &shortcut, |leaf: &Leaf| {
+        let key = leaf_key(&leaf.sha256, &leaf.path);
         if let Some(items) = cache.get(&key) {
             return items;
         }
@@ -139,15 +205,24 @@ pub fn collect_items(
         items
     });
     // An interrupted walk used only part of the cache; saving would drop the rest.
+    // So would a walk that found nothing (an unmounted share): keep it for when it is back.
+    let held_back =
+        !job.allow_empty && crate::guard::yielded_nothing(walked.items.iter().map(|i| &i.record));
     if crate::interrupt::requested() {
         log.debug("cache not saved: run interrupted", &[]);
+    } else if held_back {
+        log.debug("cache not saved: no activities found", &[]);
     } else if let Err(e) = cache.save() {
         log.warn(&format!("cache not saved: {e}"), &[]);
     }
-    let cached = cache.hits();
+    let cached = CacheUse {
+        hits: cache.hits(),
+        unchanged_files: shortcut.unchanged.into_inner(),
+    };
     let mut items = walked.items;
     dedupe_items(&mut items);
     apply_max_hr_estimate(&mut items, &cfg, log);
+    log_warnings(&items, log);
     (items, decoded.into_inner(), cached)
 }
 
@@ -179,6 +254,81 @@ fn apply_max_hr_estimate(items: &mut [Item], cfg: &MetricsConfig, log: &Log) {
     for m in items.iter_mut().filter_map(|i| i.metrics.as_mut()) {
         metrics::intensity::rederive(m, &cfg);
     }
+}
+
+/// `-v`: every decoder warning (salvaged damage, bad CRC, dropped samples) on stderr.
+fn log_warnings(items: &[Item], log: &Log) {
+    if !log.enabled(crate::log::Level::Debug) {
+        return;
+    }
+    for item in items {
+        let Some(a) = item.record.activity.as_ref() else {
+            continue;
+        };
+        for w in &a.warnings {
+            let fields = [("path", json!(item.record.path)), ("warning", json!(w))];
+            let fields: &[_] = if log.json { &fields } else { &[] };
+            log.debug(&format!("{}: warning: {w}", item.record.path), fields);
+        }
+    }
+}
+
+/// A run whose inputs yielded no activity writes nothing (unless
+/// `--allow-empty`): the previous report stays, one line says so, and the
+/// roster keeps the athlete's previous row marked stale.
+pub fn hold_back_empty(
+    a: &AthleteJob,
+    job: &Job,
+    log: &Log,
+    items: &[Item],
+    decoded: usize,
+    cached: CacheUse,
+) -> Option<AthleteOutcome> {
+    // An interrupted walk found nothing because it stopped: that is exit 130, not this.
+    if job.allow_empty
+        || crate::interrupt::requested()
+        || !crate::guard::yielded_nothing(items.iter().map(|i| &i.record))
+    {
+        return None;
+    }
+    let rejected = items
+        .iter()
+        .filter(|i| i.record.status == Status::Rejected)
+        .count();
+    for i in items.iter().filter(|i| i.record.status == Status::Rejected) {
+        log.warn(
+            &format!(
+                "{}: rejected ({})",
+                i.record.path,
+                i.record.reason.as_deref().unwrap_or("")
+            ),
+            &[],
+        );
+    }
+    let fields = [
+        ("athlete", json!(a.profile.name)),
+        ("exit_code", json!(Exit::Empty as u8)),
+    ];
+    let fields: &[_] = if log.json { &fields } else { &[] };
+    log.error(
+        &crate::guard::empty_message(&a.inputs, &a.out_dir, rejected),
+        fields,
+    );
+    let report = format!("{}/report.html", a.profile.name);
+    let roster = crate::guard::stale_roster_row(job.roster_dir.as_deref(), &a.profile.name, report);
+    Some(AthleteOutcome {
+        name: a.profile.name.clone(),
+        out_dir: a.out_dir.clone(),
+        ok: 0,
+        skipped: items.len() - rejected,
+        rejected,
+        duplicates: 0,
+        decoded,
+        cached,
+        flagged: roster.flagged.clone(),
+        roster,
+        held_back: true,
+    })
 }
 
 /// Runs dedupe on the records and copies the verdicts back.
@@ -255,7 +405,13 @@ pub fn run_job(job: &Job, log: &Log) -> anyhow::Result<Exit> {
         );
     }
     let rejected: usize = done.iter().map(|o| o.rejected).sum();
-    let flagged: usize = done.iter().map(|o| o.flagged.len()).sum();
+    let held_back = done.iter().filter(|o| o.held_back).count();
+    // A held-back athlete's previous flags are in the roster, not in this run's verdict.
+    let flagged: usize = done
+        .iter()
+        .filter(|o| !o.held_back)
+        .map(|o| o.flagged.len())
+        .sum();
     log.info(
         "done",
         &[
@@ -276,8 +432,13 @@ pub fn run_job(job: &Job, log: &Log) -> anyhow::Result<Exit> {
             ),
             (
                 "cached",
-                json!(done.iter().map(|o| o.cached).sum::<usize>()),
+                json!(done.iter().map(|o| o.cached.hits).sum::<usize>()),
             ),
+            (
+                "unchanged",
+                json!(done.iter().map(|o| o.cached.unchanged_files).sum::<usize>()),
+            ),
+            ("held_back", json!(held_back)),
             (
                 "seconds",
                 json!((t0.elapsed().as_secs_f64() * 100.0).round() / 100.0),
@@ -285,7 +446,7 @@ pub fn run_job(job: &Job, log: &Log) -> anyhow::Result<Exit> {
         ],
     );
     drop(locks);
-    Ok(exit_for(rejected, flagged, job.fail_on))
+    Ok(exit_for(rejected, flagged, held_back, job.fail_on))
 }
 
 /// `heavylegs ingest`: decode and list, no analysis.
@@ -310,6 +471,7 @@ pub fn ingest_command(args: &IngestArgs, log: &Log) -> anyhow::Result<Exit> {
     crate::interrupt::enter(crate::interrupt::Stage::Writing);
     let mut items = walked.items;
     dedupe_items(&mut items);
+    log_warnings(&items, log);
     if args.jsonl {
         for item in &items {
             out_line(&jsonl_line(item).to_string())?;
@@ -357,7 +519,7 @@ pub fn ingest_command(args: &IngestArgs, log: &Log) -> anyhow::Result<Exit> {
             ),
         ],
     );
-    Ok(exit_for(rejected, 0, None))
+    Ok(exit_for(rejected, 0, 0, None))
 }
 
 /// The documented `ingest --jsonl` object (null where unknown).
@@ -378,7 +540,10 @@ pub fn jsonl_line(item: &Item) -> serde_json::Value {
         "elapsed_s": a.map(|a| a.elapsed_s),
         "timer_s": a.and_then(|a| a.timer_s),
         "distance_m": a.and_then(|a| a.distance_m),
-        "avg_cadence_spm": m.and_then(|m| m.mean_cadence_spm).or(a.and_then(|a| a.device_avg_cadence_spm)),
+        // heavylegs' own: the mean over moving time (stops and walking breaks excluded).
+        "avg_cadence_spm": m.and_then(|m| m.mean_cadence_spm),
+        // The session's own average, as the watch and Garmin Connect show it.
+        "device_avg_cadence_spm": a.and_then(|a| a.device_avg_cadence_spm).map(|c| crate::report::model::r(c, 1)),
         "records": a.map(|_| item.records),
         "device": a.and_then(|a| a.source.device.clone()),
         "duplicate_of": r.duplicate_of,
@@ -388,5 +553,6 @@ pub fn jsonl_line(item: &Item) -> serde_json::Value {
         "warm_up_s": m.and_then(|m| m.warm_up_s),
         "cool_down_s": m.and_then(|m| m.cool_down_s),
         "decoupling_pct": m.and_then(|m| m.decoupling_pct),
+        "warnings": a.map(|a| a.warnings.as_slice()).unwrap_or_default(),
     })
 }

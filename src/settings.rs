@@ -53,6 +53,10 @@ pub struct Job {
     pub progress: bool,
     /// Which engine reads FIT files; part of the cache key.
     pub fit_decoder: FitDecoder,
+    /// Read and hash inputs even when their stat matches the cache (`--rehash`).
+    pub rehash: bool,
+    /// Write a report even when the inputs yield no activity (`--allow-empty`).
+    pub allow_empty: bool,
 }
 
 impl Job {
@@ -87,6 +91,8 @@ impl Job {
             fail_on: None,
             progress: true,
             fit_decoder: FitDecoder::default(),
+            rehash: false,
+            allow_empty: false,
         };
         job.apply_control(&args.run)?;
         Ok(job)
@@ -135,6 +141,8 @@ impl Job {
             fail_on: None,
             progress: true,
             fit_decoder: p.inputs.fit_decoder.unwrap_or_default(),
+            rehash: false,
+            allow_empty: false,
         };
         job.apply_control(ctl)?;
         Ok(job)
@@ -165,6 +173,8 @@ impl Job {
         }
         self.fail_on = ctl.fail_on.or(self.fail_on);
         self.progress = !ctl.no_progress;
+        self.rehash |= ctl.rehash;
+        self.allow_empty |= ctl.allow_empty;
         if let Some(d) = ctl.decoder.fit_decoder {
             self.fit_decoder = d;
         }

@@ -5,7 +5,7 @@
 //! → [`Record`]s → `dedupe`. The per-leaf step is a closure so the app can put
 //! a content-hash cache in front of decoding.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
 
 use indicatif::ProgressBar;
@@ -130,6 +130,48 @@ where
     T: From<Record> + Send,
     F: Fn(&Leaf) -> Vec<T> + Sync,
 {
+    walk_with(inputs, opts, &NoShortcut, per_leaf)
+}
+
+/// What a [`Shortcut`] already holds for a file: per leaf (in the file's
+/// order) its path and the items it produced.
+pub type KnownLeaves<T> = Vec<(String, Vec<T>)>;
+
+/// A per-file step in front of reading: the caller may know a file is
+/// unchanged (by its stat, as git's index does) and hand back its items so
+/// that the file is neither read nor hashed.
+pub trait Shortcut<T>: Sync {
+    /// What to remember about a file that had to be read (taken before reading).
+    type Stamp: Send;
+    /// The file's items without reading it, or else the stamp to remember once read.
+    fn lookup(&self, path: &Path) -> Result<KnownLeaves<T>, Option<Self::Stamp>>;
+    /// Called after `path` was read, with each item and the leaf path it came from.
+    fn remember(&self, path: &Path, stamp: Self::Stamp, produced: &[(&str, &T)]);
+}
+
+/// Every file is read.
+pub struct NoShortcut;
+
+impl<T> Shortcut<T> for NoShortcut {
+    type Stamp = ();
+    fn lookup(&self, _: &Path) -> Result<KnownLeaves<T>, Option<()>> {
+        Err(None)
+    }
+    fn remember(&self, _: &Path, _: (), _: &[(&str, &T)]) {}
+}
+
+/// [`walk`] with a [`Shortcut`] asked about each file before it is opened.
+pub fn walk_with<T, F, S>(
+    inputs: &[PathBuf],
+    opts: &WalkOptions,
+    shortcut: &S,
+    per_leaf: F,
+) -> Walked<T>
+where
+    T: From<Record> + Send,
+    F: Fn(&Leaf) -> Vec<T> + Sync,
+    S: Shortcut<T>,
+{
     let found = discover::discover(inputs);
     crate::interrupt::files_found(found.files.len());
     if let Some(bar) = &opts.progress {
@@ -145,7 +187,27 @@ where
             if crate::interrupt::requested() {
                 return Vec::new();
             }
-            let out = expander.file(path);
+            let out = match shortcut.lookup(path) {
+                Ok(known) => known
+                    .into_iter()
+                    .flat_map(|(leaf, items)| {
+                        items.into_iter().enumerate().map(move |(n, item)| Keyed {
+                            path: leaf.clone(),
+                            n,
+                            item,
+                        })
+                    })
+                    .collect(),
+                Err(stamp) => {
+                    let out = expander.file(path);
+                    if let Some(stamp) = stamp {
+                        let produced: Vec<(&str, &T)> =
+                            out.iter().map(|k| (k.path.as_str(), &k.item)).collect();
+                        shortcut.remember(path, stamp, &produced);
+                    }
+                    out
+                }
+            };
             crate::interrupt::file_done();
             if let Some(bar) = &opts.progress {
                 bar.inc(1);

@@ -222,6 +222,7 @@ pub fn render(report: &Report, opts: &RenderOptions) -> Vec<u8> {
 
     weeks_table(&mut o, report, opts);
     runs_table(&mut o, report, opts);
+    o.push_str(&super::damage::html(report, esc));
     inputs_lists(&mut o, report);
 
     let unknown: Vec<&Finding> = report.with_status(Status::NotAssessable).collect();

@@ -86,6 +86,7 @@ pub fn render(report: &Report, opts: &RenderOptions) -> Vec<u8> {
         o.push_str("\n⚑ = week named by a flagged finding.\n\n");
     }
 
+    o.push_str(&super::damage::markdown(report, esc));
     if !report.rejected.is_empty() || !report.skipped.is_empty() {
         o.push_str("## Inputs not analysed\n\n");
         for (title, list) in [("Rejected", &report.rejected), ("Skipped", &report.skipped)] {

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::output::{WriteError, write_atomic};
 
 mod charts;
+pub mod damage;
 pub mod fmt;
 pub mod html;
 pub mod json;

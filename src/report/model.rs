@@ -7,8 +7,10 @@
 //! give identical bytes except `generated_at`, the only volatile field.
 //!
 //! Top-level keys: `schema_version`, `generated_at`, `athlete`, `period`
-//! (`from`, `to`), `window` (`from`, `to`, `as_of`, `partial_last_week`), `timezone_source`, `display_units`, `inputs` (`ok`,
-//! `skipped`, `rejected`, `duplicates` — duplicates are a subset of skipped),
+//! (`from`, `to`), `window` (`from`, `to`, `as_of`, `partial_last_week`),
+//! `timezone_source`, `display_units`, `inputs` (`ok`, `skipped`, `rejected`,
+//! `duplicates` — duplicates are a subset of skipped — and `warnings`: what the
+//! decoders salvaged or corrected, per input),
 //! `weeks`, `findings`, `rejected`, `skipped`, `runs`, `cadence_fit`,
 //! `speed_bins`.
 
@@ -77,6 +79,16 @@ pub struct InputCounts {
     pub rejected: u32,
     /// Skipped because the same run arrived in a richer file (counted in `skipped` too).
     pub duplicates: u32,
+    /// Every decoder warning of an input that was read (damage salvaged, bad
+    /// CRC, dropped samples…), by path; damaged files are still `ok`.
+    pub warnings: Vec<InputWarning>,
+}
+
+/// One decoder warning about one input.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct InputWarning {
+    pub path: String,
+    pub warning: String,
 }
 
 /// An input that was not analysed, and why.
@@ -266,6 +278,12 @@ impl Report {
         let (mut inputs, mut rejected, mut skipped) =
             (InputCounts::default(), Vec::new(), Vec::new());
         for rec in inp.records {
+            for w in rec.activity.iter().flat_map(|a| &a.warnings) {
+                inputs.warnings.push(InputWarning {
+                    path: rec.path.clone(),
+                    warning: w.clone(),
+                });
+            }
             let reason = || {
                 rec.reason
                     .clone()
@@ -297,6 +315,7 @@ impl Report {
         }
         rejected.sort();
         skipped.sort();
+        inputs.warnings.sort_by(|a, b| a.path.cmp(&b.path));
 
         let dates = runs.iter().filter_map(|r| r.date);
         let period = Period {
@@ -489,7 +508,8 @@ mod tests {
                 ok: 1,
                 skipped: 2,
                 rejected: 1,
-                duplicates: 1
+                duplicates: 1,
+                warnings: Vec::new(),
             }
         );
         assert_eq!(

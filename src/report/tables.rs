@@ -82,6 +82,14 @@ pub fn activities_frame(
                 .collect::<Vec<_>>(),
         ),
         Column::new("reason".into(), text(&|_, rec| rec?.reason.clone())),
+        // Decoder warnings (salvaged damage, bad CRC, …), "; "-joined; null when none.
+        Column::new(
+            "warnings".into(),
+            text(&|_, rec| {
+                let w = &rec?.activity.as_ref()?.warnings;
+                (!w.is_empty()).then(|| w.join("; "))
+            }),
+        ),
         Column::new(
             "duplicate_of".into(),
             text(&|_, rec| rec?.duplicate_of.clone()),
@@ -115,6 +123,18 @@ pub fn activities_frame(
         num("mean_speed_mps", 3, &|m| m.mean_moving_speed_mps),
         num("mean_cadence_spm", 1, &|m| m.mean_cadence_spm),
         num("median_cadence_spm", 1, &|m| m.median_cadence_spm),
+        // The session's own average as the watch shows it, beside heavylegs' moving-time mean.
+        Column::new(
+            "device_avg_cadence_spm".into(),
+            rows.iter()
+                .map(|(_, rec)| {
+                    ro(
+                        rec.and_then(|r| r.activity.as_ref()?.device_avg_cadence_spm),
+                        1,
+                    )
+                })
+                .collect::<Vec<Option<f64>>>(),
+        ),
         num("step_length_m", 3, &|m| m.step_length_m),
         num("stance_time_ms", 0, &|m| m.stance_time_ms),
         num("vertical_oscillation_mm", 1, &|m| m.vertical_oscillation_mm),

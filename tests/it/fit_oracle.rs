@@ -94,17 +94,38 @@ fn session_problems(a: &Activity, s: &Value) -> Vec<String> {
             other => p.push(format!("timer {other:?} vs {t}")),
         }
     }
-    let cadence = s["avg_running_cadence"]
-        .as_f64()
-        .or(s["avg_cadence"].as_f64());
-    if let (Some(c), true) = (cadence, matches!(a.sport, Sport::Running | Sport::Walking)) {
-        let want = 2.0 * (c + s["avg_fractional_cadence"].as_f64().unwrap_or(0.0));
+    if let Some(want) = sdk_cadence_spm(s, a.sport) {
         match a.device_avg_cadence_spm {
             Some(ours) if (ours - want).abs() <= 1.0 => {}
             other => p.push(format!("avg cadence {other:?} vs {want}")),
         }
     }
     p
+}
+
+/// The SDK session's average cadence in steps/min, for sports on foot:
+/// 2 × (avg_cadence + avg_fractional_cadence), the value the watch shows.
+fn sdk_cadence_spm(s: &Value, sport: Sport) -> Option<f64> {
+    let c = s["avg_running_cadence"]
+        .as_f64()
+        .or(s["avg_cadence"].as_f64())?;
+    matches!(sport, Sport::Running | Sport::Walking)
+        .then(|| 2.0 * (c + s["avg_fractional_cadence"].as_f64().unwrap_or(0.0)))
+}
+
+/// The `ingest --jsonl` objects heavylegs prints for this file, one per activity.
+#[cfg(feature = "tables")]
+fn jsonl_lines(rel: &str, bytes: &[u8]) -> Vec<Value> {
+    let leaf = heavylegs::ingest::Leaf {
+        path: rel.to_owned(),
+        bytes,
+        sha256: String::new(),
+    };
+    let cfg = heavylegs::metrics::MetricsConfig::default();
+    heavylegs::ingest::decode_leaf(&leaf, &Limits::default())
+        .into_iter()
+        .map(|r| heavylegs::run::jsonl_line(&heavylegs::run::Item::from_decoded(r, &cfg, false)))
+        .collect()
 }
 
 #[derive(Default)]
@@ -145,6 +166,8 @@ fn fit_corpus_agrees_with_the_official_sdk() {
     let mut record_counts = Tally::default();
     let mut laps = Tally::default();
     let mut pauses = Tally::default();
+    #[allow(unused_mut)]
+    let mut jsonl_cadence = Tally::default();
     let mut outcomes: BTreeMap<&str, usize> = BTreeMap::new();
     let mut problems: Vec<(String, &str, String)> = Vec::new();
     for rel in &files {
@@ -173,12 +196,30 @@ fn fit_corpus_agrees_with_the_official_sdk() {
             }
         };
         let sdk_sessions = o["sessions"].as_array().cloned().unwrap_or_default();
+        #[cfg(feature = "tables")]
+        let lines = jsonl_lines(rel, &bytes);
         for (i, s) in sdk_sessions.iter().enumerate() {
             let Some(a) = acts.get(i) else {
                 sessions.add(false);
                 problems.push((rel.clone(), "session", format!("session {i} missing")));
                 continue;
             };
+            // What `ingest --jsonl` prints as the watch's own cadence.
+            #[cfg(feature = "tables")]
+            if let Some(want) = sdk_cadence_spm(s, a.sport) {
+                let ours = lines
+                    .get(i)
+                    .and_then(|l| l["device_avg_cadence_spm"].as_f64());
+                let ok = ours.is_some_and(|c| (c - want).abs() <= 1.0);
+                jsonl_cadence.add(ok);
+                if !ok {
+                    problems.push((
+                        rel.clone(),
+                        "jsonl_cadence",
+                        format!("session {i}: device_avg_cadence_spm {ours:?} vs {want}"),
+                    ));
+                }
+            }
             let p = session_problems(a, s);
             sessions.add(p.is_empty());
             if !p.is_empty() {
@@ -237,6 +278,15 @@ fn fit_corpus_agrees_with_the_official_sdk() {
     println!(
         "FIT record counts agreeing: {}/{}",
         record_counts.agree, record_counts.total
+    );
+    println!(
+        "ingest --jsonl device_avg_cadence_spm within 1 spm: {}/{}",
+        jsonl_cadence.agree, jsonl_cadence.total
+    );
+    #[cfg(feature = "tables")]
+    assert!(
+        jsonl_cadence.total > 10,
+        "sessions with a cadence were checked"
     );
     println!(
         "FIT lap counts agreeing (informative): {}/{}",

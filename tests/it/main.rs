@@ -4,6 +4,8 @@
 #[cfg(feature = "tables")]
 mod calibration;
 mod common;
+#[cfg(feature = "tables")]
+mod cron;
 mod demo;
 mod docs;
 mod fit;

@@ -347,7 +347,7 @@ fn json_round_trips_with_documented_keys() {
     assert_eq!(keys(&v["period"]), set(&["from", "to"]));
     assert_eq!(
         keys(&v["inputs"]),
-        set(&["ok", "skipped", "rejected", "duplicates"])
+        set(&["ok", "skipped", "rejected", "duplicates", "warnings"])
     );
     assert_eq!(
         keys(&v["weeks"][0]),
