@@ -19,4 +19,6 @@ mod mutate;
 mod pipeline;
 #[cfg(feature = "tables")]
 mod report;
+#[cfg(feature = "tables")]
+mod scale;
 mod xml_formats;
