@@ -28,7 +28,7 @@ Exit codes:
   2  bad command line or pipeline file
   3  finished, but some inputs were rejected (see the report's `rejected` list)
   4  finished, and --fail-on matched (e.g. a cause was flagged)
-  5  another heavylegs run holds the output folder's lock
+  5  another heavylegs run is writing the same athlete's folder (or roster)
   130  interrupted (SIGINT/SIGTERM): stopped between files, previous outputs left intact
 
 Inputs may be any mix of files and folders (searched recursively): .fit, .gpx, .tcx,
