@@ -47,6 +47,9 @@ tmp=$(mktemp -d /tmp/heavylegs-slurm-e2e.XXXXXX)
 pids=()
 cleanup() {
     local rc=$?
+    # Finish the cleanup whatever happens to our output (a closed pipe, say).
+    set +e
+    trap '' PIPE
     for pid in "${pids[@]}"; do
         kill "$pid" 2>/dev/null || true
     done

@@ -149,12 +149,16 @@ impl Pipeline {
         if let Some(spec) = &p.inputs.shard {
             if p.inputs.athletes_dir.is_none() {
                 return Err(invalid(
-                    "[inputs] shard splits the athletes of `athletes_dir`; it has none to split".into(),
+                    "[inputs] shard splits the athletes of `athletes_dir`; it has none to split"
+                        .into(),
                 ));
             }
             crate::shard::check_syntax(spec).map_err(|e| invalid(format!("[inputs] {e}")))?;
         }
-        match (p.inputs.shard.as_deref().map(str::trim), p.inputs.shard_count) {
+        match (
+            p.inputs.shard.as_deref().map(str::trim),
+            p.inputs.shard_count,
+        ) {
             (_, Some(0)) => return Err(invalid("[inputs] shard_count must be at least 1".into())),
             (Some("auto"), _) | (_, None) => {}
             (_, Some(_)) => {

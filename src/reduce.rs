@@ -162,8 +162,9 @@ pub fn rebuild(out: &Path) -> Result<Rebuilt, ReduceError> {
         }
     }
     dirs.sort();
-    let (with, without): (Vec<PathBuf>, Vec<PathBuf>) =
-        dirs.into_iter().partition(|d| d.join("report.json").is_file());
+    let (with, without): (Vec<PathBuf>, Vec<PathBuf>) = dirs
+        .into_iter()
+        .partition(|d| d.join("report.json").is_file());
     if with.is_empty() {
         return Err(ReduceError::Empty {
             path: out.to_path_buf(),
@@ -280,7 +281,11 @@ mod tests {
         for (folder, sev) in [("cy", "low"), ("ana", "high"), ("ben", "moderate")] {
             let f = format!(r#"{{"cause": "form", "status": "flagged", "severity": "{sev}"}}"#);
             std::fs::create_dir(out.join(folder)).unwrap();
-            std::fs::write(out.join(folder).join("report.json"), report(folder, &f, WEEKS)).unwrap();
+            std::fs::write(
+                out.join(folder).join("report.json"),
+                report(folder, &f, WEEKS),
+            )
+            .unwrap();
         }
         // Not athletes: heavylegs' cache, a folder without a report, a file.
         std::fs::create_dir_all(out.join(".cache/ana")).unwrap();

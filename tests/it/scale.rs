@@ -136,7 +136,10 @@ fn shards_started_together_write_one_tree_and_the_roster_step_equals_an_unsharde
         })
         .collect();
     for (i, c) in children.into_iter().enumerate() {
-        ok(&c.wait_with_output().unwrap(), &format!("shard {}/4", i + 1));
+        ok(
+            &c.wait_with_output().unwrap(),
+            &format!("shard {}/4", i + 1),
+        );
     }
     for f in ROSTER {
         assert!(!sharded.join(f).exists(), "a shard wrote {f}");
@@ -188,7 +191,10 @@ fn shards_started_together_write_one_tree_and_the_roster_step_equals_an_unsharde
         .iter()
         .map(|f| std::fs::read(whole.join(f)).unwrap())
         .collect();
-    ok(&heavylegs(&["roster", s(&whole), "-q"]), "roster step again");
+    ok(
+        &heavylegs(&["roster", s(&whole), "-q"]),
+        "roster step again",
+    );
     for (f, b) in ROSTER.iter().zip(before) {
         assert_eq!(std::fs::read(whole.join(f)).unwrap(), b, "{f}");
     }
@@ -258,45 +264,87 @@ fn shard_auto_takes_the_index_from_slurm_or_kubernetes() {
     };
     // Slurm `--array=1-2`: task 2 is the second of two shards.
     let out = dir.path().join("slurm");
-    let run = command(&["report", "--athletes", s(&coach), "-o", s(&out), "-q", "--shard", "auto"])
-        .envs([
-            ("SLURM_ARRAY_TASK_ID", "2"),
-            ("SLURM_ARRAY_TASK_MIN", "1"),
-            ("SLURM_ARRAY_TASK_MAX", "2"),
-            ("SLURM_ARRAY_TASK_COUNT", "2"),
-        ])
-        .output()
-        .unwrap();
+    let run = command(&[
+        "report",
+        "--athletes",
+        s(&coach),
+        "-o",
+        s(&out),
+        "-q",
+        "--shard",
+        "auto",
+    ])
+    .envs([
+        ("SLURM_ARRAY_TASK_ID", "2"),
+        ("SLURM_ARRAY_TASK_MIN", "1"),
+        ("SLURM_ARRAY_TASK_MAX", "2"),
+        ("SLURM_ARRAY_TASK_COUNT", "2"),
+    ])
+    .output()
+    .unwrap();
     ok(&run, "slurm task");
-    let got = if out.exists() { athletes_of(&out) } else { BTreeSet::new() };
+    let got = if out.exists() {
+        athletes_of(&out)
+    } else {
+        BTreeSet::new()
+    };
     assert_eq!(got, expected(1, 2));
 
     // Kubernetes: the index from the pod, the count from the flag.
     let out = dir.path().join("k8s");
     let run = command(&[
-        "report", "--athletes", s(&coach), "-o", s(&out), "-q", "--shard", "auto", "--shard-count", "2",
+        "report",
+        "--athletes",
+        s(&coach),
+        "-o",
+        s(&out),
+        "-q",
+        "--shard",
+        "auto",
+        "--shard-count",
+        "2",
     ])
     .env("JOB_COMPLETION_INDEX", "0")
     .output()
     .unwrap();
     ok(&run, "indexed job pod");
-    let got = if out.exists() { athletes_of(&out) } else { BTreeSet::new() };
+    let got = if out.exists() {
+        athletes_of(&out)
+    } else {
+        BTreeSet::new()
+    };
     assert_eq!(got, expected(0, 2));
 
     // Missing or inconsistent variables: exit 2, the message names them.
     let cases: [(&[(&str, &str)], &[&str], &str); 4] = [
         (&[], &[], "JOB_COMPLETION_INDEX"),
         (&[("JOB_COMPLETION_INDEX", "1")], &[], "--shard-count"),
-        (&[("JOB_COMPLETION_INDEX", "2")], &["--shard-count", "2"], "JOB_COMPLETION_INDEX=2"),
         (
-            &[("SLURM_ARRAY_TASK_ID", "5"), ("SLURM_ARRAY_TASK_MIN", "0"), ("SLURM_ARRAY_TASK_COUNT", "4")],
+            &[("JOB_COMPLETION_INDEX", "2")],
+            &["--shard-count", "2"],
+            "JOB_COMPLETION_INDEX=2",
+        ),
+        (
+            &[
+                ("SLURM_ARRAY_TASK_ID", "5"),
+                ("SLURM_ARRAY_TASK_MIN", "0"),
+                ("SLURM_ARRAY_TASK_COUNT", "4"),
+            ],
             &[],
             "SLURM_ARRAY_TASK_ID=5",
         ),
     ];
     for (vars, extra, says) in cases {
         let out = dir.path().join("bad");
-        let mut args = vec!["report", "--athletes", s(&coach), "-o", s(&out), "--shard", "auto"];
+        let mut args = vec![
+            "report",
+            "--athletes",
+            s(&coach),
+            "-o",
+            s(&out),
+            "--shard",
+            "auto",
+        ];
         args.extend_from_slice(extra);
         let run = command(&args).envs(vars.iter().copied()).output().unwrap();
         let err = String::from_utf8_lossy(&run.stderr);
@@ -317,7 +365,12 @@ fn the_roster_step_refuses_a_folder_without_reports() {
     let help = heavylegs(&["roster", "--help"]);
     ok(&help, "roster --help");
     let text = String::from_utf8_lossy(&help.stdout);
-    for needle in ["--shard", "report.json", "heavylegs roster out", "Exit codes"] {
+    for needle in [
+        "--shard",
+        "report.json",
+        "heavylegs roster out",
+        "Exit codes",
+    ] {
         assert!(text.contains(needle), "{needle} missing from: {text}");
     }
 }
@@ -336,10 +389,14 @@ fn the_tables_of_a_coach_folder_read_back_as_one_dataset() {
         let df = LazyFrame::scan_parquet(glob.as_str().into(), ScanArgsParquet::default())
             .and_then(|lf| lf.collect())
             .unwrap_or_else(|e| panic!("{table}: {e}"));
-        let athletes = df.column("athlete").unwrap().str().unwrap().clone();
-        assert_eq!(athletes.null_count(), 0, "{table}: every row names its athlete");
+        let athletes = df.column("athlete").unwrap().str().unwrap();
+        assert_eq!(
+            athletes.null_count(),
+            0,
+            "{table}: every row names its athlete"
+        );
         let mut per: BTreeMap<String, usize> = BTreeMap::new();
-        for a in athletes.into_iter().flatten() {
+        for a in athletes.iter().flatten() {
             *per.entry(a.to_string()).or_default() += 1;
         }
         let keys: Vec<&str> = per.keys().map(String::as_str).collect();
