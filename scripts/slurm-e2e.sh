@@ -153,6 +153,10 @@ read -r array roster < <(HEAVYLEGS_BIN=$bin "$repo/deploy/slurm/submit.sh" \
 phase "submitted array job $array ($shards tasks) and roster job $roster (afterok)"
 for _ in $(seq 600); do
     [ -z "$(squeue -h -j "$array,$roster" -o %i 2>/dev/null)" ] && break
+    # A failed task leaves the roster job waiting for ever.
+    if squeue -h -j "$roster" -o %r 2>/dev/null | grep -q DependencyNeverSatisfied; then
+        fail "an array task failed; the roster job can never start"
+    fi
     sleep 0.5
 done
 [ -z "$(squeue -h -j "$array,$roster" -o %i)" ] || fail "jobs still queued after 5 minutes"
