@@ -104,6 +104,9 @@ fn files_under(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
+/// Scheduler variables, extra flags, and what the error message must name.
+type Case<'a> = (&'a [(&'a str, &'a str)], &'a [&'a str], &'a str);
+
 const ROSTER: [&str; 3] = ["roster.json", "roster.csv", "roster.html"];
 
 #[test]
@@ -316,7 +319,7 @@ fn shard_auto_takes_the_index_from_slurm_or_kubernetes() {
     assert_eq!(got, expected(0, 2));
 
     // Missing or inconsistent variables: exit 2, the message names them.
-    let cases: [(&[(&str, &str)], &[&str], &str); 4] = [
+    let cases: [Case<'_>; 4] = [
         (&[], &[], "JOB_COMPLETION_INDEX"),
         (&[("JOB_COMPLETION_INDEX", "1")], &[], "--shard-count"),
         (
