@@ -183,7 +183,7 @@ pub fn athlete(
     crate::interrupt::enter(crate::interrupt::Stage::Writing);
     report::write_all(&a.out_dir, &report, &opts, &formats)?;
     if job.formats.iter().any(|f| f == "tables") {
-        load::write_tables(&a.out_dir, tables)?;
+        load::write_tables(&a.out_dir, tables, &a.profile.name)?;
         report::write_tables(&a.out_dir, &records, &all_metrics, &report)?;
     }
     if log.enabled(crate::log::Level::Info) && !log.json {

@@ -64,6 +64,7 @@ pub fn main(cli: Cli) -> Exit {
         Command::Ingest(args) => crate::run::ingest_command(args, &log),
         Command::Demo(args) => demo(&args.dir, &log),
         Command::Inspect(args) => inspect(args, &log),
+        Command::Roster(args) => crate::reduce::command(args, &log),
     };
     match result {
         Ok(code) => code,

@@ -16,6 +16,9 @@ Examples:
   heavylegs report ~/Downloads/export.zip -o out  a Garmin or Strava export archive, as downloaded
   heavylegs report --athletes coach/ -o reports   a folder per athlete, plus a roster
   heavylegs run pipelines/weekly-cron.toml -q     what a cron job runs
+  heavylegs report --athletes coach/ -o reports --shard auto --shard-count 8
+                                                one of 8 shards (index from the scheduler)
+  heavylegs roster reports                      the roster, once every shard has finished
   heavylegs ingest runs/ --jsonl | jq .           one JSON line per activity found
   heavylegs inspect run.fit --message session     what heavylegs reads from one file, and its raw messages
 
@@ -25,7 +28,7 @@ Exit codes:
   2  bad command line or pipeline file, or an input that does not exist (nothing written)
   3  finished, but some inputs were rejected (see the report's `rejected` list)
   4  finished, and --fail-on matched (e.g. a cause was flagged)
-  5  another heavylegs run holds the output folder's lock
+  5  another heavylegs run is writing the same athlete's folder (or roster)
   6  no activities found in the inputs: nothing written, the previous report kept
      (coach mode: for that athlete; the roster marks it stale); --allow-empty writes it
   130  interrupted (SIGINT/SIGTERM): stopped between files, previous outputs left intact
@@ -73,6 +76,47 @@ pub enum Command {
     Demo(DemoArgs),
     /// Show what heavylegs reads from one file; for FIT, every raw message too.
     Inspect(InspectArgs),
+    /// Rebuild a coach folder's roster from its athletes' report.json (after sharded runs).
+    #[command(long_about = ROSTER_ABOUT, after_help = ROSTER_HELP)]
+    Roster(RosterArgs),
+}
+
+const ROSTER_ABOUT: &str = "\
+Rebuild OUT/roster.{html,json,csv} from every OUT/<athlete>/report.json.
+
+A coach run split with --shard (N cron hosts, a Kubernetes Indexed Job, a Slurm
+array) writes each of its athletes' folders into the shared output folder but no
+roster, since no shard sees every athlete. Run this once when every shard has
+finished: it reads only the report.json files (nothing is decoded), orders the
+athletes as a coach run does (most severe flag, then number of flags, then ACWR,
+then name) and writes the three roster files atomically. The same reports give
+the same bytes, so running it twice is harmless; an unsharded coach run writes
+the same roster by itself.
+
+Subfolders without a report.json are left out with a warning; dot folders
+(.cache) are skipped. Shards must write the json format (the default).";
+
+const ROSTER_HELP: &str = "\
+Examples:
+  heavylegs report --athletes coach/ -o out --shard 1/2    on host 1
+  heavylegs report --athletes coach/ -o out --shard 2/2    on host 2
+  heavylegs roster out                                     once both have finished
+
+  Slurm: deploy/slurm/heavylegs-array.sbatch runs the shards as an array job and
+  this step as a job with --dependency=afterok on the array.
+  Kubernetes: deploy/kubernetes/indexed-job.yaml (an Indexed Job, then this step).
+
+Exit codes:
+  0  roster written
+  1  a report.json could not be read (the message names it), or a write failed
+  2  OUT is not a folder or holds no OUT/<athlete>/report.json
+  5  another heavylegs run is writing this roster";
+
+#[derive(Debug, Args)]
+pub struct RosterArgs {
+    /// The output folder of a coach run: one subfolder per athlete, each with report.json.
+    #[arg(value_name = "OUT")]
+    pub dir: PathBuf,
 }
 
 #[derive(Debug, Args)]
@@ -149,9 +193,21 @@ pub struct RunControl {
     /// Exit with code 4 when this happens (for jobs that should alert).
     #[arg(long, value_enum)]
     pub fail_on: Option<FailOn>,
-    /// Process only a stable 1/N share of the athletes, e.g. 2/4 (coach runs).
-    #[arg(long, value_name = "I/N")]
+    /// Process only a stable share of the athletes (coach runs): I/N, e.g. 2/4, or auto.
+    ///
+    /// Athletes are split by a hash of their folder name, so every host computes
+    /// the same split without a coordinator. `auto` reads the index from the
+    /// scheduler: JOB_COMPLETION_INDEX (Kubernetes Indexed Job; give the count
+    /// with --shard-count) or SLURM_ARRAY_TASK_ID with SLURM_ARRAY_TASK_COUNT and
+    /// SLURM_ARRAY_TASK_MIN (a Slurm array); a missing or inconsistent variable
+    /// exits 2. Shards lock only their athletes' folders, so they can write into
+    /// one output folder at the same time. A sharded run writes no roster: run
+    /// `heavylegs roster OUT` when every shard has finished.
+    #[arg(long, value_name = "I/N|auto")]
     pub shard: Option<String>,
+    /// With --shard auto: the number of shards (a Kubernetes Job's completions).
+    #[arg(long, value_name = "N", requires = "shard")]
+    pub shard_count: Option<u64>,
     /// No progress bar even on a terminal.
     #[arg(long)]
     pub no_progress: bool,

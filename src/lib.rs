@@ -27,12 +27,14 @@ pub mod metrics;
 pub mod output;
 pub mod pipeline;
 pub mod profile;
+pub mod reduce;
 #[cfg(feature = "tables")]
 pub mod report;
 pub mod roster;
 #[cfg(feature = "tables")]
 pub mod run;
 pub mod settings;
+pub mod shard;
 pub mod thresholds;
 pub mod units;
 #[cfg(feature = "tables")]

@@ -1,14 +1,20 @@
-//! One run per output folder at a time: two cron jobs writing the same report
-//! folder would interleave files. The lock is an OS advisory lock, so a killed
-//! run never leaves a stale lock behind.
+//! One writer per output folder at a time: two cron jobs writing the same
+//! report folder would interleave files. Locks are per athlete folder (and
+//! one for the roster files of a coach folder), never per output root, so
+//! shards of one coach folder write into one tree side by side while two runs
+//! over the same athlete still refuse each other. The lock is an OS advisory
+//! lock, so a killed run never leaves a stale lock behind.
 
 use std::fs::{File, OpenOptions};
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, thiserror::Error)]
 pub enum LockError {
+    /// Holds the lock file's path.
     #[error(
-        "another heavylegs run is writing to {0} (lock held on {0}/.heavylegs.lock); try again when it has finished"
+        "another heavylegs run is writing to {} (lock held on {}); try again when it has finished",
+        busy_target(.0),
+        .0.display()
     )]
     Busy(PathBuf),
     /// Its parent is a file, or no permission: the usual "unwritable output folder".
@@ -29,8 +35,32 @@ pub struct OutputLock {
     _file: File,
 }
 
+/// The lock of an athlete's (or a single run's) report folder.
+pub const FOLDER_LOCK: &str = ".heavylegs.lock";
+/// The lock of a coach folder's `roster.{html,json,csv}`.
+pub const ROSTER_LOCK: &str = ".roster.lock";
+
+fn busy_target(lock: &Path) -> String {
+    let dir = lock.parent().unwrap_or(Path::new("."));
+    if lock.file_name().is_some_and(|n| n == ROSTER_LOCK) {
+        format!("the roster in {}", dir.display())
+    } else {
+        dir.display().to_string()
+    }
+}
+
 impl OutputLock {
+    /// Locks the report folder `dir` (created if missing).
     pub fn acquire(dir: &Path) -> Result<OutputLock, LockError> {
+        Self::acquire_file(dir, FOLDER_LOCK)
+    }
+
+    /// Locks the roster files in the coach output folder `dir`, not the athletes' folders under it.
+    pub fn acquire_roster(dir: &Path) -> Result<OutputLock, LockError> {
+        Self::acquire_file(dir, ROSTER_LOCK)
+    }
+
+    fn acquire_file(dir: &Path, name: &str) -> Result<OutputLock, LockError> {
         let io = |source| LockError::Io {
             path: dir.to_path_buf(),
             source,
@@ -43,11 +73,11 @@ impl OutputLock {
             .create(true)
             .truncate(false)
             .write(true)
-            .open(dir.join(".heavylegs.lock"))
+            .open(dir.join(name))
             .map_err(io)?;
         match file.try_lock() {
             Ok(()) => Ok(OutputLock { _file: file }),
-            Err(std::fs::TryLockError::WouldBlock) => Err(LockError::Busy(dir.to_path_buf())),
+            Err(std::fs::TryLockError::WouldBlock) => Err(LockError::Busy(dir.join(name))),
             Err(std::fs::TryLockError::Error(e)) => Err(io(e)),
         }
     }
@@ -67,5 +97,24 @@ mod tests {
         assert!(err.to_string().contains("another heavylegs run"), "{err}");
         drop(first);
         OutputLock::acquire(dir.path()).unwrap();
+    }
+
+    #[test]
+    fn roster_and_athlete_folders_lock_apart() {
+        let dir = tempfile::tempdir().unwrap();
+        let roster = OutputLock::acquire_roster(dir.path()).unwrap();
+        // Another shard's athletes and the folder itself stay free.
+        let _ana = OutputLock::acquire(&dir.path().join("ana")).unwrap();
+        let _ben = OutputLock::acquire(&dir.path().join("ben")).unwrap();
+        let err = OutputLock::acquire(&dir.path().join("ana"))
+            .err()
+            .expect("the same athlete twice must fail");
+        assert!(err.to_string().contains("ana"), "{err}");
+        let err = OutputLock::acquire_roster(dir.path())
+            .err()
+            .expect("the roster twice must fail");
+        assert!(err.to_string().contains("the roster in"), "{err}");
+        drop(roster);
+        OutputLock::acquire_roster(dir.path()).unwrap();
     }
 }

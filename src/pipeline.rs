@@ -62,6 +62,13 @@ pub struct InputsSpec {
     /// reference crate, slower; for when you suspect the fast reader).
     #[serde(default)]
     pub fit_decoder: Option<crate::decode::fit::FitDecoder>,
+    /// Coach mode: this run's share of the athletes, "I/N" or "auto" (the
+    /// index from a Kubernetes Indexed Job or a Slurm array); `--shard` wins.
+    #[serde(default)]
+    pub shard: Option<String>,
+    /// With `shard = "auto"` under Kubernetes: the Job's completions.
+    #[serde(default)]
+    pub shard_count: Option<u64>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -144,6 +151,27 @@ impl Pipeline {
             return Err(invalid(
                 "[inputs] takes `paths` or `athletes_dir`, not both".into(),
             ));
+        }
+        if let Some(spec) = &p.inputs.shard {
+            if p.inputs.athletes_dir.is_none() {
+                return Err(invalid(
+                    "[inputs] shard splits the athletes of `athletes_dir`; it has none to split"
+                        .into(),
+                ));
+            }
+            crate::shard::check_syntax(spec).map_err(|e| invalid(format!("[inputs] {e}")))?;
+        }
+        match (
+            p.inputs.shard.as_deref().map(str::trim),
+            p.inputs.shard_count,
+        ) {
+            (_, Some(0)) => return Err(invalid("[inputs] shard_count must be at least 1".into())),
+            (Some("auto"), _) | (_, None) => {}
+            (_, Some(_)) => {
+                return Err(invalid(
+                    "[inputs] shard_count goes with shard = \"auto\" only".into(),
+                ));
+            }
         }
         for f in &p.output.formats {
             if !FORMATS.contains(&f.as_str()) {
@@ -298,6 +326,35 @@ mod tests {
         );
         std::fs::write(&file, format!("[inputs]\npaths = [\"{here}\"]\n")).unwrap();
         assert!(Pipeline::load(&file).is_ok());
+    }
+
+    #[test]
+    fn shard_keys_are_checked_without_reading_the_environment() {
+        let coach = "[inputs]\nathletes_dir = \"samples/coach\"\n";
+        let p = Pipeline::parse(
+            &format!("{coach}shard = \"auto\"\nshard_count = 4\n"),
+            Path::new("p.toml"),
+        )
+        .unwrap();
+        assert_eq!(p.inputs.shard.as_deref(), Some("auto"));
+        assert_eq!(p.inputs.shard_count, Some(4));
+        for (extra, says) in [
+            ("shard = \"5/4\"\n", "5/4"),
+            ("shard = \"1/4\"\nshard_count = 4\n", "shard_count"),
+            ("shard = \"auto\"\nshard_count = 0\n", "shard_count"),
+        ] {
+            let err = Pipeline::parse(&format!("{coach}{extra}"), Path::new("p.toml"))
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains(says), "{extra}: {err}");
+        }
+        let err = Pipeline::parse(
+            "[inputs]\npaths = [\"x\"]\nshard = \"1/2\"\n",
+            Path::new("p.toml"),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("athletes_dir"), "{err}");
     }
 
     #[test]

@@ -360,15 +360,7 @@ fn settings_key(a: &AthleteJob, job: &Job) -> String {
 
 pub fn run_job(job: &Job, log: &Log) -> anyhow::Result<Exit> {
     let t0 = Instant::now();
-    let mut locks = Vec::new();
-    for dir in job
-        .athletes
-        .iter()
-        .map(|a| &a.out_dir)
-        .chain(job.roster_dir.iter())
-    {
-        locks.push(crate::lock::OutputLock::acquire(dir)?);
-    }
+    let locks = lock_outputs(job)?;
     let multi = indicatif::MultiProgress::new();
     let show = progress_wanted(job, log);
     if !show {
@@ -397,7 +389,7 @@ pub fn run_job(job: &Job, log: &Log) -> anyhow::Result<Exit> {
     }
     crate::interrupt::checkpoint()?;
     if let Some(dir) = &job.roster_dir {
-        let rows: Vec<_> = done.iter().map(|o| o.roster.clone()).collect();
+        let rows = roster_rows(job, &done)?;
         crate::roster::write(dir, &rows)?;
         log.info(
             &format!("Roster: {}", dir.join("roster.html").display()),
@@ -447,6 +439,34 @@ pub fn run_job(job: &Job, log: &Log) -> anyhow::Result<Exit> {
     );
     drop(locks);
     Ok(exit_for(rejected, flagged, held_back, job.fail_on))
+}
+
+/// Locks each athlete's folder and, in an unsharded coach run, the roster:
+/// runs over disjoint athletes (shards) never block each other.
+fn lock_outputs(job: &Job) -> Result<Vec<crate::lock::OutputLock>, crate::lock::LockError> {
+    let mut locks = Vec::new();
+    for a in &job.athletes {
+        locks.push(crate::lock::OutputLock::acquire(&a.out_dir)?);
+    }
+    if let Some(dir) = &job.roster_dir {
+        locks.push(crate::lock::OutputLock::acquire_roster(dir)?);
+    }
+    Ok(locks)
+}
+
+/// Roster rows read back from the report.json just written, as `heavylegs
+/// roster` reads them, so the two rosters are byte for byte the same; the
+/// in-memory rows when the json format is off.
+fn roster_rows(
+    job: &Job,
+    done: &[AthleteOutcome],
+) -> Result<Vec<crate::roster::RosterRow>, crate::reduce::ReduceError> {
+    if !job.formats.iter().any(|f| f == "json") {
+        return Ok(done.iter().map(|o| o.roster.clone()).collect());
+    }
+    done.iter()
+        .map(|o| crate::reduce::row_from_dir(&o.out_dir))
+        .collect()
 }
 
 /// `heavylegs ingest`: decode and list, no analysis.

@@ -17,6 +17,8 @@ pub enum SettingsError {
     Pipeline(#[from] crate::pipeline::PipelineError),
     #[error("{0}")]
     Invalid(String),
+    #[error(transparent)]
+    Shard(#[from] crate::shard::ShardError),
 }
 
 /// Weeks the verdicts judge when neither a flag nor the pipeline says.
@@ -100,7 +102,13 @@ impl Job {
 
     pub fn from_pipeline(args: &RunArgs) -> Result<Job, SettingsError> {
         let p = Pipeline::load(&args.pipeline)?;
-        Self::from_pipeline_spec(p, args.output.as_deref(), &args.run)
+        // The pipeline's shard applies when the flags give none (`check` leaves it unresolved).
+        let mut ctl = args.run.clone();
+        if ctl.shard.is_none() {
+            ctl.shard = p.inputs.shard.clone();
+            ctl.shard_count = ctl.shard_count.or(p.inputs.shard_count);
+        }
+        Self::from_pipeline_spec(p, args.output.as_deref(), &ctl)
     }
 
     pub fn from_pipeline_spec(
@@ -179,8 +187,7 @@ impl Job {
             self.fit_decoder = d;
         }
         if let Some(spec) = &ctl.shard {
-            let (i, n) = parse_shard(spec)?;
-            self.athletes.retain(|a| shard_of(&a.profile.name, n) == i);
+            self.shard(spec, ctl.shard_count, &|k| std::env::var(k).ok())?;
         }
         if self.weeks == Some(0) {
             return Err(SettingsError::Invalid("--weeks must be at least 1".into()));
@@ -190,6 +197,29 @@ impl Job {
                 "--window-weeks must be at least 1".into(),
             ));
         }
+        Ok(())
+    }
+}
+
+impl Job {
+    /// Keeps this shard's athletes. A shard never writes the roster (no shard
+    /// sees every athlete; `heavylegs roster` folds their report.json files),
+    /// so it needs the json format.
+    fn shard(
+        &mut self,
+        spec: &str,
+        count: Option<u64>,
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<(), SettingsError> {
+        let s = crate::shard::resolve(spec, count, env)?;
+        if !self.formats.iter().any(|f| f == "json") {
+            return Err(SettingsError::Invalid(format!(
+                "--shard {spec}: the roster step reads each athlete's report.json; add \"json\" to [output] formats"
+            )));
+        }
+        self.athletes
+            .retain(|a| shard_of(&a.profile.name, s.count) == s.index);
+        self.roster_dir = None;
         Ok(())
     }
 }
@@ -309,24 +339,6 @@ fn coach_athletes(
         .collect::<Result<Vec<_>, SettingsError>>()?)
 }
 
-/// `I/N` with 1 ≤ I ≤ N, returned zero-based.
-fn parse_shard(spec: &str) -> Result<(u64, u64), SettingsError> {
-    let bad = || {
-        SettingsError::Invalid(format!(
-            "--shard {spec}: expected I/N with 1 ≤ I ≤ N, e.g. 2/4"
-        ))
-    };
-    let (i, n) = spec.split_once('/').ok_or_else(bad)?;
-    let (i, n): (u64, u64) = (
-        i.trim().parse().map_err(|_| bad())?,
-        n.trim().parse().map_err(|_| bad())?,
-    );
-    if n == 0 || i == 0 || i > n {
-        return Err(bad());
-    }
-    Ok((i - 1, n))
-}
-
 /// Stable across runs, machines and Rust versions (FNV-1a), unlike std's hasher.
 pub fn shard_of(name: &str, n: u64) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
@@ -350,8 +362,50 @@ mod tests {
         }
         assert_eq!(seen, 100);
         assert_eq!(shard_of("ana", 7), shard_of("ana", 7));
-        assert!(parse_shard("0/4").is_err());
-        assert!(parse_shard("5/4").is_err());
-        assert_eq!(parse_shard("2/4").unwrap(), (1, 4));
+    }
+
+    #[test]
+    fn a_shard_keeps_its_athletes_and_leaves_the_roster_to_the_reduce() {
+        let coach = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/coach");
+        let args = |shard: &str| {
+            let mut a = ReportArgs {
+                inputs: vec![],
+                athletes: Some(coach.clone()),
+                output: PathBuf::from("out"),
+                profile: Default::default(),
+                run: Default::default(),
+            };
+            a.run.shard = Some(shard.into());
+            a
+        };
+        let whole = Job::from_report_args(&ReportArgs {
+            run: Default::default(),
+            ..args("1/1")
+        })
+        .unwrap();
+        assert_eq!(whole.roster_dir, Some(PathBuf::from("out")));
+        let mut names = Vec::new();
+        for i in 1..=2 {
+            let job = Job::from_report_args(&args(&format!("{i}/2"))).unwrap();
+            assert_eq!(job.roster_dir, None, "a shard writes no roster");
+            names.extend(job.athletes.into_iter().map(|a| a.profile.name));
+        }
+        names.sort();
+        assert_eq!(names, ["ana", "ben", "cy"]);
+
+        // `auto` reads the index through the lookup; nothing set is a config error.
+        let mut job = Job::from_report_args(&ReportArgs {
+            run: Default::default(),
+            ..args("1/1")
+        })
+        .unwrap();
+        let env = |k: &str| (k == crate::shard::K8S_INDEX).then(|| "0".to_string());
+        job.shard("auto", Some(1), &env).unwrap();
+        assert_eq!(job.athletes.len(), 3);
+        let err = job.shard("auto", None, &|_| None).unwrap_err();
+        assert!(err.to_string().contains("JOB_COMPLETION_INDEX"), "{err}");
+        job.formats = vec!["html".into()];
+        let err = job.shard("1/2", None, &|_| None).unwrap_err();
+        assert!(err.to_string().contains("json"), "{err}");
     }
 }

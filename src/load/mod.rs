@@ -23,7 +23,7 @@ pub use input::{LoadConfig, LoadUnit, RunInput};
 #[cfg(feature = "tables")]
 pub use plan::{build, build_dated};
 #[cfg(feature = "tables")]
-pub use write::write_tables;
+pub use write::{with_athlete, write_tables};
 
 /// Everything [`build`] produces: the daily and weekly tables, the breaks
 /// found in them, and where each run landed in the calendar.

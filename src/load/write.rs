@@ -1,21 +1,22 @@
 //! Writes the daily and weekly tables as Parquet and CSV. Column names carry
-//! units; the load column is named after the history's unit
-//! (`load_trimp` or `load_distance_km`). Every file is serialized in memory
-//! and written atomically.
+//! units; the load sits in `load_trimp` or `load_distance_km`, after the
+//! history's unit, the other column null, so every athlete's table has the
+//! same schema. The last column, `athlete`, names whose table it is: the
+//! files of a coach folder (`OUT/*/weeks.parquet`) read as one dataset.
+//! Every file is serialized in memory and written atomically.
 
 use std::path::Path;
 
 use chrono::NaiveDate;
 use polars::prelude::*;
 
-use super::{LoadError, LoadTables};
+use super::{LoadError, LoadTables, LoadUnit};
 use crate::output::write_atomic;
 
-/// Writes `days.parquet`, `days.csv`, `weeks.parquet` and `weeks.csv` into `dir`.
-pub fn write_tables(dir: &Path, t: &LoadTables) -> Result<(), LoadError> {
-    let load_col = format!("load_{}", t.load_unit.as_str());
-    let mut days = days_frame(t, &load_col)?;
-    let mut weeks = weeks_frame(t, &load_col)?;
+/// Writes `days.parquet`, `days.csv`, `weeks.parquet` and `weeks.csv` of `athlete` into `dir`.
+pub fn write_tables(dir: &Path, t: &LoadTables, athlete: &str) -> Result<(), LoadError> {
+    let mut days = with_athlete(days_frame(t)?, athlete)?;
+    let mut weeks = with_athlete(weeks_frame(t)?, athlete)?;
     for (name, df) in [("days", &mut days), ("weeks", &mut weeks)] {
         let mut parquet = Vec::new();
         ParquetWriter::new(&mut parquet).finish(df)?;
@@ -27,14 +28,36 @@ pub fn write_tables(dir: &Path, t: &LoadTables) -> Result<(), LoadError> {
     Ok(())
 }
 
+/// Appends the `athlete` column (null when the name is empty).
+pub fn with_athlete(mut df: DataFrame, athlete: &str) -> PolarsResult<DataFrame> {
+    let name = (!athlete.is_empty()).then_some(athlete);
+    df.with_column(Column::new("athlete".into(), vec![name; df.height()]))?;
+    Ok(df)
+}
+
+/// `load_trimp` and `load_distance_km`: the history's unit holds the load, the other is null.
+fn load_columns(unit: LoadUnit, loads: impl Iterator<Item = f64> + Clone) -> [Column; 2] {
+    let col = |u: LoadUnit| {
+        Column::new(
+            format!("load_{}", u.as_str()).into(),
+            loads
+                .clone()
+                .map(|l| (u == unit).then_some(l))
+                .collect::<Vec<_>>(),
+        )
+    };
+    [col(LoadUnit::Trimp), col(LoadUnit::DistanceKm)]
+}
+
 fn date_column(name: &str, dates: impl Iterator<Item = NaiveDate>) -> PolarsResult<Column> {
     let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
     let days: Vec<i32> = dates.map(|d| (d - epoch).num_days() as i32).collect();
     Column::new(name.into(), days).cast(&DataType::Date)
 }
 
-fn days_frame(t: &LoadTables, load_col: &str) -> PolarsResult<DataFrame> {
+fn days_frame(t: &LoadTables) -> PolarsResult<DataFrame> {
     let d = &t.days;
+    let [trimp, distance] = load_columns(t.load_unit, d.iter().map(|x| x.load));
     DataFrame::new_infer_height(vec![
         date_column("date", d.iter().map(|x| x.date))?,
         Column::new(
@@ -46,16 +69,15 @@ fn days_frame(t: &LoadTables, load_col: &str) -> PolarsResult<DataFrame> {
             d.iter().map(|x| x.moving_s).collect::<Vec<_>>(),
         ),
         Column::new("runs".into(), d.iter().map(|x| x.runs).collect::<Vec<_>>()),
-        Column::new(
-            load_col.into(),
-            d.iter().map(|x| x.load).collect::<Vec<_>>(),
-        ),
+        trimp,
+        distance,
         Column::new("rest".into(), d.iter().map(|x| x.rest).collect::<Vec<_>>()),
     ])
 }
 
-fn weeks_frame(t: &LoadTables, load_col: &str) -> PolarsResult<DataFrame> {
+fn weeks_frame(t: &LoadTables) -> PolarsResult<DataFrame> {
     let w = &t.weeks;
+    let [trimp, distance] = load_columns(t.load_unit, w.iter().map(|x| x.load));
     let f = |name: &str, get: fn(&super::Week) -> f64| {
         Column::new(name.into(), w.iter().map(get).collect::<Vec<_>>())
     };
@@ -83,7 +105,8 @@ fn weeks_frame(t: &LoadTables, load_col: &str) -> PolarsResult<DataFrame> {
         f("easy_s", |x| x.intensity_s[0]),
         f("moderate_s", |x| x.intensity_s[1]),
         f("hard_s", |x| x.intensity_s[2]),
-        f(load_col, |x| x.load),
+        trimp,
+        distance,
         o("ramp_pct", |x| x.ramp_pct),
         o("acwr_rolling", |x| x.acwr_rolling),
         o("acwr_ewma", |x| x.acwr_ewma),

@@ -1,6 +1,7 @@
 //! `activities.parquet` and `activities.csv`: one row per input record
 //! (analysed, skipped or rejected, with status and reason) plus the run's
-//! headline metrics, for spreadsheets and notebooks. Column names carry units.
+//! headline metrics, for spreadsheets and notebooks. Column names carry units;
+//! the last column, `athlete`, is the report's athlete (null for `ingest`).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -165,7 +166,9 @@ pub fn write_tables(
     metrics: &[RunMetrics],
     report: &Report,
 ) -> Result<Vec<PathBuf>, TablesError> {
-    let mut df = activities_frame(records, metrics, report)?;
+    // `athlete` last: a coach folder's `OUT/*/activities.parquet` reads as one dataset.
+    let mut df =
+        crate::load::with_athlete(activities_frame(records, metrics, report)?, &report.athlete)?;
     let mut parquet = Vec::new();
     ParquetWriter::new(&mut parquet).finish(&mut df)?;
     let mut csv = Vec::new();

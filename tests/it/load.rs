@@ -423,7 +423,7 @@ fn tables_are_written_with_units_in_column_names() {
         .collect();
     let t = build(&daily("2026-01-05", &km), &LoadConfig::default()).unwrap();
     let dir = tempfile::tempdir().unwrap();
-    write_tables(dir.path(), &t).unwrap();
+    write_tables(dir.path(), &t, "ana").unwrap();
     let weeks_csv = std::fs::read_to_string(dir.path().join("weeks.csv")).unwrap();
     let header = weeks_csv.lines().next().unwrap();
     for name in [
@@ -432,8 +432,10 @@ fn tables_are_written_with_units_in_column_names() {
         "distance_km",
         "moving_s",
         "load_distance_km",
+        "load_trimp",
         "acwr_ewma",
         "streak_days",
+        "athlete",
     ] {
         assert!(
             header.split(',').any(|h| h == name),
@@ -441,6 +443,14 @@ fn tables_are_written_with_units_in_column_names() {
         );
     }
     assert_eq!(weeks_csv.lines().count(), 1 + 5);
+    // Distance history: TRIMP column empty, every row names its athlete.
+    let cols: Vec<&str> = header.split(',').collect();
+    let trimp = cols.iter().position(|c| *c == "load_trimp").unwrap();
+    for row in weeks_csv.lines().skip(1) {
+        let fields: Vec<&str> = row.split(',').collect();
+        assert_eq!(fields[trimp], "", "{row}");
+        assert_eq!(fields.last(), Some(&"ana"), "{row}");
+    }
     let days_csv = std::fs::read_to_string(dir.path().join("days.csv")).unwrap();
     assert_eq!(days_csv.lines().count(), 1 + 30);
     assert!(

@@ -25,6 +25,8 @@ mod real_runs;
 #[cfg(feature = "tables")]
 mod report;
 #[cfg(feature = "tables")]
+mod scale;
+#[cfg(feature = "tables")]
 mod scenarios;
 #[cfg(feature = "tables")]
 mod verdict_kit;
