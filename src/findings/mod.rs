@@ -84,6 +84,18 @@ pub struct Evidence {
     pub note: String,
 }
 
+/// A past occurrence of a cause's pattern, before the assessment window.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Episode {
+    /// First and last local day of the episode.
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub severity: Severity,
+    /// One plain sentence, e.g. "Week of 21 Sep 2025: 52 km, twice your usual 26 km".
+    pub summary: String,
+    pub evidence: Vec<Evidence>,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Finding {
     pub cause: Cause,
@@ -96,6 +108,9 @@ pub struct Finding {
     /// Citation(s) with evidence grade, e.g. "Nielsen 2014, JOSPT 44(10) — grade C".
     pub source: String,
     pub advice: String,
+    /// Episodes before the window, oldest first (never part of status/severity).
+    #[serde(default)]
+    pub history: Vec<Episode>,
 }
 
 impl Cause {
@@ -373,6 +388,7 @@ impl Rule {
                 cite(self.fields)
             },
             advice: self.advice.to_string(),
+            history: Vec::new(),
         }
     }
 }

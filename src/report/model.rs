@@ -10,14 +10,15 @@
 //! (`from`, `to`), `timezone_source`, `display_units`, `inputs` (`ok`,
 //! `skipped`, `rejected`, `duplicates` — duplicates are a subset of skipped),
 //! `weeks`, `findings`, `rejected`, `skipped`, `runs`, `cadence_fit`,
-//! `speed_bins`.
+//! `speed_bins`, `window`, `changes` (what changed since the previous
+//! report in the same folder, or null).
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::findings::{Evidence, Finding, Status};
+use crate::findings::{Cause, Evidence, Finding, Status};
 use crate::ingest::{Record, Status as RecordStatus};
 use crate::load::Week;
 use crate::metrics::RunMetrics;
@@ -43,6 +44,9 @@ pub struct Report {
     pub generated_at: String,
     pub athlete: String,
     pub period: Period,
+    /// The assessment window the verdicts judge (None only when there are no runs).
+    #[serde(default)]
+    pub window: Option<Window>,
     /// Where local dates come from, e.g. `file offsets, else Europe/Berlin`.
     pub timezone_source: String,
     /// The units the Markdown/HTML were asked for (JSON stays metric).
@@ -59,6 +63,38 @@ pub struct Report {
     pub cadence_fit: Option<CadenceFit>,
     /// One point per run per speed band: the scatter behind `cadence_fit`.
     pub speed_bins: Vec<SpeedPoint>,
+    /// What changed since the previous `report.json` in the same folder; filled
+    /// by [`super::write_all`], `None` when there was none (or it was unreadable).
+    #[serde(default)]
+    pub changes: Option<Changes>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Window {
+    /// First and last local day judged by the verdicts.
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    /// `--as-of` when given, else the latest run's local date.
+    pub as_of: NaiveDate,
+    /// The window's last week is unfinished (days after the last run and before as_of/today).
+    pub partial_last_week: bool,
+}
+
+/// The difference to the previous report written into the same folder.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Changes {
+    /// `generated_at` of the previous report.
+    pub previous_generated_at: String,
+    /// Last day the previous report covered.
+    pub previous_to: Option<NaiveDate>,
+    /// Runs (by input path) not in the previous report.
+    pub new_runs: u32,
+    /// Distance of those runs, km.
+    pub new_distance_km: f64,
+    /// Causes flagged now that were not flagged then.
+    pub newly_flagged: Vec<Cause>,
+    /// Causes flagged then that are not flagged now.
+    pub cleared: Vec<Cause>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -328,6 +364,8 @@ impl Report {
                 max_speed_mps: r(f.max_speed_mps, 2),
             }),
             speed_bins,
+            window: None,
+            changes: None,
         }
     }
 

@@ -173,6 +173,7 @@ fn season() -> Season {
             threshold: String::new(),
             source: "Peeling et al. 2008, Eur J Appl Physiol 103:381–391 — grade B".into(),
             advice: "A ferritin blood test answers it (below 35 µg/L is low for athletes).".into(),
+            history: vec![],
         },
         Finding {
             cause: Cause::Form,
@@ -183,6 +184,7 @@ fn season() -> Season {
             threshold: "easy cadence < 165 spm and below own line".into(),
             source: "Heiderscheit et al. 2011, MSSE 43(2):296–302 — grade B".into(),
             advice: String::new(),
+            history: vec![],
         },
         Finding {
             cause: Cause::Overtraining,
@@ -213,6 +215,7 @@ fn season() -> Season {
             source: "Nielsen et al. 2014, JOSPT 44(10):739–747 — grade C (https://doi.org/10.2519/jospt.2014.5164)"
                 .into(),
             advice: "Hold next week at or below 25 km and add a rest day.".into(),
+            history: vec![],
         },
     ];
     Season {
