@@ -10,7 +10,6 @@ use std::ops::Range;
 use plotters::coord::Shift;
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::fmt as f;
 use super::model::{Report, Units};
@@ -18,7 +17,6 @@ use super::model::{Report, Units};
 pub const BLUE: RGBColor = RGBColor(0x00, 0x72, 0xB2);
 pub const ORANGE: RGBColor = RGBColor(0xE6, 0x9F, 0x00);
 pub const VERMILLION: RGBColor = RGBColor(0xD5, 0x5E, 0x00);
-pub const SKY: RGBColor = RGBColor(0x56, 0xB4, 0xE9);
 pub const GREEN: RGBColor = RGBColor(0x00, 0x9E, 0x73);
 const GREY: RGBColor = RGBColor(0x66, 0x66, 0x66);
 const GRID: RGBColor = RGBColor(0xE4, 0xE4, 0xE4);

@@ -17,7 +17,7 @@ use crate::findings::{Cause, Finding, Status};
 use super::RenderOptions;
 use super::fmt::{self as f, cause_id, cause_label, severity_label, status_label};
 use super::markdown::evidence_text;
-use super::model::Report;
+use super::model::{Report, WeekRow};
 use super::{charts, plot, words};
 
 const CSS: &str = r#"
@@ -235,7 +235,7 @@ pub fn render(report: &Report, opts: &RenderOptions) -> Vec<u8> {
         &mut o,
         "weekly-distance",
         &format!("Weekly distance ({du})"),
-        plot::load_bars(report, u, &|w| w.flagged, "Weekly distance"),
+        plot::load_bars(report, u, &|w: &WeekRow| w.flagged, "Weekly distance"),
         &[(plot::BLUE, "week"), (plot::VERMILLION, "▲ week named by a flagged finding")],
         "Labels above bars: change on the week before, where they fit. Shaded: the weeks the verdicts judge. Past about a year the bars are months.",
     );
@@ -347,7 +347,12 @@ fn cause_chart(fd: &Finding, report: &Report, u: crate::report::Units) -> (Optio
         Cause::Overtraining | Cause::Recovery => {
             let weeks: BTreeSet<&str> = fd.evidence.iter().filter_map(|e| e.week.as_deref()).collect();
             (
-                plot::load_bars(report, u, &|w| weeks.contains(w.week.as_str()), f::cause_label(fd.cause)),
+                plot::load_bars(
+                    report,
+                    u,
+                    &|w: &WeekRow| weeks.contains(w.week.as_str()),
+                    f::cause_label(fd.cause),
+                ),
                 vec![(plot::BLUE, "week"), (plot::VERMILLION, "▲ week named here")],
                 "Shaded: the weeks the verdicts judge.",
             )
@@ -669,6 +674,22 @@ pub fn esc(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Writes a ten-year report for looking at in a browser:
+    /// `HEAVYLEGS_SAMPLE_OUT=dir cargo test --lib report::html -- --ignored`.
+    #[test]
+    #[ignore]
+    fn write_long_sample() {
+        let Ok(dir) = std::env::var("HEAVYLEGS_SAMPLE_OUT") else {
+            eprintln!("SKIP: HEAVYLEGS_SAMPLE_OUT not set");
+            return;
+        };
+        let r = crate::report::plot::tests::long_report(10);
+        let dir = std::path::Path::new(&dir).join("long");
+        std::fs::create_dir_all(&dir).unwrap();
+        let opts = RenderOptions::default();
+        std::fs::write(dir.join("report.html"), render(&r, &opts)).unwrap();
+    }
 
     #[test]
     fn escapes_markup() {

@@ -196,7 +196,7 @@ impl Canvas {
             let px = x(*d);
             let w = text_w(label, FONT);
             // Keep labels inside the chart and clear of the previous one.
-            let cx = px.clamp(self.x0 + w / 2.0 - 8.0, W - w / 2.0 - 2.0);
+            let cx = px.clamp(self.x0 - 4.0 + w / 2.0, W - w / 2.0 - 2.0);
             if cx - w / 2.0 < right_edge + 4.0 {
                 continue;
             }
@@ -207,7 +207,7 @@ impl Canvas {
                 self.y1,
                 self.y1 + 4.0
             );
-            self.text(cx, self.y1 + 4.0 + FONT, "middle", label);
+            self.text(cx, self.y1 + 6.0 + FONT, "middle", label);
         }
         self.text((self.x0 + self.x1) / 2.0, self.h - 6.0, "middle", title);
     }
@@ -226,7 +226,7 @@ impl Canvas {
                 "<line class=\"grid\" x1=\"{px:.1}\" x2=\"{px:.1}\" y1=\"{:.1}\" y2=\"{:.1}\"/>",
                 self.y0, self.y1
             );
-            self.text(px, self.y1 + 4.0 + FONT, "middle", label);
+            self.text(px, self.y1 + 6.0 + FONT, "middle", label);
         }
         self.text((self.x0 + self.x1) / 2.0, self.h - 6.0, "middle", title);
     }
@@ -384,7 +384,7 @@ pub fn load_bars(report: &Report, u: Units, marked: &dyn Fn(&WeekRow) -> bool, l
         }
         if let Some(l) = &b.label {
             let w = text_w(l, FONT);
-            if cx - w / 2.0 > label_right + 3.0 && above - FONT > 0.0 {
+            if cx - w / 2.0 > label_right + 3.0 && cx - w / 2.0 >= c.x0 && above - FONT > 0.0 {
                 label_right = cx + w / 2.0;
                 c.text(cx, above, "middle", l);
             }
@@ -663,9 +663,7 @@ pub fn timeline(report: &Report) -> Option<String> {
             .iter()
             .map(|ep| (ep.from, ep.to, ep.severity, ep.summary.clone()))
             .collect();
-        if fd.status == crate::findings::Status::Flagged
-            && let Some((a, b)) = win
-        {
+        if let Some((a, b)) = win.filter(|_| fd.status == crate::findings::Status::Flagged) {
             marks.push((a, b, fd.severity, format!("Now: {}", fd.summary)));
         }
         for (a, b, sev, summary) in marks {
@@ -690,7 +688,7 @@ pub fn timeline(report: &Report) -> Option<String> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::findings::{Cause, Episode, Status};
     use crate::report::model::{InputCounts, Period, SpeedPoint};
@@ -887,7 +885,7 @@ mod tests {
     #[test]
     fn ten_years_of_history_stay_readable() {
         let r = long_report(10);
-        let bars = load_bars(&r, Units::Metric, &|w| w.flagged, "Weekly distance").unwrap();
+        let bars = load_bars(&r, Units::Metric, &|w: &WeekRow| w.flagged, "Weekly distance").unwrap();
         assert!(bars.contains("Distance per month (km)"), "aggregated to months");
         assert_eq!(bars.matches("<rect x=").count(), 120, "one bar per month");
         assert!(!bars.contains('%'), "no per-bar percentages on months");
@@ -908,14 +906,14 @@ mod tests {
         let mut r = long_report(1);
         r.weeks.truncate(4);
         r.weeks[2].flagged = true;
-        let bars = load_bars(&r, Units::Imperial, &|w| w.flagged, "Weekly distance").unwrap();
+        let bars = load_bars(&r, Units::Imperial, &|w: &WeekRow| w.flagged, "Weekly distance").unwrap();
         assert!(bars.contains("Distance per week (mi)") && bars.contains("Week starting"));
         assert!(bars.contains("+4%"), "few weeks: every ramp labelled");
         assert_no_overlap(&bars);
         // Sixty weeks with every one flagged: labels thin out instead of colliding.
         let mut r = long_report(2);
         r.weeks.truncate(60);
-        let bars = load_bars(&r, Units::Metric, &|_| true, "Weekly distance").unwrap();
+        let bars = load_bars(&r, Units::Metric, &|_: &WeekRow| true, "Weekly distance").unwrap();
         assert_no_overlap(&bars);
         assert!(bars.matches('%').count() < 30, "labels thinned");
     }

@@ -174,12 +174,15 @@ fn demo_report_snapshots() {
     assert_eq!(run.status.code(), Some(0));
     let md = std::fs::read_to_string(out.join("report.md")).unwrap();
     let json = std::fs::read_to_string(out.join("report.json")).unwrap();
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    let html = super::report::html_text(&html);
     insta::with_settings!({filters => vec![
         (r#""generated_at": "[^"]+""#, r#""generated_at": "[generated_at]""#),
         (r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z", "[timestamp]"),
     ]}, {
         insta::assert_snapshot!("demo_report_md", md);
         insta::assert_snapshot!("demo_report_json", json);
+        insta::assert_snapshot!("demo_report_html_text", html);
     });
 }
 
