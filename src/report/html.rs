@@ -149,7 +149,8 @@ pub fn render(report: &Report, opts: &RenderOptions) -> Vec<u8> {
         let _ = writeln!(o, "<p class=\"meta\">{}.</p>", esc(&tz));
     }
     let i = &report.inputs;
-    let total_km: f64 = report.runs.iter().filter_map(|r| r.distance_km).sum();
+    // `+ 0.0`: an empty f64 sum is -0.0.
+    let total_km: f64 = report.runs.iter().filter_map(|r| r.distance_km).sum::<f64>() + 0.0;
     let _ = writeln!(
         o,
         "<ul class=\"counts\"><li>{} runs analysed</li><li>{}</li><li>{} skipped ({} duplicates)</li><li>{} rejected</li></ul>\n</header>",
@@ -236,7 +237,7 @@ pub fn render(report: &Report, opts: &RenderOptions) -> Vec<u8> {
         "weekly-distance",
         &format!("Weekly distance ({du})"),
         plot::load_bars(report, u, &|w: &WeekRow| w.flagged, "Weekly distance"),
-        &[(plot::BLUE, "week"), (plot::VERMILLION, "▲ week named by a flagged finding")],
+        &[(plot::BLUE, "week"), (plot::VERMILLION, "▼ week named by a flagged finding")],
         "Labels above bars: change on the week before, where they fit. Shaded: the weeks the verdicts judge. Past about a year the bars are months.",
     );
     svg_figure(
@@ -353,7 +354,7 @@ fn cause_chart(fd: &Finding, report: &Report, u: crate::report::Units) -> (Optio
                     &|w: &WeekRow| weeks.contains(w.week.as_str()),
                     f::cause_label(fd.cause),
                 ),
-                vec![(plot::BLUE, "week"), (plot::VERMILLION, "▲ week named here")],
+                vec![(plot::BLUE, "week"), (plot::VERMILLION, "▼ week named here")],
                 "Shaded: the weeks the verdicts judge.",
             )
         }
