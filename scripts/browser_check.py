@@ -213,9 +213,10 @@ def check(browser, html, out, width):
                 failures.append(f"console error: {p.get('args')}")
             elif m == "Log.entryAdded" and p["entry"].get("level") == "error":
                 failures.append(f"console error: {p['entry'].get('text')}")
+        where = ("answer at {:.0f}-{:.0f} px".format(probe["answerTop"], probe["answerBottom"])
+                 if probe["answerTop"] is not None else "no answer")
         print(f"{width} px: {len(probe['svgs'])} charts, page {probe['scrollWidth']}x{probe['bodyHeight']} px, "
-              f"answer at {probe['answerTop']:.0f}-{probe['answerBottom']:.0f} px: "
-              f"{'ok' if not failures else 'FAILED'}")
+              f"{where}: {'ok' if not failures else 'FAILED'}")
     finally:
         proc.terminate()
         try:
