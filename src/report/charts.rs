@@ -113,7 +113,11 @@ fn week_label(report: &Report, x: f64) -> String {
     report
         .weeks
         .get(i as usize)
-        .map(|w| w.start.format(if long { "%b %Y" } else { "%d %b" }).to_string())
+        .map(|w| {
+            w.start
+                .format(if long { "%b %Y" } else { "%d %b" })
+                .to_string()
+        })
         .unwrap_or_default()
 }
 

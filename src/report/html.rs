@@ -150,7 +150,12 @@ pub fn render(report: &Report, opts: &RenderOptions) -> Vec<u8> {
     }
     let i = &report.inputs;
     // `+ 0.0`: an empty f64 sum is -0.0.
-    let total_km: f64 = report.runs.iter().filter_map(|r| r.distance_km).sum::<f64>() + 0.0;
+    let total_km: f64 = report
+        .runs
+        .iter()
+        .filter_map(|r| r.distance_km)
+        .sum::<f64>()
+        + 0.0;
     let _ = writeln!(
         o,
         "<ul class=\"counts\"><li>{} runs analysed</li><li>{}</li><li>{} skipped ({} duplicates)</li><li>{} rejected</li></ul>\n</header>",
@@ -180,7 +185,9 @@ pub fn render(report: &Report, opts: &RenderOptions) -> Vec<u8> {
     if !clear.is_empty() || !unknown.is_empty() {
         o.push_str("<div class=\"grid2\">\n");
         if !clear.is_empty() {
-            o.push_str("<section id=\"clear\">\n<h2>Checked and clear</h2>\n<ul class=\"compact\">\n");
+            o.push_str(
+                "<section id=\"clear\">\n<h2>Checked and clear</h2>\n<ul class=\"compact\">\n",
+            );
             for fd in clear {
                 let _ = writeln!(
                     o,
@@ -237,7 +244,10 @@ pub fn render(report: &Report, opts: &RenderOptions) -> Vec<u8> {
         "weekly-distance",
         &format!("Weekly distance ({du})"),
         plot::load_bars(report, u, &|w: &WeekRow| w.flagged, "Weekly distance"),
-        &[(plot::BLUE, "week"), (plot::VERMILLION, "▼ week named by a flagged finding")],
+        &[
+            (plot::BLUE, "week"),
+            (plot::VERMILLION, "▼ week named by a flagged finding"),
+        ],
         "Labels above bars: change on the week before, where they fit. Shaded: the weeks the verdicts judge. Past about a year the bars are months.",
     );
     svg_figure(
@@ -323,7 +333,11 @@ pub fn render(report: &Report, opts: &RenderOptions) -> Vec<u8> {
 /// "1 Sep – 22 Nov 2026 · judged: 26 Oct – 22 Nov".
 pub(crate) fn period_line(report: &Report) -> String {
     let mut s = match (report.period.from, report.period.to) {
-        (Some(a), Some(b)) => format!("Runs from {} to {}", words::day(a, report), b.format("%-d %b %Y")),
+        (Some(a), Some(b)) => format!(
+            "Runs from {} to {}",
+            words::day(a, report),
+            b.format("%-d %b %Y")
+        ),
         _ => "No runs".to_owned(),
     };
     if let Some((a, b)) = plot::window(report) {
@@ -343,10 +357,22 @@ pub(crate) fn period_line(report: &Report) -> String {
 }
 
 /// The chart that shows a flagged cause best.
-fn cause_chart(fd: &Finding, report: &Report, u: crate::report::Units) -> (Option<String>, Vec<(&'static str, &'static str)>, &'static str) {
+fn cause_chart(
+    fd: &Finding,
+    report: &Report,
+    u: crate::report::Units,
+) -> (
+    Option<String>,
+    Vec<(&'static str, &'static str)>,
+    &'static str,
+) {
     match fd.cause {
         Cause::Overtraining | Cause::Recovery => {
-            let weeks: BTreeSet<&str> = fd.evidence.iter().filter_map(|e| e.week.as_deref()).collect();
+            let weeks: BTreeSet<&str> = fd
+                .evidence
+                .iter()
+                .filter_map(|e| e.week.as_deref())
+                .collect();
             (
                 plot::load_bars(
                     report,
@@ -354,15 +380,23 @@ fn cause_chart(fd: &Finding, report: &Report, u: crate::report::Units) -> (Optio
                     &|w: &WeekRow| weeks.contains(w.week.as_str()),
                     f::cause_label(fd.cause),
                 ),
-                vec![(plot::BLUE, "week"), (plot::VERMILLION, "▼ week named here")],
+                vec![
+                    (plot::BLUE, "week"),
+                    (plot::VERMILLION, "▼ week named here"),
+                ],
                 "Shaded: the weeks the verdicts judge.",
             )
         }
         Cause::Form => {
-            let days: Vec<chrono::NaiveDate> = fd.evidence.iter().filter_map(words::evidence_day).collect();
+            let days: Vec<chrono::NaiveDate> =
+                fd.evidence.iter().filter_map(words::evidence_day).collect();
             (
                 plot::cadence_speed(report, u, &days),
-                vec![(plot::SKY, "older runs"), (plot::BLUE, "recent runs"), (plot::VERMILLION, "▲ runs named here")],
+                vec![
+                    (plot::SKY, "older runs"),
+                    (plot::BLUE, "recent runs"),
+                    (plot::VERMILLION, "▲ runs named here"),
+                ],
                 "Solid line: your usual cadence at each speed. Dashed line: 170 spm reference.",
             )
         }
@@ -376,9 +410,17 @@ fn cause_chart(fd: &Finding, report: &Report, u: crate::report::Units) -> (Optio
 
 fn answer(o: &mut String, report: &Report, opts: &RenderOptions) {
     let ranked = words::ranked(report);
-    let class = if ranked.is_empty() { "answer none" } else { "answer" };
+    let class = if ranked.is_empty() {
+        "answer none"
+    } else {
+        "answer"
+    };
     let _ = writeln!(o, "<section id=\"answer\" class=\"{class}\">\n<div>");
-    let _ = writeln!(o, "<p class=\"lead\">{}</p>", esc(&words::answer_lead(report)));
+    let _ = writeln!(
+        o,
+        "<p class=\"lead\">{}</p>",
+        esc(&words::answer_lead(report))
+    );
     if !ranked.is_empty() {
         o.push_str("<ol class=\"reasons\">\n");
         for fd in ranked.iter().take(words::ANSWER_CAUSES) {
@@ -397,8 +439,15 @@ fn answer(o: &mut String, report: &Report, opts: &RenderOptions) {
         }
         o.push_str("</ol>\n");
         if ranked.len() > words::ANSWER_CAUSES {
-            let rest: Vec<&str> = ranked[words::ANSWER_CAUSES..].iter().map(|fd| words::reason(fd.cause)).collect();
-            let _ = writeln!(o, "<p>Also flagged, less likely: {}.</p>", esc(&rest.join("; ")));
+            let rest: Vec<&str> = ranked[words::ANSWER_CAUSES..]
+                .iter()
+                .map(|fd| words::reason(fd.cause))
+                .collect();
+            let _ = writeln!(
+                o,
+                "<p>Also flagged, less likely: {}.</p>",
+                esc(&rest.join("; "))
+            );
         }
         o.push_str("<h2>What you can do this week</h2>\n<ul class=\"todo\">\n");
         for fd in ranked.iter().take(words::ANSWER_CAUSES) {
@@ -455,7 +504,11 @@ fn flagged_card(o: &mut String, fd: &Finding, report: &Report, opts: &RenderOpti
         o.push_str("<ul class=\"evidence\">\n");
         for e in fd.evidence.iter().rev() {
             let (place, raw) = evidence_text(e, opts);
-            let raw = if place.is_empty() { raw } else { format!("{place}: {raw}") };
+            let raw = if place.is_empty() {
+                raw
+            } else {
+                format!("{place}: {raw}")
+            };
             let _ = writeln!(
                 o,
                 "<li>{}<details><summary>numbers</summary><code>{}</code></details></li>",
@@ -506,7 +559,14 @@ fn legend(keys: &[(&str, &str)]) -> String {
     s
 }
 
-fn svg_figure(o: &mut String, id: &str, title: &str, svg: Option<String>, keys: &[(&str, &str)], note: &str) {
+fn svg_figure(
+    o: &mut String,
+    id: &str,
+    title: &str,
+    svg: Option<String>,
+    keys: &[(&str, &str)],
+    note: &str,
+) {
     let _ = writeln!(o, "<figure id=\"chart-{id}\">\n<h3>{}</h3>", esc(title));
     match svg {
         Some(svg) => {
@@ -531,7 +591,11 @@ fn figure(
     keys: &[(plotters::style::RGBColor, &str)],
     note: &str,
 ) {
-    let _ = writeln!(o, "<figure id=\"chart-{id}\" class=\"legacy\">\n<h3>{}</h3>", esc(title));
+    let _ = writeln!(
+        o,
+        "<figure id=\"chart-{id}\" class=\"legacy\">\n<h3>{}</h3>",
+        esc(title)
+    );
     match chart {
         Some(Ok(svg)) => {
             // Inline SVG in HTML needs no namespace; dropping it keeps the page free of URLs.

@@ -72,7 +72,11 @@ pub fn render(report: &Report, opts: &RenderOptions) -> Vec<u8> {
     }
 
     if let Some(ch) = &report.changes {
-        let _ = writeln!(o, "## Since the last report ({})\n", esc(&words::changes_date(ch)));
+        let _ = writeln!(
+            o,
+            "## Since the last report ({})\n",
+            esc(&words::changes_date(ch))
+        );
         for line in words::changes_lines(ch, u) {
             let _ = writeln!(o, "- {}", esc(&line));
         }
@@ -123,7 +127,11 @@ pub fn render(report: &Report, opts: &RenderOptions) -> Vec<u8> {
                 o,
                 "- **{}**: {} before the period judged now; latest:",
                 cause_label(fd.cause),
-                if n == 1 { "1 episode".to_owned() } else { format!("{n} episodes") }
+                if n == 1 {
+                    "1 episode".to_owned()
+                } else {
+                    format!("{n} episodes")
+                }
             );
             for ep in fd.history.iter().rev().take(HISTORY_SHOWN) {
                 let _ = writeln!(

@@ -50,7 +50,11 @@ pub fn nice_ticks(lo: f64, hi: f64, max_n: usize) -> Vec<(f64, String)> {
     } else {
         (0.0, 1.0)
     };
-    let span = if hi - lo > 1e-9 { hi - lo } else { lo.abs().max(1.0) };
+    let span = if hi - lo > 1e-9 {
+        hi - lo
+    } else {
+        lo.abs().max(1.0)
+    };
     let raw = span / max_n.max(1) as f64;
     let mag = 10f64.powf(raw.log10().floor());
     let (mult, extra) = [(1.0, 0), (2.0, 0), (2.5, 1), (5.0, 0), (10.0, 0)]
@@ -60,7 +64,11 @@ pub fn nice_ticks(lo: f64, hi: f64, max_n: usize) -> Vec<(f64, String)> {
     let step = mult * mag;
     let decimals = ((-step.log10().floor()).max(0.0) as usize) + extra;
     let first = (lo / step).floor();
-    let last = if hi - lo > 1e-9 { (hi / step).ceil() } else { first + 1.0 };
+    let last = if hi - lo > 1e-9 {
+        (hi / step).ceil()
+    } else {
+        first + 1.0
+    };
     let mut out = Vec::new();
     let mut k = first;
     while k <= last + 1e-9 && out.len() < 50 {
@@ -85,7 +93,8 @@ pub fn date_ticks(from: NaiveDate, to: NaiveDate, px: f64, font: f64) -> Vec<(Na
         let ticks = match step {
             0 | 1 => {
                 let every = if step == 0 { 7 } else { 14 };
-                let mut d = from + Days::new(u64::from((7 - from.weekday().num_days_from_monday()) % 7));
+                let mut d =
+                    from + Days::new(u64::from((7 - from.weekday().num_days_from_monday()) % 7));
                 let mut v = Vec::new();
                 while d <= to {
                     let fmtd = if multi_year { "%-d %b %y" } else { "%-d %b" };
@@ -98,7 +107,9 @@ pub fn date_ticks(from: NaiveDate, to: NaiveDate, px: f64, font: f64) -> Vec<(Na
                 let months = [1, 3, 6, 12, 24, 60][step - 2];
                 let mut d = NaiveDate::from_ymd_opt(from.year(), from.month(), 1).unwrap_or(from);
                 // Align to a multiple of the step from January.
-                while (d.month0() % months.min(12)) != 0 || (months > 12 && d.year() % (months as i32 / 12) != 0) {
+                while (d.month0() % months.min(12)) != 0
+                    || (months > 12 && d.year() % (months as i32 / 12) != 0)
+                {
                     d = d + Months::new(1);
                 }
                 if d < from {
@@ -119,7 +130,10 @@ pub fn date_ticks(from: NaiveDate, to: NaiveDate, px: f64, font: f64) -> Vec<(Na
                 v
             }
         };
-        let widest = ticks.iter().map(|(_, l)| text_w(l, font)).fold(0.0, f64::max);
+        let widest = ticks
+            .iter()
+            .map(|(_, l)| text_w(l, font))
+            .fold(0.0, f64::max);
         if !ticks.is_empty() && ticks.len() as f64 * (widest + font) <= px {
             return ticks;
         }
@@ -183,7 +197,12 @@ impl Canvas {
     }
 
     /// X axis of dates: a tick mark and label at each tick, title under them.
-    fn x_dates(&mut self, ticks: &[(NaiveDate, String)], x: &dyn Fn(NaiveDate) -> f64, title: &str) {
+    fn x_dates(
+        &mut self,
+        ticks: &[(NaiveDate, String)],
+        x: &dyn Fn(NaiveDate) -> f64,
+        title: &str,
+    ) {
         let _ = write!(
             self.svg,
             "<line class=\"axis\" x1=\"{:.1}\" x2=\"{:.1}\" y1=\"{:.1}\" y2=\"{:.1}\"/>",
@@ -268,7 +287,12 @@ struct Bar {
 /// Weekly distance bars with the weeks `marked` picks drawn in vermillion and
 /// topped by a triangle (shape as well as colour); past [`MAX_WEEK_BARS`]
 /// weeks the bars are months. Ramp labels only where they fit.
-pub fn load_bars(report: &Report, u: Units, marked: &dyn Fn(&WeekRow) -> bool, label: &str) -> Option<String> {
+pub fn load_bars(
+    report: &Report,
+    u: Units,
+    marked: &dyn Fn(&WeekRow) -> bool,
+    label: &str,
+) -> Option<String> {
     let weeks = &report.weeks;
     if weeks.is_empty() {
         return None;
@@ -278,7 +302,9 @@ pub fn load_bars(report: &Report, u: Units, marked: &dyn Fn(&WeekRow) -> bool, l
     let bars: Vec<Bar> = if monthly {
         let mut months: BTreeMap<(i32, u32), (f64, bool, u32)> = BTreeMap::new();
         for w in weeks {
-            let e = months.entry((w.start.year(), w.start.month())).or_insert((0.0, false, 0));
+            let e = months
+                .entry((w.start.year(), w.start.month()))
+                .or_insert((0.0, false, 0));
             e.0 += f::distance_value(w.distance_km, u);
             e.1 |= marked(w);
             e.2 += 1;
@@ -319,7 +345,8 @@ pub fn load_bars(report: &Report, u: Units, marked: &dyn Fn(&WeekRow) -> bool, l
                         words::day(w.start, report),
                         d,
                         w.runs,
-                        ramp.map(|r| format!(", {r} on the week before")).unwrap_or_default(),
+                        ramp.map(|r| format!(", {r} on the week before"))
+                            .unwrap_or_default(),
                         if marked(w) { " — flagged" } else { "" }
                     ),
                 }
@@ -349,7 +376,14 @@ pub fn load_bars(report: &Report, u: Units, marked: &dyn Fn(&WeekRow) -> bool, l
             );
         }
     }
-    c.y_axis(&yt, &y, &format!("Distance per {} ({du})", if monthly { "month" } else { "week" }));
+    c.y_axis(
+        &yt,
+        &y,
+        &format!(
+            "Distance per {} ({du})",
+            if monthly { "month" } else { "week" }
+        ),
+    );
     let mut label_right = f64::NEG_INFINITY;
     for b in &bars {
         let (a, e) = (xd(b.from), xd(b.to));
@@ -393,7 +427,11 @@ pub fn load_bars(report: &Report, u: Units, marked: &dyn Fn(&WeekRow) -> bool, l
     c.x_dates(
         &ticks,
         &xd,
-        if monthly || span > 400 { "Month" } else { "Week starting" },
+        if monthly || span > 400 {
+            "Month"
+        } else {
+            "Week starting"
+        },
     );
     Some(c.finish())
 }
@@ -411,7 +449,8 @@ pub fn cadence_speed(report: &Report, u: Units, flagged_days: &[NaiveDate]) -> O
         .iter()
         .map(|p| (f::speed_value(p.speed_mps, u), p.cadence_spm, p.date))
         .collect();
-    let (mut xlo, mut xhi, mut ylo, mut yhi) = (f64::INFINITY, f64::NEG_INFINITY, 170.0_f64, 170.0_f64);
+    let (mut xlo, mut xhi, mut ylo, mut yhi) =
+        (f64::INFINITY, f64::NEG_INFINITY, 170.0_f64, 170.0_f64);
     for (x, y, _) in &pts {
         xlo = xlo.min(*x);
         xhi = xhi.max(*x);
@@ -458,7 +497,11 @@ pub fn cadence_speed(report: &Report, u: Units, flagged_days: &[NaiveDate]) -> O
                     esc(&title)
                 );
             } else {
-                let (r, fill, op) = if pass { (3.5, BLUE, 0.9) } else { (2.5, SKY, 0.45) };
+                let (r, fill, op) = if pass {
+                    (3.5, BLUE, 0.9)
+                } else {
+                    (2.5, SKY, 0.45)
+                };
                 let _ = write!(
                     c.svg,
                     "<circle cx=\"{cx:.1}\" cy=\"{cy:.1}\" r=\"{r}\" fill=\"{fill}\" fill-opacity=\"{op}\"><title>{}</title></circle>",
@@ -714,14 +757,24 @@ pub(crate) mod tests {
                 let mut uniq = labels.clone();
                 uniq.dedup();
                 assert_eq!(labels, uniq, "{lo}..{hi} by {n}: {labels:?}");
-                assert!(t.first().unwrap().0 <= lo + 1e-9 && t.last().unwrap().0 >= hi - 1e-9, "{lo}..{hi}: {t:?}");
+                assert!(
+                    t.first().unwrap().0 <= lo + 1e-9 && t.last().unwrap().0 >= hi - 1e-9,
+                    "{lo}..{hi}: {t:?}"
+                );
                 assert!(t.len() <= n + 3, "{lo}..{hi}: {t:?}");
-                assert!(labels.iter().all(|l| l.parse::<f64>().is_ok() && !l.starts_with("-0")));
+                assert!(
+                    labels
+                        .iter()
+                        .all(|l| l.parse::<f64>().is_ok() && !l.starts_with("-0"))
+                );
             }
         }
         // The old speed axis read "10 10 10 11 12 12".
         let t = nice_ticks(9.6, 12.4, 6);
-        assert_eq!(t.iter().map(|x| x.1.as_str()).collect::<Vec<_>>(), ["9.5", "10.0", "10.5", "11.0", "11.5", "12.0", "12.5"]);
+        assert_eq!(
+            t.iter().map(|x| x.1.as_str()).collect::<Vec<_>>(),
+            ["9.5", "10.0", "10.5", "11.0", "11.5", "12.0", "12.5"]
+        );
     }
 
     #[test]
@@ -777,11 +830,13 @@ pub(crate) mod tests {
         let history = |cause: Cause| -> Vec<Episode> {
             (0..years)
                 .map(|y| {
-                    let a = start + Days::new(u64::try_from(y * 365 + i32::from(cause as u8) * 40).unwrap());
+                    let a = start
+                        + Days::new(u64::try_from(y * 365 + i32::from(cause as u8) * 40).unwrap());
                     Episode {
                         from: a,
                         to: a + Days::new(13),
-                        severity: [Severity::Low, Severity::Moderate, Severity::High][(y % 3) as usize],
+                        severity: [Severity::Low, Severity::Moderate, Severity::High]
+                            [(y % 3) as usize],
                         summary: format!("Episode {y} of {}", cause.id()),
                         evidence: vec![],
                     }
@@ -791,7 +846,11 @@ pub(crate) mod tests {
         let finding = |cause: Cause, status: Status| Finding {
             cause,
             status,
-            severity: if status == Status::Flagged { Severity::High } else { Severity::None },
+            severity: if status == Status::Flagged {
+                Severity::High
+            } else {
+                Severity::None
+            },
             summary: "Summary.".into(),
             evidence: vec![Evidence {
                 week: Some(weeks[n - 4].week.clone()),
@@ -811,7 +870,10 @@ pub(crate) mod tests {
             schema_version: 1,
             generated_at: String::new(),
             athlete: "Long".into(),
-            period: Period { from: Some(start), to: Some(end) },
+            period: Period {
+                from: Some(start),
+                to: Some(end),
+            },
             window: None,
             timezone_source: "file_offset: 500".into(),
             display_units: Units::Metric,
@@ -850,7 +912,9 @@ pub(crate) mod tests {
             }
             let attr = |name: &str| -> f64 {
                 let at = part.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
-                part[at..at + part[at..].find('"').unwrap()].parse().unwrap()
+                part[at..at + part[at..].find('"').unwrap()]
+                    .parse()
+                    .unwrap()
             };
             let (x, y) = (attr("x"), attr("y"));
             let anchor = if part.contains("text-anchor=\"middle\"") {
@@ -883,13 +947,29 @@ pub(crate) mod tests {
     #[test]
     fn ten_years_of_history_stay_readable() {
         let r = long_report(10);
-        let bars = load_bars(&r, Units::Metric, &|w: &WeekRow| w.flagged, "Weekly distance").unwrap();
-        assert!(bars.contains("Distance per month (km)"), "aggregated to months");
+        let bars = load_bars(
+            &r,
+            Units::Metric,
+            &|w: &WeekRow| w.flagged,
+            "Weekly distance",
+        )
+        .unwrap();
+        assert!(
+            bars.contains("Distance per month (km)"),
+            "aggregated to months"
+        );
         assert_eq!(bars.matches("<rect x=").count(), 120, "one bar per month");
-        assert!(!bars.contains("%</text>"), "no per-bar percentages on months");
+        assert!(
+            !bars.contains("%</text>"),
+            "no per-bar percentages on months"
+        );
         assert_no_overlap(&bars);
         let tl = timeline(&r).unwrap();
-        assert_eq!(tl.matches("<title>").count(), 30 + 2, "30 episodes, the window and now");
+        assert_eq!(
+            tl.matches("<title>").count(),
+            30 + 2,
+            "30 episodes, the window and now"
+        );
         assert_no_overlap(&tl);
         let sc = cadence_speed(&r, Units::Imperial, &[]).unwrap();
         assert!(sc.contains("Speed (mph)") && sc.contains("Cadence (spm)"));
@@ -904,7 +984,13 @@ pub(crate) mod tests {
         let mut r = long_report(1);
         r.weeks.truncate(4);
         r.weeks[2].flagged = true;
-        let bars = load_bars(&r, Units::Imperial, &|w: &WeekRow| w.flagged, "Weekly distance").unwrap();
+        let bars = load_bars(
+            &r,
+            Units::Imperial,
+            &|w: &WeekRow| w.flagged,
+            "Weekly distance",
+        )
+        .unwrap();
         assert!(bars.contains("Distance per week (mi)") && bars.contains("Week starting"));
         assert!(bars.contains("+4%"), "few weeks: every ramp labelled");
         assert_no_overlap(&bars);

@@ -53,11 +53,7 @@ fn when(e: &Evidence, report: &Report) -> (Option<String>, Option<String>) {
 }
 
 fn km(v: f64, u: Units) -> String {
-    format!(
-        "{:.0} {}",
-        f::distance_value(v, u),
-        f::distance_unit(u)
-    )
+    format!("{:.0} {}", f::distance_value(v, u), f::distance_unit(u))
 }
 
 fn minutes(s: f64) -> String {
@@ -83,11 +79,20 @@ pub fn evidence(e: &Evidence, report: &Report, u: Units) -> String {
         Some(w) => format!("{w}: {s}"),
         None => capital(&s),
     };
-    let on = date.as_ref().map(|d| format!(" on {d}")).unwrap_or_default();
-    let upto = date.as_ref().map(|d| format!(" up to {d}")).unwrap_or_default();
+    let on = date
+        .as_ref()
+        .map(|d| format!(" on {d}"))
+        .unwrap_or_default();
+    let upto = date
+        .as_ref()
+        .map(|d| format!(" up to {d}"))
+        .unwrap_or_default();
     match e.metric.as_str() {
         "ramp_pct" => {
-            let this = e.week.as_deref().and_then(|w| report.weeks.iter().find(|x| x.week == w));
+            let this = e
+                .week
+                .as_deref()
+                .and_then(|w| report.weeks.iter().find(|x| x.week == w));
             let before = this.and_then(|t| {
                 let prev = t.start - chrono::Days::new(7);
                 report.weeks.iter().find(|x| x.start == prev)
@@ -113,7 +118,10 @@ pub fn evidence(e: &Evidence, report: &Report, u: Units) -> String {
         )),
         "return_ratio" => {
             let rel = if v > 1.0 {
-                format!("{:.0} % more than your usual week before the break", (v - 1.0) * 100.0)
+                format!(
+                    "{:.0} % more than your usual week before the break",
+                    (v - 1.0) * 100.0
+                )
             } else {
                 format!("{:.0} % of your usual week before the break", v * 100.0)
             };
@@ -172,7 +180,9 @@ pub fn evidence(e: &Evidence, report: &Report, u: Units) -> String {
                 .map(|l| format!(" ({} or more helps)", minutes(l)))
                 .unwrap_or_default();
             if v < 30.0 {
-                wk(format!("no easy running before the hard effort on {d}{tail}"))
+                wk(format!(
+                    "no easy running before the hard effort on {d}{tail}"
+                ))
             } else {
                 wk(format!(
                     "only {} of easy running before the hard effort on {d}{tail}",
@@ -254,12 +264,7 @@ pub fn changes_lines(ch: &Changes, u: Units) -> Vec<String> {
         1 => format!("1 new run ({}).", km(ch.new_distance_km, u)),
         n => format!("{n} new runs ({}).", km(ch.new_distance_km, u)),
     });
-    let names = |v: &[Cause]| {
-        v.iter()
-            .map(|c| c.title())
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
+    let names = |v: &[Cause]| v.iter().map(|c| c.title()).collect::<Vec<_>>().join(", ");
     if !ch.newly_flagged.is_empty() {
         out.push(format!("Newly flagged: {}.", names(&ch.newly_flagged)));
     }
@@ -368,11 +373,16 @@ pub fn ranked(report: &Report) -> Vec<&Finding> {
         .filter(|fd| fd.status == Status::Flagged)
         .collect();
     v.sort_by(|a, b| {
-        (std::cmp::Reverse(a.severity), std::cmp::Reverse(latest_day(a)), a.cause).cmp(&(
-            std::cmp::Reverse(b.severity),
-            std::cmp::Reverse(latest_day(b)),
-            b.cause,
-        ))
+        (
+            std::cmp::Reverse(a.severity),
+            std::cmp::Reverse(latest_day(a)),
+            a.cause,
+        )
+            .cmp(&(
+                std::cmp::Reverse(b.severity),
+                std::cmp::Reverse(latest_day(b)),
+                b.cause,
+            ))
     });
     v
 }
@@ -459,7 +469,13 @@ mod tests {
         }
     }
 
-    fn ev(week: Option<&str>, date: Option<&str>, metric: &str, value: f64, limit: Option<f64>) -> Evidence {
+    fn ev(
+        week: Option<&str>,
+        date: Option<&str>,
+        metric: &str,
+        value: f64,
+        limit: Option<f64>,
+    ) -> Evidence {
         Evidence {
             week: week.map(Into::into),
             date: date.map(Into::into),
@@ -481,7 +497,10 @@ mod tests {
     #[test]
     fn ramp_names_both_weeks_in_the_display_unit() {
         let e = ev(Some("2026-W39"), None, "ramp_pct", 44.89, Some(30.0));
-        assert_eq!(say(e.clone()), "Week of 21 Sep: 52 km, 45 % more than the week before (36 km)");
+        assert_eq!(
+            say(e.clone()),
+            "Week of 21 Sep: 52 km, 45 % more than the week before (36 km)"
+        );
         assert_eq!(
             evidence(&e, &report(), Units::Imperial),
             "Week of 21 Sep: 32 mi, 45 % more than the week before (22 mi)"
@@ -494,12 +513,16 @@ mod tests {
             say(ev(Some("2026-W45"), None, "acwr_rolling", 2.64, Some(1.5))),
             "Week of 2 Nov: a load 2.6 times your usual week (the average of the 4 weeks before; up to 1.3 times is typical)"
         );
-        assert!(say(ev(Some("2026-W45"), None, "acwr_ewma", 1.62, Some(1.5))).contains("1.6 times"));
+        assert!(
+            say(ev(Some("2026-W45"), None, "acwr_ewma", 1.62, Some(1.5))).contains("1.6 times")
+        );
         assert_eq!(
             say(ev(Some("2026-W45"), None, "return_ratio", 1.24, Some(1.0))),
             "Week of 2 Nov: first weeks back after a break, 24 % more than your usual week before the break"
         );
-        assert!(say(ev(Some("2026-W45"), None, "return_acwr", 2.64, Some(1.5))).contains("2.6 times"));
+        assert!(
+            say(ev(Some("2026-W45"), None, "return_acwr", 2.64, Some(1.5))).contains("2.6 times")
+        );
     }
 
     #[test]
@@ -513,7 +536,13 @@ mod tests {
             "Week of 5 Oct: every day about as hard as the next (monotony 5.59; above 2 is high)"
         );
         assert_eq!(
-            say(ev(None, Some("2026-10-10"), "streak_days", 15.0, Some(14.0))),
+            say(ev(
+                None,
+                Some("2026-10-10"),
+                "streak_days",
+                15.0,
+                Some(14.0)
+            )),
             "15 days in a row with a run up to 10 Oct"
         );
     }
@@ -525,22 +554,85 @@ mod tests {
             "No easy running before the hard effort on 11 Nov (5 min or more helps)"
         );
         assert_eq!(
-            say(ev(None, Some("2026-11-11"), "warm_up_s", 150.0, Some(300.0))),
+            say(ev(
+                None,
+                Some("2026-11-11"),
+                "warm_up_s",
+                150.0,
+                Some(300.0)
+            )),
             "Only 2.5 min of easy running before the hard effort on 11 Nov (5 min or more helps)"
         );
         assert_eq!(
-            say(ev(None, Some("2026-11-11"), "cool_down_s", 0.0, Some(300.0))),
+            say(ev(
+                None,
+                Some("2026-11-11"),
+                "cool_down_s",
+                0.0,
+                Some(300.0)
+            )),
             "No easy running after the hard effort on 11 Nov"
         );
-        assert!(say(ev(None, Some("2026-11-11"), "easy_cadence_spm", 161.6, Some(170.0))).contains("162 steps a minute"));
-        assert!(say(ev(None, Some("2026-11-11"), "cadence_residual_spm", -4.0, None)).contains("4 steps a minute below"));
-        assert!(say(ev(None, Some("2026-11-11"), "cadence_residual_change_spm", -3.2, None)).contains("3.2 steps a minute lower"));
+        assert!(
+            say(ev(
+                None,
+                Some("2026-11-11"),
+                "easy_cadence_spm",
+                161.6,
+                Some(170.0)
+            ))
+            .contains("162 steps a minute")
+        );
+        assert!(
+            say(ev(
+                None,
+                Some("2026-11-11"),
+                "cadence_residual_spm",
+                -4.0,
+                None
+            ))
+            .contains("4 steps a minute below")
+        );
+        assert!(
+            say(ev(
+                None,
+                Some("2026-11-11"),
+                "cadence_residual_change_spm",
+                -3.2,
+                None
+            ))
+            .contains("3.2 steps a minute lower")
+        );
         assert_eq!(
-            say(ev(None, Some("2026-11-11"), "pace_fade_pct", 12.3, Some(10.0))),
+            say(ev(
+                None,
+                Some("2026-11-11"),
+                "pace_fade_pct",
+                12.3,
+                Some(10.0)
+            )),
             "The long run on 11 Nov slowed by 12 % towards the end"
         );
-        assert!(say(ev(None, Some("2026-11-11"), "decoupling_pct", 8.0, Some(5.0))).contains("drifted up 8 %"));
-        assert!(say(ev(None, Some("2026-11-11"), "easy_hr_rise_bpm", 6.0, Some(5.0))).contains("6 beats a minute higher"));
+        assert!(
+            say(ev(
+                None,
+                Some("2026-11-11"),
+                "decoupling_pct",
+                8.0,
+                Some(5.0)
+            ))
+            .contains("drifted up 8 %")
+        );
+        assert!(
+            say(ev(
+                None,
+                Some("2026-11-11"),
+                "easy_hr_rise_bpm",
+                6.0,
+                Some(5.0)
+            ))
+            .contains("6 beats a minute higher")
+        );
         assert!(say(ev(None, Some("2026-11-11"), "longest_run_km", 18.0, None)).contains("18 km"));
     }
 
@@ -563,7 +655,13 @@ mod tests {
     #[test]
     fn unknown_metric_still_reads() {
         assert_eq!(
-            say(ev(None, Some("2026-11-11"), "ground_contact_ms", 290.0, Some(260.0))),
+            say(ev(
+                None,
+                Some("2026-11-11"),
+                "ground_contact_ms",
+                290.0,
+                Some(260.0)
+            )),
             "Ground contact on 11 Nov 290 ms (limit 260 ms)"
         );
         let s = say(ev(Some("2026-W39"), None, "mystery", 1.5, None));
@@ -574,10 +672,24 @@ mod tests {
     fn every_metric_the_rules_emit_has_words() {
         // Keep in step with the findings: grep `for_week|for_run|for_date|evidence_for_label`.
         for m in [
-            "ramp_pct", "acwr_rolling", "acwr_ewma", "return_ratio", "return_acwr", "rest_days",
-            "monotony", "streak_days", "easy_cadence_spm", "cadence_residual_change_spm",
-            "pace_fade_pct", "decoupling_pct", "warm_up_s", "cool_down_s", "shoe_km",
-            "pairs_in_use", "sleep_mean_h", "easy_hr_rise_bpm",
+            "ramp_pct",
+            "acwr_rolling",
+            "acwr_ewma",
+            "return_ratio",
+            "return_acwr",
+            "rest_days",
+            "monotony",
+            "streak_days",
+            "easy_cadence_spm",
+            "cadence_residual_change_spm",
+            "pace_fade_pct",
+            "decoupling_pct",
+            "warm_up_s",
+            "cool_down_s",
+            "shoe_km",
+            "pairs_in_use",
+            "sleep_mean_h",
+            "easy_hr_rise_bpm",
         ] {
             // `say` fails on any internal name (an underscore) or the raw note.
             let s = say(ev(Some("2026-W39"), Some("2026-09-23"), m, 3.0, Some(2.0)));
@@ -604,7 +716,10 @@ mod tests {
             history: vec![],
         };
         let key = key_evidence(&f).unwrap();
-        assert_eq!((key.metric.as_str(), key.week.as_deref()), ("rest_days", Some("2026-W41")));
+        assert_eq!(
+            (key.metric.as_str(), key.week.as_deref()),
+            ("rest_days", Some("2026-W41"))
+        );
     }
 
     #[test]

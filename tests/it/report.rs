@@ -445,8 +445,13 @@ fn markdown_snapshot() {
     // The answer comes first, in plain words; internal names stay in the JSON.
     let answer = md.find("## The answer").unwrap();
     assert!(answer < md.find("## What you can do this week").unwrap());
-    assert!(md.find("## What you can do this week").unwrap() < md.find("## Why: the evidence").unwrap());
-    assert!(md.contains("Week of 1 Jun: 36 km, 44 % more than the week before (25 km)"), "{md}");
+    assert!(
+        md.find("## What you can do this week").unwrap() < md.find("## Why: the evidence").unwrap()
+    );
+    assert!(
+        md.contains("Week of 1 Jun: 36 km, 44 % more than the week before (25 km)"),
+        "{md}"
+    );
     assert!(!md.contains("ramp_pct") && !md.contains("ramp\\_pct"));
     insta::with_settings!({filters => vec![(r"Generated: \S+", "Generated: [generated_at]")]}, {
         insta::assert_snapshot!("report_md", md);
@@ -534,7 +539,10 @@ fn changes_since_the_previous_report() {
     assert_eq!(ch["cleared"], serde_json::json!([]));
     let md = std::fs::read_to_string(dir.path().join("report.md")).unwrap();
     assert!(md.contains("## Since the last report (8 Jun 2026)"), "{md}");
-    assert!(md.contains("- 3 new runs (18 km).") && md.contains("Newly flagged: Overtraining / load spikes."));
+    assert!(
+        md.contains("- 3 new runs (18 km).")
+            && md.contains("Newly flagged: Overtraining / load spikes.")
+    );
     let html = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
     assert!(html.contains("Since the last report (8 Jun 2026)"));
 
@@ -576,10 +584,11 @@ fn html_is_self_contained_escaped_and_has_every_chart() {
     assert!(html.contains("Sam &lt;Runner&gt;"));
     assert!(html.contains("http-equiv=\"Content-Security-Policy\" content=\"default-src 'none';"));
     // Links only to places in the page.
-    assert_eq!(html.matches("href=\"").count(), html.matches("href=\"#").count());
-    for loader in [
-        "src=", "url(", "@import", "<link", "<iframe", "<img",
-    ] {
+    assert_eq!(
+        html.matches("href=\"").count(),
+        html.matches("href=\"#").count()
+    );
+    for loader in ["src=", "url(", "@import", "<link", "<iframe", "<img"] {
         assert!(
             !html.contains(loader),
             "resource loader {loader:?} in the page"
@@ -659,7 +668,9 @@ fn write_all_and_verdict() {
     // Written again into the same folder: the second page says what changed.
     let again = report::write_all(dir.path(), &r, &metric(), &Format::ALL).unwrap();
     let html2 = std::fs::read_to_string(&again[2]).unwrap();
-    assert!(html2.contains("Since the last report (15 Jun 2026)") && html2.contains("No new runs."));
+    assert!(
+        html2.contains("Since the last report (15 Jun 2026)") && html2.contains("No new runs.")
+    );
     let v = report::verdict(&r, Path::new("out"));
     assert_eq!(
         v,
