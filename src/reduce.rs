@@ -111,6 +111,7 @@ pub fn row_from_report(bytes: &[u8], folder: &str, path: &Path) -> Result<Roster
         runs: r.inputs.ok,
         rejected: r.inputs.rejected,
         report: format!("{folder}/report.html"),
+        stale: None,
     })
 }
 

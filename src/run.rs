@@ -465,7 +465,20 @@ fn roster_rows(
         return Ok(done.iter().map(|o| o.roster.clone()).collect());
     }
     done.iter()
-        .map(|o| crate::reduce::row_from_dir(&o.out_dir))
+        .map(|o| {
+            if !o.held_back {
+                return crate::reduce::row_from_dir(&o.out_dir);
+            }
+            // Held back: the previous report (if any) is still in place; its
+            // row, marked stale. Without one, the stale row the guard built.
+            Ok(match crate::reduce::row_from_dir(&o.out_dir) {
+                Ok(row) => crate::roster::RosterRow {
+                    stale: o.roster.stale.clone(),
+                    ..row
+                },
+                Err(_) => o.roster.clone(),
+            })
+        })
         .collect()
 }
 

@@ -10,7 +10,6 @@ use std::ops::Range;
 use plotters::coord::Shift;
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::fmt as f;
 use super::model::{Report, Units};
@@ -18,7 +17,6 @@ use super::model::{Report, Units};
 pub const BLUE: RGBColor = RGBColor(0x00, 0x72, 0xB2);
 pub const ORANGE: RGBColor = RGBColor(0xE6, 0x9F, 0x00);
 pub const VERMILLION: RGBColor = RGBColor(0xD5, 0x5E, 0x00);
-pub const SKY: RGBColor = RGBColor(0x56, 0xB4, 0xE9);
 pub const GREEN: RGBColor = RGBColor(0x00, 0x9E, 0x73);
 const GREY: RGBColor = RGBColor(0x66, 0x66, 0x66);
 const GRID: RGBColor = RGBColor(0xE4, 0xE4, 0xE4);
@@ -107,10 +105,19 @@ fn week_label(report: &Report, x: f64) -> String {
     if (x - i).abs() > 1e-6 || i < 0.0 {
         return String::new();
     }
+    // Across more than about a year a day-month label would come round again.
+    let long = match (report.weeks.first(), report.weeks.last()) {
+        (Some(a), Some(b)) => (b.start - a.start).num_days() > 300,
+        _ => false,
+    };
     report
         .weeks
         .get(i as usize)
-        .map(|w| w.start.format("%d %b").to_string())
+        .map(|w| {
+            w.start
+                .format(if long { "%b %Y" } else { "%d %b" })
+                .to_string()
+        })
         .unwrap_or_default()
 }
 
@@ -131,60 +138,6 @@ fn upper(max: f64, floor: f64) -> f64 {
     m * 1.15
 }
 
-/// (1) Weekly distance bars; weeks named by a flagged finding in vermillion,
-/// with their ramp % written above the bar (all weeks' ramps when few weeks).
-pub fn weekly_distance(report: &Report, u: Units) -> Res<String> {
-    let weeks = &report.weeks;
-    let dist: Vec<f64> = weeks
-        .iter()
-        .map(|w| f::distance_value(w.distance_km, u))
-        .collect();
-    let top = upper(dist.iter().copied().fold(0.0, f64::max), 5.0);
-    let label_all = weeks.len() <= 8;
-    svg(300, |root| {
-        let mut chart = frame(root, index_range(weeks.len()), 0.0..top)?;
-        let fmt_x = |x: &f64| week_label(report, *x);
-        indexed_axes(
-            &mut chart,
-            weeks.len(),
-            &fmt_x,
-            &|y| f::num(*y),
-            &format!("Distance ({})", f::distance_unit(u)),
-            "Week starting",
-        )?;
-        chart
-            .draw_series(weeks.iter().zip(&dist).enumerate().map(|(i, (w, d))| {
-                let x = i as f64;
-                let colour = if w.flagged { VERMILLION } else { BLUE };
-                Rectangle::new([(x - 0.38, 0.0), (x + 0.38, *d)], colour.filled())
-            }))
-            .map_err(e)?;
-        let label_style = ("sans-serif", 16.0)
-            .into_font()
-            .color(&INK)
-            .pos(Pos::new(HPos::Center, VPos::Bottom));
-        chart
-            .draw_series(
-                weeks
-                    .iter()
-                    .zip(&dist)
-                    .enumerate()
-                    .filter_map(|(i, (w, d))| {
-                        let ramp = w.ramp_pct?;
-                        (w.flagged || label_all).then(|| {
-                            Text::new(
-                                format!("{ramp:+.0}%"),
-                                (i as f64, *d + top * 0.02),
-                                label_style.clone(),
-                            )
-                        })
-                    }),
-            )
-            .map_err(e)?;
-        Ok(())
-    })
-}
-
 /// (1b) ACWR per week, rolling and EWMA, over the 0.8–1.3 band with the 1.5 line.
 pub fn acwr(report: &Report) -> Res<String> {
     let weeks = &report.weeks;
@@ -202,7 +155,7 @@ pub fn acwr(report: &Report) -> Res<String> {
             &mut chart,
             n,
             &fmt_x,
-            &|y| format!("{y:.1}"),
+            &|y| f::num(*y),
             "Acute : chronic",
             "Week starting",
         )?;
@@ -241,70 +194,6 @@ pub fn acwr(report: &Report) -> Res<String> {
                 .map_err(e)?;
             chart
                 .draw_series(pts.iter().map(|p| Circle::new(*p, 4, colour.filled())))
-                .map_err(e)?;
-        }
-        Ok(())
-    })
-}
-
-/// (2) Cadence against speed: each run's speed bins, the athlete's fit line and the 170 spm reference.
-pub fn cadence_speed(report: &Report, u: Units) -> Res<String> {
-    let pts: Vec<(f64, f64)> = report
-        .speed_bins
-        .iter()
-        .map(|p| (f::speed_value(p.speed_mps, u), p.cadence_spm))
-        .collect();
-    let (mut xmin, mut xmax) = (f64::INFINITY, f64::NEG_INFINITY);
-    let (mut ymin, mut ymax) = (170.0_f64, 170.0_f64);
-    for (x, y) in &pts {
-        xmin = xmin.min(*x);
-        xmax = xmax.max(*x);
-        ymin = ymin.min(*y);
-        ymax = ymax.max(*y);
-    }
-    if !xmin.is_finite() {
-        (xmin, xmax) = (f::speed_value(2.0, u), f::speed_value(4.5, u));
-    }
-    let pad = ((xmax - xmin) * 0.05).max(0.3);
-    let (xr, yr) = (
-        (xmin - pad)..(xmax + pad),
-        (ymin - 5.0).floor()..(ymax + 5.0).ceil(),
-    );
-    svg(320, |root| {
-        let mut chart = frame(root, xr.clone(), yr.clone())?;
-        chart
-            .configure_mesh()
-            .light_line_style(WHITE)
-            .bold_line_style(GRID)
-            .x_labels(6)
-            .y_labels(6)
-            .x_label_formatter(&|x| format!("{x:.0}"))
-            .y_label_formatter(&|y| format!("{y:.0}"))
-            .label_style(tick_style())
-            .axis_desc_style(desc_style())
-            .x_desc(format!("Speed ({})", f::speed_unit(u)))
-            .y_desc("Cadence (spm)")
-            .draw()
-            .map_err(e)?;
-        chart
-            .draw_series(DashedLineSeries::new(
-                [(xr.start, 170.0), (xr.end, 170.0)],
-                8,
-                5,
-                GREY.stroke_width(2),
-            ))
-            .map_err(e)?;
-        chart
-            .draw_series(
-                pts.iter()
-                    .map(|p| Circle::new(*p, 4, SKY.mix(0.55).filled())),
-            )
-            .map_err(e)?;
-        if let Some(fit) = report.cadence_fit {
-            let (a, b) = (fit.min_speed_mps, fit.max_speed_mps);
-            let line = [a, b].map(|v| (f::speed_value(v, u), fit.cadence_at(v)));
-            chart
-                .draw_series(LineSeries::new(line, VERMILLION.stroke_width(3)))
                 .map_err(e)?;
         }
         Ok(())
@@ -359,13 +248,8 @@ pub fn form_over_weeks(report: &Report, u: Units) -> Res<String> {
                     String::new()
                 }
             };
-            let fmt_y = |y: &f64| {
-                if with_x {
-                    format!("{y:.2}")
-                } else {
-                    format!("{y:.0}")
-                }
-            };
+            // Plain numbers: rounded formats made neighbouring ticks read alike.
+            let fmt_y = |y: &f64| f::num(*y);
             let mut mesh = chart.configure_mesh();
             mesh.disable_x_mesh()
                 .light_line_style(WHITE)
@@ -425,7 +309,7 @@ pub fn fatigue(report: &Report) -> Res<String> {
             &mut chart,
             n,
             &fmt_x,
-            &|y| format!("{y:.0}"),
+            &|y| f::num(*y),
             "Cadence (spm)",
             "Run date",
         )?;
@@ -475,7 +359,7 @@ pub fn decoupling(report: &Report) -> Res<String> {
             &mut chart,
             n,
             &fmt_x,
-            &|y| format!("{y:.0}"),
+            &|y| f::num(*y),
             "Decoupling (%)",
             "Run date",
         )?;

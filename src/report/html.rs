@@ -1,60 +1,101 @@
 //! `report.html`: one self-contained page (inline CSS and SVG, no scripts, no
-//! network) that reads well on a phone: findings first, then the charts.
+//! network, a strict Content-Security-Policy) that reads well on a phone and
+//! uses two columns on a wide screen: the answer first (the likeliest reasons
+//! with their key number and chart, then what to do this week), the evidence
+//! in plain words beside a chart per flagged verdict, the clear and
+//! not-assessable causes compact, then past episodes, more charts and tables.
 //!
 //! Every piece of text that comes from a file, a path or a finding goes
 //! through [`esc`]; chart SVG comes from plotters, which escapes its text.
 
 use std::fmt::Write;
 
-use crate::findings::{Finding, Status};
+use std::collections::BTreeSet;
+
+use crate::findings::{Cause, Finding, Status};
 
 use super::RenderOptions;
-use super::charts;
 use super::fmt::{self as f, cause_id, cause_label, severity_label, status_label};
 use super::markdown::evidence_text;
-use super::model::Report;
+use super::model::{Report, WeekRow};
+use super::{charts, plot, words};
 
 const CSS: &str = r#"
-:root{--ink:#1d1d1f;--muted:#5b5b60;--line:#e2e2e6;--bg:#fafafa;--card:#fff;
---flag:#D55E00;--clear:#0072B2;--na:#6b6b70;--soft:#f1f1f4}
+:root{--ink:#1d1d1f;--muted:#55555a;--line:#dcdce2;--bg:#f6f6f8;--card:#fff;
+--flag:#D55E00;--clear:#0072B2;--na:#6b6b70;--soft:#eeeef2;--accent:#0072B2}
+@media (prefers-color-scheme:dark){:root{--ink:#ececf0;--muted:#a9a9b2;--line:#3b3b42;
+--bg:#121214;--card:#1d1d21;--soft:#2a2a30;--flag:#F07A3A;--clear:#56B4E9;--na:#9a9aa2;--accent:#56B4E9}}
 *{box-sizing:border-box}
 html{-webkit-text-size-adjust:100%}
 body{margin:0;background:var(--bg);color:var(--ink);
 font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif}
-main{max-width:760px;margin:0 auto;padding:16px 14px 40px}
-h1{font-size:1.55rem;line-height:1.2;margin:.2em 0 .3em}
-h2{font-size:1.2rem;margin:1.8em 0 .6em;padding-bottom:.25em;border-bottom:2px solid var(--line)}
+main{max-width:1240px;margin:0 auto;padding:14px 14px 40px}
+a{color:var(--accent)}
+h1{font-size:1.45rem;line-height:1.2;margin:.2em 0 .25em}
+h2{font-size:1.2rem;margin:1.6em 0 .6em;padding-bottom:.25em;border-bottom:2px solid var(--line)}
 h3{font-size:1.05rem;margin:0 0 .3em}
-.meta{color:var(--muted);margin:.1em 0;font-size:.95rem}
-.counts{display:flex;flex-wrap:wrap;gap:6px;margin:.6em 0 0;padding:0;list-style:none}
-.counts li{background:var(--soft);border-radius:6px;padding:2px 9px;font-size:.9rem}
-.verdict{margin:1em 0 0;padding:10px 12px;border-radius:8px;background:var(--card);border:1px solid var(--line)}
+.meta{color:var(--muted);margin:.1em 0;font-size:.92rem}
+.counts{display:flex;flex-wrap:wrap;gap:6px;margin:.5em 0 0;padding:0;list-style:none}
+.counts li{background:var(--soft);border-radius:6px;padding:1px 8px;font-size:.85rem}
+.answer{background:var(--card);border:1px solid var(--line);border-left:6px solid var(--flag);border-radius:10px;
+padding:12px 14px;margin:12px 0 0}
+.answer.none{border-left-color:var(--clear)}
+.answer .lead{font-size:1.1rem;font-weight:600;margin:0 0 .4em}
+.reasons{margin:.3em 0 .6em;padding-left:1.3em}
+.reasons li{margin:.35em 0}
+.answer h2{font-size:1.05rem;margin:.9em 0 .3em;border:0;padding:0}
+.todo{margin:.2em 0;padding-left:1.2em}
+.todo li{margin:.25em 0}
+.answer figure{margin:10px 0 0}
+.changes{background:var(--soft);border-radius:8px;padding:8px 12px;margin:12px 0 0}
+.changes h2{font-size:1rem;margin:0 0 .2em;border:0;padding:0}
+.changes ul{margin:.2em 0;padding-left:1.2em}
 .finding{background:var(--card);border:1px solid var(--line);border-left:6px solid var(--na);
-border-radius:8px;padding:12px 14px;margin:0 0 12px}
+border-radius:8px;padding:12px 14px;margin:0 0 14px;break-inside:avoid;page-break-inside:avoid}
 .finding.flagged{border-left-color:var(--flag)}
 .finding.clear{border-left-color:var(--clear)}
-.badge{display:inline-block;font-size:.78rem;font-weight:600;letter-spacing:.02em;text-transform:uppercase;
+.badge{display:inline-block;font-size:.78rem;font-weight:700;letter-spacing:.02em;text-transform:uppercase;
 border-radius:4px;padding:1px 7px;margin-right:6px;color:#fff;background:var(--na);vertical-align:middle}
-.badge.flagged{background:var(--flag)}
-.badge.clear{background:var(--clear)}
+.badge.flagged{background:#B34700}
+.badge.clear{background:#005A8C}
+.badge.na{background:#5b5b60}
 .sev{font-size:.85rem;color:var(--muted);vertical-align:middle}
 .finding p{margin:.35em 0}
 .evidence{margin:.4em 0;padding-left:1.1em}
-.evidence li{margin:.15em 0}
+.evidence li{margin:.25em 0}
+details{font-size:.85rem;color:var(--muted)}
+details summary{cursor:pointer}
+details code{white-space:normal;overflow-wrap:anywhere}
 .place{color:var(--muted);font-size:.9rem;overflow-wrap:anywhere}
-dl.rule{margin:.5em 0 0;font-size:.92rem}
+dl.rule{margin:.4em 0 0;font-size:.9rem}
 dl.rule dt{font-weight:600;color:var(--muted);margin-top:.3em}
-dl.rule dd{margin:0}
-.clearlist .finding{padding:8px 12px}
-figure{margin:0 0 22px;background:var(--card);border:1px solid var(--line);border-radius:8px;padding:10px}
+dl.rule dd{margin:0;overflow-wrap:anywhere}
+.compact{list-style:none;padding:0;margin:0}
+.compact li{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:7px 11px;margin:0 0 8px;
+break-inside:avoid}
+.compact .icon{font-weight:700;margin-right:.3em}
+.compact .advice{color:var(--muted);font-size:.92rem}
+figure{margin:0 0 18px;background:var(--card);border:1px solid var(--line);border-radius:8px;padding:10px;
+break-inside:avoid;page-break-inside:avoid;min-width:0}
+.finding figure{margin:8px 0 0;border:0;padding:0}
+figure h3{font-size:.98rem}
 figure svg{display:block;width:100%;height:auto;max-width:640px;margin:0 auto}
 figure svg text{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif}
-figcaption{font-size:.9rem;color:var(--muted);margin-top:6px}
+svg.chart text{fill:currentColor}
+svg.chart .grid{stroke:var(--line);stroke-width:1}
+svg.chart .axis{stroke:var(--muted);stroke-width:1}
+svg.chart .ref{stroke:var(--muted);stroke-width:1.5;stroke-dasharray:6 4}
+svg.chart .limit{stroke:var(--ink);stroke-width:1.5;stroke-dasharray:6 4}
+svg.chart .fit{stroke:var(--ink);stroke-width:2.5}
+svg.chart .window{fill:var(--soft)}
+figure.legacy{background:#fff;color:#222}
+figcaption{font-size:.88rem;color:var(--muted);margin-top:6px}
+figure.legacy figcaption{color:#444}
 .key{display:inline-block;width:.9em;height:.9em;border-radius:2px;vertical-align:-.1em;margin:0 .25em 0 .6em}
 .key:first-child{margin-left:0}
 .nochart{color:var(--muted);font-style:italic}
 .scroll{overflow-x:auto;-webkit-overflow-scrolling:touch}
-table{border-collapse:collapse;font-size:.88rem;min-width:100%;background:var(--card)}
+table{border-collapse:collapse;font-size:.86rem;min-width:100%;background:var(--card)}
 th,td{padding:5px 8px;border-bottom:1px solid var(--line);text-align:right;white-space:nowrap}
 th:first-child,td:first-child{text-align:left}
 td.place{white-space:normal;text-align:left;min-width:12em;overflow-wrap:anywhere}
@@ -64,8 +105,23 @@ ul.files{padding-left:1.1em}
 ul.files li{overflow-wrap:anywhere;margin:.2em 0}
 code{font-size:.88em;background:var(--soft);border-radius:3px;padding:0 3px}
 footer{margin-top:2.5em;color:var(--muted);font-size:.8rem}
-@media (min-width:700px){main{padding:28px 24px 56px}h1{font-size:1.9rem}}
+.grid2{display:grid;grid-template-columns:minmax(0,1fr);gap:0 18px}
+@media (min-width:700px){main{padding:24px 24px 56px}h1{font-size:1.8rem}}
+@media (min-width:980px){
+.grid2{grid-template-columns:minmax(0,1fr) minmax(0,1fr)}
+.finding.flagged{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1fr);gap:0 22px;align-items:start}
+.finding.flagged figure{margin:0}
+.answer{display:grid;grid-template-columns:minmax(0,1.1fr) minmax(0,1fr);gap:0 24px;align-items:start}
+.answer figure{margin:0}}
+@media print{:root{--ink:#000;--muted:#333;--bg:#fff;--card:#fff;--soft:#eee;--line:#bbb}
+body{font-size:11pt}main{max-width:none;padding:0}
+.finding,figure,.compact li,.answer,table{break-inside:avoid;page-break-inside:avoid}
+h2,h3{break-after:avoid;page-break-after:avoid}
+details{display:none}.scroll{overflow:visible}}
 "#;
+
+/// No request may leave the page: styles inline, no scripts, images only as data.
+const CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
 
 pub fn render(report: &Report, opts: &RenderOptions) -> Vec<u8> {
     let u = opts.units;
@@ -79,77 +135,128 @@ pub fn render(report: &Report, opts: &RenderOptions) -> Vec<u8> {
         o,
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">\n\
+         <meta name=\"color-scheme\" content=\"light dark\">\n\
          <title>Heavy legs report – {}</title>\n<style>{CSS}</style>\n</head>\n<body>\n<main>\n",
         esc(athlete)
     );
 
-    // Header.
+    // Header: who, when, from what.
     let _ = writeln!(o, "<header>\n<h1>Heavy legs report: {}</h1>", esc(athlete));
-    let period = match (report.period.from, report.period.to) {
-        (Some(a), Some(b)) => format!("{a} – {b}"),
-        _ => "no runs".to_owned(),
-    };
-    let _ = writeln!(
-        o,
-        "<p class=\"meta\">{} · time zone: {}</p>",
-        esc(&period),
-        esc(&report.timezone_source)
-    );
+    let _ = writeln!(o, "<p class=\"meta\">{}</p>", esc(&period_line(report)));
+    let tz = words::timezone(&report.timezone_source);
+    if !tz.is_empty() {
+        let _ = writeln!(o, "<p class=\"meta\">{}.</p>", esc(&tz));
+    }
     let i = &report.inputs;
-    let total_km: f64 = report.runs.iter().filter_map(|r| r.distance_km).sum();
+    // `+ 0.0`: an empty f64 sum is -0.0.
+    let total_km: f64 = report
+        .runs
+        .iter()
+        .filter_map(|r| r.distance_km)
+        .sum::<f64>()
+        + 0.0;
     let _ = writeln!(
         o,
-        "<ul class=\"counts\"><li>{} runs analysed</li><li>{}</li><li>{} skipped ({} duplicates)</li><li>{} rejected</li></ul>",
+        "<ul class=\"counts\"><li>{} runs analysed</li><li>{}</li><li>{} skipped ({} duplicates)</li><li>{} rejected</li></ul>\n</header>",
         i.ok,
         esc(&f::distance(total_km, u)),
         i.skipped,
         i.duplicates,
         i.rejected
     );
-    let flagged: Vec<&Finding> = report.flagged().collect();
-    let verdict = if flagged.is_empty() {
-        "No heavy-leg pattern was flagged in these runs.".to_owned()
-    } else {
-        let names: Vec<&str> = flagged.iter().map(|fd| cause_label(fd.cause)).collect();
-        format!("Flagged: {}.", names.join(", "))
-    };
-    let _ = writeln!(
-        o,
-        "<p class=\"verdict\"><strong>{}</strong></p>\n</header>",
-        esc(&verdict)
-    );
 
-    // Findings: flagged with evidence, then clear ones compact.
-    o.push_str("<section id=\"findings\">\n<h2>Findings</h2>\n");
-    for fd in &flagged {
-        finding_card(&mut o, fd, opts, true);
+    answer(&mut o, report, opts);
+    changes_section(&mut o, report, opts);
+
+    // Why: each flagged verdict with its evidence in words and its chart.
+    let flagged = words::ranked(report);
+    if !flagged.is_empty() {
+        o.push_str("<section id=\"why\">\n<h2>Why: the evidence</h2>\n");
+        for fd in &flagged {
+            flagged_card(&mut o, fd, report, opts);
+        }
+        o.push_str("</section>\n");
     }
+
+    // Clear and not-assessable causes, compact.
     let clear: Vec<&Finding> = report.with_status(Status::Clear).collect();
-    if !clear.is_empty() {
-        o.push_str("<div class=\"clearlist\">\n");
-        for fd in clear {
-            finding_card(&mut o, fd, opts, false);
+    let unknown: Vec<&Finding> = report.with_status(Status::NotAssessable).collect();
+    if !clear.is_empty() || !unknown.is_empty() {
+        o.push_str("<div class=\"grid2\">\n");
+        if !clear.is_empty() {
+            o.push_str(
+                "<section id=\"clear\">\n<h2>Checked and clear</h2>\n<ul class=\"compact\">\n",
+            );
+            for fd in clear {
+                let _ = writeln!(
+                    o,
+                    "<li class=\"clear\" id=\"cause-{}\"><span class=\"icon\" aria-hidden=\"true\">✓</span><strong>{}</strong> <span class=\"badge clear\">clear</span><br>{}</li>",
+                    cause_id(fd.cause),
+                    esc(cause_label(fd.cause)),
+                    esc(&fd.summary)
+                );
+            }
+            o.push_str("</ul>\n</section>\n");
+        }
+        if !unknown.is_empty() {
+            o.push_str("<section id=\"unknown\">\n<h2>What the data cannot tell</h2>\n<ul class=\"compact\">\n");
+            for fd in unknown {
+                let _ = write!(
+                    o,
+                    "<li class=\"na\" id=\"cause-{}\"><span class=\"icon\" aria-hidden=\"true\">?</span><strong>{}</strong> <span class=\"badge na\">{}</span><br>{}",
+                    cause_id(fd.cause),
+                    esc(cause_label(fd.cause)),
+                    status_label(fd.status),
+                    esc(&fd.summary)
+                );
+                if !fd.advice.is_empty() {
+                    let _ = write!(o, " <span class=\"advice\">{}</span>", esc(&fd.advice));
+                }
+                o.push_str("</li>\n");
+            }
+            o.push_str("</ul>\n</section>\n");
         }
         o.push_str("</div>\n");
     }
     if report.findings.is_empty() {
         o.push_str("<p>No findings were computed.</p>\n");
     }
-    o.push_str("</section>\n");
 
-    // Charts.
-    o.push_str("<section id=\"charts\">\n<h2>Charts</h2>\n");
+    if let Some(svg) = plot::timeline(report) {
+        o.push_str("<section id=\"history\">\n<h2>Past episodes</h2>\n");
+        let _ = writeln!(
+            o,
+            "<figure id=\"chart-history\">\n{svg}\n<figcaption>Each bar is an earlier stretch when a cause's pattern showed; the shaded band is the period judged now. Taller bars are more severe ({}).</figcaption>\n</figure>\n</section>",
+            legend(&[
+                (plot::VERMILLION, "high"),
+                (plot::ORANGE, "moderate"),
+                (plot::SKY, "low")
+            ])
+        );
+    }
+
+    // The remaining charts.
+    o.push_str("<section id=\"charts\">\n<h2>More charts</h2>\n<div class=\"grid2\">\n");
     let du = f::distance_unit(u);
-    figure(
+    svg_figure(
         &mut o,
         "weekly-distance",
         &format!("Weekly distance ({du})"),
-        (!report.weeks.is_empty()).then(|| charts::weekly_distance(report, u)),
+        plot::load_bars(report, u, &|w: &WeekRow| w.flagged, "Weekly distance"),
         &[
-            (charts::BLUE, "week"),
-            (charts::VERMILLION, "week named by a flagged finding"),
+            (plot::BLUE, "week"),
+            (plot::VERMILLION, "▼ week named by a flagged finding"),
         ],
-        "Labels above bars: change vs the previous week.",
+        "Labels above bars: change on the week before, where they fit. Shaded: the weeks the verdicts judge. Past about a year the bars are months.",
+    );
+    svg_figure(
+        &mut o,
+        "cadence-speed",
+        "Cadence against speed",
+        plot::cadence_speed(report, u, &[]),
+        &[(plot::SKY, "older runs"), (plot::BLUE, "recent runs")],
+        "Solid line: your usual cadence at each speed. Dashed line: 170 spm reference.",
     );
     figure(
         &mut o,
@@ -165,18 +272,7 @@ pub fn render(report: &Report, opts: &RenderOptions) -> Vec<u8> {
             (charts::ORANGE, "EWMA"),
             (charts::VERMILLION, "1.5 spike line"),
         ],
-        "Shaded band: 0.8–1.3. Needs 4 weeks of history.",
-    );
-    figure(
-        &mut o,
-        "cadence-speed",
-        "Cadence against speed",
-        (!report.speed_bins.is_empty()).then(|| charts::cadence_speed(report, u)),
-        &[
-            (charts::SKY, "speed band of one run"),
-            (charts::VERMILLION, "your usual cadence at each speed"),
-        ],
-        "Dashed line: 170 spm reference. Points below your own line mean shorter, slower steps than usual for that speed.",
+        "This week's load divided by the average week of the four before. Shaded band: 0.8–1.3. Needs 4 weeks of history.",
     );
     figure(
         &mut o,
@@ -218,21 +314,12 @@ pub fn render(report: &Report, opts: &RenderOptions) -> Vec<u8> {
             "Pace:HR drift from the first to the second half. Dashed lines at 5 % and 10 %.",
         );
     }
-    o.push_str("</section>\n");
+    o.push_str("</div>\n</section>\n");
 
     weeks_table(&mut o, report, opts);
     runs_table(&mut o, report, opts);
     o.push_str(&super::damage::html(report, esc));
     inputs_lists(&mut o, report);
-
-    let unknown: Vec<&Finding> = report.with_status(Status::NotAssessable).collect();
-    if !unknown.is_empty() {
-        o.push_str("<section id=\"unknown\">\n<h2>What the data cannot tell</h2>\n");
-        for fd in unknown {
-            finding_card(&mut o, fd, opts, false);
-        }
-        o.push_str("</section>\n");
-    }
 
     let _ = writeln!(
         o,
@@ -244,61 +331,202 @@ pub fn render(report: &Report, opts: &RenderOptions) -> Vec<u8> {
     o.into_bytes()
 }
 
-fn finding_card(o: &mut String, fd: &Finding, opts: &RenderOptions, with_evidence: bool) {
-    let class = match fd.status {
-        Status::Flagged => "flagged",
-        Status::Clear => "clear",
-        Status::NotAssessable => "na",
+/// "1 Sep – 22 Nov 2026 · judged: 26 Oct – 22 Nov".
+pub(crate) fn period_line(report: &Report) -> String {
+    let mut s = match (report.period.from, report.period.to) {
+        (Some(a), Some(b)) => format!(
+            "Runs from {} to {}",
+            words::day(a, report),
+            b.format("%-d %b %Y")
+        ),
+        _ => "No runs".to_owned(),
     };
-    let _ = writeln!(
-        o,
-        "<article class=\"finding {class}\" id=\"cause-{}\">",
-        cause_id(fd.cause)
-    );
-    let sev = if fd.status == Status::Flagged {
-        format!(
-            " <span class=\"sev\">severity: {}</span>",
-            severity_label(fd.severity)
-        )
-    } else {
-        String::new()
-    };
-    let _ = writeln!(
-        o,
-        "<h3><span class=\"badge {class}\">{}</span>{}{sev}</h3>",
-        status_label(fd.status),
-        esc(cause_label(fd.cause))
-    );
-    let _ = writeln!(o, "<p>{}</p>", esc(&fd.summary));
-    if with_evidence && !fd.evidence.is_empty() {
-        o.push_str("<ul class=\"evidence\">\n");
-        for e in &fd.evidence {
-            let (place, what) = evidence_text(e, opts);
-            if place.is_empty() {
-                let _ = writeln!(o, "<li>{}</li>", esc(&what));
+    if let Some((a, b)) = plot::window(report) {
+        let _ = write!(
+            s,
+            " · verdicts judge {} – {}{}",
+            words::day(a, report),
+            words::day(b, report),
+            if report.window.as_ref().is_some_and(|w| w.partial_last_week) {
+                " (last week not finished)"
             } else {
-                let _ = writeln!(
-                    o,
-                    "<li><span class=\"place\">{}</span><br>{}</li>",
-                    esc(&place),
-                    esc(&what)
-                );
+                ""
+            }
+        );
+    }
+    s
+}
+
+/// The chart that shows a flagged cause best.
+fn cause_chart(
+    fd: &Finding,
+    report: &Report,
+    u: crate::report::Units,
+) -> (
+    Option<String>,
+    Vec<(&'static str, &'static str)>,
+    &'static str,
+) {
+    match fd.cause {
+        Cause::Overtraining | Cause::Recovery => {
+            let weeks: BTreeSet<&str> = fd
+                .evidence
+                .iter()
+                .filter_map(|e| e.week.as_deref())
+                .collect();
+            (
+                plot::load_bars(
+                    report,
+                    u,
+                    &|w: &WeekRow| weeks.contains(w.week.as_str()),
+                    f::cause_label(fd.cause),
+                ),
+                vec![
+                    (plot::BLUE, "week"),
+                    (plot::VERMILLION, "▼ week named here"),
+                ],
+                "Shaded: the weeks the verdicts judge.",
+            )
+        }
+        Cause::Form => {
+            let days: Vec<chrono::NaiveDate> =
+                fd.evidence.iter().filter_map(words::evidence_day).collect();
+            (
+                plot::cadence_speed(report, u, &days),
+                vec![
+                    (plot::SKY, "older runs"),
+                    (plot::BLUE, "recent runs"),
+                    (plot::VERMILLION, "▲ runs named here"),
+                ],
+                "Solid line: your usual cadence at each speed. Dashed line: 170 spm reference.",
+            )
+        }
+        _ => (
+            plot::evidence_strip(fd, report, u),
+            vec![(plot::VERMILLION, "▲ each time it showed")],
+            "Dashed line: the line the rule draws.",
+        ),
+    }
+}
+
+fn answer(o: &mut String, report: &Report, opts: &RenderOptions) {
+    let ranked = words::ranked(report);
+    let class = if ranked.is_empty() {
+        "answer none"
+    } else {
+        "answer"
+    };
+    let _ = writeln!(o, "<section id=\"answer\" class=\"{class}\">\n<div>");
+    let _ = writeln!(
+        o,
+        "<p class=\"lead\">{}</p>",
+        esc(&words::answer_lead(report))
+    );
+    if !ranked.is_empty() {
+        o.push_str("<ol class=\"reasons\">\n");
+        for fd in ranked.iter().take(words::ANSWER_CAUSES) {
+            let key = words::key_evidence(fd)
+                .map(|e| format!(" {}.", words::evidence(e, report, opts.units)))
+                .unwrap_or_default();
+            let _ = writeln!(
+                o,
+                "<li><strong>{}</strong> <span class=\"sev\">(⚑ {}, {})</span>:{} <a href=\"#cause-{}\">Evidence and chart</a></li>",
+                esc(&words::capitalised(words::reason(fd.cause))),
+                words::likelihood(fd.severity),
+                severity_label(fd.severity),
+                esc(&key),
+                cause_id(fd.cause)
+            );
+        }
+        o.push_str("</ol>\n");
+        if ranked.len() > words::ANSWER_CAUSES {
+            let rest: Vec<&str> = ranked[words::ANSWER_CAUSES..]
+                .iter()
+                .map(|fd| words::reason(fd.cause))
+                .collect();
+            let _ = writeln!(
+                o,
+                "<p>Also flagged, less likely: {}.</p>",
+                esc(&rest.join("; "))
+            );
+        }
+        o.push_str("<h2>What you can do this week</h2>\n<ul class=\"todo\">\n");
+        for fd in ranked.iter().take(words::ANSWER_CAUSES) {
+            if !fd.advice.is_empty() {
+                let _ = writeln!(o, "<li>{}</li>", esc(&fd.advice));
             }
         }
         o.push_str("</ul>\n");
     }
-    let rows: Vec<(&str, &str)> = if with_evidence {
-        vec![
-            ("Threshold", fd.threshold.as_str()),
-            ("Source", fd.source.as_str()),
-            ("What to do", fd.advice.as_str()),
-        ]
-    } else if fd.status == Status::NotAssessable {
-        vec![("What would help", fd.advice.as_str())]
-    } else {
-        vec![]
-    };
-    let rows: Vec<_> = rows.into_iter().filter(|(_, v)| !v.is_empty()).collect();
+    o.push_str("</div>\n");
+    if let Some(top) = ranked.first() {
+        let (svg, keys, note) = cause_chart(top, report, opts.units);
+        if let Some(svg) = svg {
+            let _ = writeln!(
+                o,
+                "<figure id=\"answer-chart\">\n<h3>{}</h3>\n{svg}\n<figcaption>{}<br>{}</figcaption>\n</figure>",
+                esc(cause_label(top.cause)),
+                legend(&keys),
+                esc(note)
+            );
+        }
+    }
+    o.push_str("</section>\n");
+}
+
+fn changes_section(o: &mut String, report: &Report, opts: &RenderOptions) {
+    let Some(ch) = &report.changes else { return };
+    let _ = writeln!(
+        o,
+        "<section id=\"changes\" class=\"changes\">\n<h2>Since the last report ({})</h2>\n<ul>",
+        esc(&words::changes_date(ch))
+    );
+    for line in words::changes_lines(ch, opts.units) {
+        let _ = writeln!(o, "<li>{}</li>", esc(&line));
+    }
+    o.push_str("</ul>\n</section>\n");
+}
+
+fn flagged_card(o: &mut String, fd: &Finding, report: &Report, opts: &RenderOptions) {
+    let _ = writeln!(
+        o,
+        "<article class=\"finding flagged\" id=\"cause-{}\">\n<div>",
+        cause_id(fd.cause)
+    );
+    let _ = writeln!(
+        o,
+        "<h3><span class=\"badge flagged\">⚑ {}</span>{} <span class=\"sev\">severity: {}</span></h3>",
+        status_label(fd.status),
+        esc(cause_label(fd.cause)),
+        severity_label(fd.severity)
+    );
+    let _ = writeln!(o, "<p>{}</p>", esc(&fd.summary));
+    if !fd.evidence.is_empty() {
+        o.push_str("<ul class=\"evidence\">\n");
+        for e in fd.evidence.iter().rev() {
+            let (place, raw) = evidence_text(e, opts);
+            let raw = if place.is_empty() {
+                raw
+            } else {
+                format!("{place}: {raw}")
+            };
+            let _ = writeln!(
+                o,
+                "<li>{}<details><summary>numbers</summary><code>{}</code></details></li>",
+                esc(&words::evidence(e, report, opts.units)),
+                esc(&raw)
+            );
+        }
+        o.push_str("</ul>\n");
+    }
+    let rows: Vec<(&str, &str)> = [
+        ("What to do", fd.advice.as_str()),
+        ("Rule", fd.threshold.as_str()),
+        ("Source", fd.source.as_str()),
+    ]
+    .into_iter()
+    .filter(|(_, v)| !v.is_empty())
+    .collect();
     if !rows.is_empty() {
         o.push_str("<dl class=\"rule\">\n");
         for (k, v) in rows {
@@ -306,7 +534,52 @@ fn finding_card(o: &mut String, fd: &Finding, opts: &RenderOptions, with_evidenc
         }
         o.push_str("</dl>\n");
     }
+    o.push_str("</div>\n");
+    let (svg, keys, note) = cause_chart(fd, report, opts.units);
+    if let Some(svg) = svg {
+        let _ = writeln!(
+            o,
+            "<figure id=\"fig-{}\">\n{svg}\n<figcaption>{}<br>{}</figcaption>\n</figure>",
+            cause_id(fd.cause),
+            legend(&keys),
+            esc(note)
+        );
+    }
     o.push_str("</article>\n");
+}
+
+fn legend(keys: &[(&str, &str)]) -> String {
+    let mut s = String::new();
+    for (colour, text) in keys {
+        let _ = write!(
+            s,
+            "<span class=\"key\" style=\"background:{colour}\"></span>{}",
+            esc(text)
+        );
+    }
+    s
+}
+
+fn svg_figure(
+    o: &mut String,
+    id: &str,
+    title: &str,
+    svg: Option<String>,
+    keys: &[(&str, &str)],
+    note: &str,
+) {
+    let _ = writeln!(o, "<figure id=\"chart-{id}\">\n<h3>{}</h3>", esc(title));
+    match svg {
+        Some(svg) => {
+            let _ = writeln!(o, "{svg}\n<figcaption>{}", legend(keys));
+            if !note.is_empty() {
+                let _ = write!(o, "<br>{}", esc(note));
+            }
+            o.push_str("</figcaption>\n");
+        }
+        None => o.push_str("<p class=\"nochart\">Not enough data for this chart.</p>\n"),
+    }
+    o.push_str("</figure>\n");
 }
 
 type Chart = Result<String, charts::ChartError>;
@@ -319,7 +592,11 @@ fn figure(
     keys: &[(plotters::style::RGBColor, &str)],
     note: &str,
 ) {
-    let _ = writeln!(o, "<figure id=\"chart-{id}\">\n<h3>{}</h3>", esc(title));
+    let _ = writeln!(
+        o,
+        "<figure id=\"chart-{id}\" class=\"legacy\">\n<h3>{}</h3>",
+        esc(title)
+    );
     match chart {
         Some(Ok(svg)) => {
             // Inline SVG in HTML needs no namespace; dropping it keeps the page free of URLs.
@@ -463,6 +740,22 @@ pub fn esc(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Writes a ten-year report for looking at in a browser:
+    /// `HEAVYLEGS_SAMPLE_OUT=dir cargo test --lib report::html -- --ignored`.
+    #[test]
+    #[ignore]
+    fn write_long_sample() {
+        let Ok(dir) = std::env::var("HEAVYLEGS_SAMPLE_OUT") else {
+            eprintln!("SKIP: HEAVYLEGS_SAMPLE_OUT not set");
+            return;
+        };
+        let r = crate::report::plot::tests::long_report(10);
+        let dir = std::path::Path::new(&dir).join("long");
+        std::fs::create_dir_all(&dir).unwrap();
+        let opts = RenderOptions::default();
+        std::fs::write(dir.join("report.html"), render(&r, &opts)).unwrap();
+    }
 
     #[test]
     fn escapes_markup() {

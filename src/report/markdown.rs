@@ -1,5 +1,6 @@
 //! `report.md`: the report as GitHub-flavoured Markdown, for terminals,
-//! e-mails and diffs between weeks.
+//! e-mails and diffs between weeks. Same order as the HTML: the answer, what
+//! to do this week, what changed, the evidence in plain words, then the rest.
 
 use std::fmt::Write;
 
@@ -8,22 +9,22 @@ use crate::findings::{Evidence, Finding, Status};
 use super::RenderOptions;
 use super::fmt::{self as f, cause_label, severity_label, status_label};
 use super::model::Report;
+use super::words;
 
 pub fn render(report: &Report, opts: &RenderOptions) -> Vec<u8> {
     let u = opts.units;
     let mut o = String::new();
-    let period = match (report.period.from, report.period.to) {
-        (Some(a), Some(b)) => format!("{a} – {b}"),
-        _ => "no runs".to_owned(),
-    };
     let athlete = if report.athlete.is_empty() {
         "athlete"
     } else {
         report.athlete.as_str()
     };
     let _ = writeln!(o, "# Heavy legs report: {}\n", esc(athlete));
-    let _ = writeln!(o, "- Period: {period}");
-    let _ = writeln!(o, "- Time zone: {}", esc(&report.timezone_source));
+    let _ = writeln!(o, "- {}", esc(&super::html::period_line(report)));
+    let tz = words::timezone(&report.timezone_source);
+    if !tz.is_empty() {
+        let _ = writeln!(o, "- {}", esc(&tz));
+    }
     let i = &report.inputs;
     let _ = writeln!(
         o,
@@ -32,29 +33,118 @@ pub fn render(report: &Report, opts: &RenderOptions) -> Vec<u8> {
     );
     let _ = writeln!(o, "- Generated: {}\n", report.generated_at);
 
-    o.push_str("## Findings\n\n");
-    if report.findings.is_empty() {
-        o.push_str("No findings were computed.\n\n");
-    } else {
-        o.push_str("| Cause | Status | Severity | Summary |\n|---|---|---|---|\n");
-        for fd in &report.findings {
-            let _ = writeln!(
-                o,
-                "| {} | {} | {} | {} |",
-                cause_label(fd.cause),
-                status_label(fd.status),
-                severity_label(fd.severity),
-                cell(&fd.summary)
-            );
+    // The answer first.
+    o.push_str("## The answer\n\n");
+    let _ = writeln!(o, "{}\n", esc(&words::answer_lead(report)));
+    let ranked = words::ranked(report);
+    for (n, fd) in ranked.iter().take(words::ANSWER_CAUSES).enumerate() {
+        let key = words::key_evidence(fd)
+            .map(|e| format!(" {}.", words::evidence(e, report, u)))
+            .unwrap_or_default();
+        let _ = writeln!(
+            o,
+            "{}. **{}** (⚑ {}, {}):{}",
+            n + 1,
+            esc(&words::capitalised(words::reason(fd.cause))),
+            words::likelihood(fd.severity),
+            severity_label(fd.severity),
+            esc(&key)
+        );
+    }
+    if !ranked.is_empty() {
+        o.push('\n');
+    }
+    if ranked.len() > words::ANSWER_CAUSES {
+        let rest: Vec<&str> = ranked[words::ANSWER_CAUSES..]
+            .iter()
+            .map(|fd| words::reason(fd.cause))
+            .collect();
+        let _ = writeln!(o, "Also flagged, less likely: {}.\n", esc(&rest.join("; ")));
+    }
+    if ranked.iter().any(|fd| !fd.advice.is_empty()) {
+        o.push_str("## What you can do this week\n\n");
+        for fd in ranked.iter().take(words::ANSWER_CAUSES) {
+            if !fd.advice.is_empty() {
+                let _ = writeln!(o, "- {}", esc(&fd.advice));
+            }
         }
         o.push('\n');
     }
-    for fd in report
+
+    if let Some(ch) = &report.changes {
+        let _ = writeln!(
+            o,
+            "## Since the last report ({})\n",
+            esc(&words::changes_date(ch))
+        );
+        for line in words::changes_lines(ch, u) {
+            let _ = writeln!(o, "- {}", esc(&line));
+        }
+        o.push('\n');
+    }
+
+    if !ranked.is_empty() {
+        o.push_str("## Why: the evidence\n\n");
+        for fd in &ranked {
+            finding_section(&mut o, fd, report, opts);
+        }
+    }
+
+    let clear: Vec<&Finding> = report.with_status(Status::Clear).collect();
+    if !clear.is_empty() {
+        o.push_str("## Checked and clear\n\n");
+        for fd in clear {
+            let _ = writeln!(o, "- ✓ **{}**: {}", cause_label(fd.cause), esc(&fd.summary));
+        }
+        o.push('\n');
+    }
+    let unknown: Vec<&Finding> = report.with_status(Status::NotAssessable).collect();
+    if !unknown.is_empty() {
+        o.push_str("## What the data cannot tell\n\n");
+        for fd in unknown {
+            let _ = write!(o, "- ? **{}**: {}", cause_label(fd.cause), esc(&fd.summary));
+            if !fd.advice.is_empty() {
+                let _ = write!(o, " {}", esc(&fd.advice));
+            }
+            o.push('\n');
+        }
+        o.push('\n');
+    }
+    if report.findings.is_empty() {
+        o.push_str("No findings were computed.\n\n");
+    }
+
+    let with_history: Vec<&Finding> = report
         .findings
         .iter()
-        .filter(|fd| fd.status != Status::NotAssessable)
-    {
-        finding_section(&mut o, fd, opts);
+        .filter(|fd| !fd.history.is_empty())
+        .collect();
+    if !with_history.is_empty() {
+        o.push_str("## Past episodes\n\n");
+        for fd in with_history {
+            let n = fd.history.len();
+            let _ = writeln!(
+                o,
+                "- **{}**: {} before the period judged now; latest:",
+                cause_label(fd.cause),
+                if n == 1 {
+                    "1 episode".to_owned()
+                } else {
+                    format!("{n} episodes")
+                }
+            );
+            for ep in fd.history.iter().rev().take(HISTORY_SHOWN) {
+                let _ = writeln!(
+                    o,
+                    "  - {} – {} ({}): {}",
+                    words::day(ep.from, report),
+                    words::day(ep.to, report),
+                    severity_label(ep.severity),
+                    esc(&ep.summary)
+                );
+            }
+        }
+        o.push('\n');
     }
 
     o.push_str("## Weeks\n\n");
@@ -100,46 +190,35 @@ pub fn render(report: &Report, opts: &RenderOptions) -> Vec<u8> {
             o.push('\n');
         }
     }
-
-    let unknown: Vec<&Finding> = report.with_status(Status::NotAssessable).collect();
-    if !unknown.is_empty() {
-        o.push_str("## What the data cannot tell\n\n");
-        for fd in unknown {
-            let _ = write!(o, "- **{}**: {}", cause_label(fd.cause), esc(&fd.summary));
-            if !fd.advice.is_empty() {
-                let _ = write!(o, " {}", esc(&fd.advice));
-            }
-            o.push('\n');
-        }
-        o.push('\n');
-    }
     o.into_bytes()
 }
 
-fn finding_section(o: &mut String, fd: &Finding, opts: &RenderOptions) {
+/// Past episodes listed per cause in Markdown (the JSON holds all).
+const HISTORY_SHOWN: usize = 5;
+
+fn finding_section(o: &mut String, fd: &Finding, report: &Report, opts: &RenderOptions) {
     let _ = writeln!(
         o,
-        "### {} — {} ({})\n",
+        "### ⚑ {} — {} ({})\n",
         cause_label(fd.cause),
         status_label(fd.status),
         severity_label(fd.severity)
     );
     let _ = writeln!(o, "{}\n", esc(&fd.summary));
     if !fd.evidence.is_empty() {
-        o.push_str("Evidence:\n\n");
-        for e in &fd.evidence {
-            let _ = writeln!(o, "- {}", evidence_line(e, opts));
+        for e in fd.evidence.iter().rev() {
+            let _ = writeln!(o, "- {}", esc(&words::evidence(e, report, opts.units)));
         }
         o.push('\n');
     }
+    if !fd.advice.is_empty() {
+        let _ = writeln!(o, "- What to do: {}", esc(&fd.advice));
+    }
     if !fd.threshold.is_empty() {
-        let _ = writeln!(o, "- Threshold: {}", esc(&fd.threshold));
+        let _ = writeln!(o, "- Rule: {}", esc(&fd.threshold));
     }
     if !fd.source.is_empty() {
         let _ = writeln!(o, "- Source: {}", esc(&fd.source));
-    }
-    if !fd.advice.is_empty() {
-        let _ = writeln!(o, "- Advice: {}", esc(&fd.advice));
     }
     o.push('\n');
 }
@@ -168,15 +247,6 @@ pub(crate) fn evidence_text(e: &Evidence, opts: &RenderOptions) -> (String, Stri
     (place.join(" · "), what)
 }
 
-fn evidence_line(e: &Evidence, opts: &RenderOptions) -> String {
-    let (place, what) = evidence_text(e, opts);
-    if place.is_empty() {
-        esc(&what)
-    } else {
-        format!("{}: {}", esc(&place), esc(&what))
-    }
-}
-
 /// Escapes text so Markdown shows it literally (file names may hold `*`, `_`, `<`…).
 fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -191,10 +261,6 @@ fn esc(s: &str) -> String {
         }
     }
     out
-}
-
-fn cell(s: &str) -> String {
-    esc(s)
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::output::{WriteError, write_atomic};
 
+pub mod changes;
 mod charts;
 pub mod damage;
 pub mod fmt;
@@ -18,9 +19,11 @@ pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod model;
+mod plot;
 pub mod tables;
+pub mod words;
 
-pub use model::{CadenceFit, Report, ReportInputs, Units};
+pub use model::{CadenceFit, Changes, Report, ReportInputs, Units, Window};
 pub use tables::{TablesError, write_tables};
 
 /// How the human-readable reports are rendered.
@@ -59,12 +62,25 @@ impl Format {
 }
 
 /// Renders each format and writes it into `dir` atomically; returns the paths written, in `formats` order.
+/// A `report.json` already in `dir` is read first, so every format can say
+/// what changed since then (`changes`).
 pub fn write_all(
     dir: &Path,
     report: &Report,
     opts: &RenderOptions,
     formats: &[Format],
 ) -> Result<Vec<PathBuf>, WriteError> {
+    let changes = changes::since_previous(dir, report);
+    let with_changes;
+    let report = if changes.is_some() {
+        with_changes = Report {
+            changes,
+            ..report.clone()
+        };
+        &with_changes
+    } else {
+        report
+    };
     let mut written = Vec::with_capacity(formats.len());
     for format in formats {
         let path = dir.join(format.file_name());

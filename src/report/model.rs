@@ -12,7 +12,8 @@
 //! `duplicates` — duplicates are a subset of skipped — and `warnings`: what the
 //! decoders salvaged or corrected, per input),
 //! `weeks`, `findings`, `rejected`, `skipped`, `runs`, `cadence_fit`,
-//! `speed_bins`.
+//! `speed_bins`, `window`, `changes` (what changed since the previous
+//! report in the same folder, or null).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -20,7 +21,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 pub use crate::findings::Window;
-use crate::findings::{Evidence, Finding, Status};
+use crate::findings::{Cause, Evidence, Finding, Status};
 use crate::ingest::{Record, Status as RecordStatus};
 use crate::load::Week;
 use crate::metrics::RunMetrics;
@@ -64,6 +65,27 @@ pub struct Report {
     pub cadence_fit: Option<CadenceFit>,
     /// One point per run per speed band: the scatter behind `cadence_fit`.
     pub speed_bins: Vec<SpeedPoint>,
+    /// What changed since the previous `report.json` in the same folder; filled
+    /// by [`super::write_all`], `None` when there was none (or it was unreadable).
+    #[serde(default)]
+    pub changes: Option<Changes>,
+}
+
+/// The difference to the previous report written into the same folder.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Changes {
+    /// `generated_at` of the previous report.
+    pub previous_generated_at: String,
+    /// Last day the previous report covered.
+    pub previous_to: Option<NaiveDate>,
+    /// Runs (by input path) not in the previous report.
+    pub new_runs: u32,
+    /// Distance of those runs, km.
+    pub new_distance_km: f64,
+    /// Causes flagged now that were not flagged then.
+    pub newly_flagged: Vec<Cause>,
+    /// Causes flagged then that are not flagged now.
+    pub cleared: Vec<Cause>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -351,6 +373,7 @@ impl Report {
                 max_speed_mps: r(f.max_speed_mps, 2),
             }),
             speed_bins,
+            changes: None,
         }
     }
 

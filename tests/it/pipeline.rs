@@ -184,12 +184,15 @@ fn demo_report_snapshots() {
     assert_eq!(run.status.code(), Some(0));
     let md = std::fs::read_to_string(out.join("report.md")).unwrap();
     let json = std::fs::read_to_string(out.join("report.json")).unwrap();
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    let html = super::report::html_text(&html);
     insta::with_settings!({filters => vec![
         (r#""generated_at": "[^"]+""#, r#""generated_at": "[generated_at]""#),
         (r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z", "[timestamp]"),
     ]}, {
         insta::assert_snapshot!("demo_report_md", md);
         insta::assert_snapshot!("demo_report_json", json);
+        insta::assert_snapshot!("demo_report_html_text", html);
     });
 }
 
@@ -341,6 +344,9 @@ fn adding_one_file_decodes_one_file_and_matches_a_cold_run() {
     let mut c = read_json(&cold.join("report.json"));
     w["generated_at"] = Value::Null;
     c["generated_at"] = Value::Null;
+    // The warm folder held the first report: its `changes` name the added run.
+    assert_eq!(w["changes"]["new_runs"], 1, "{}", w["changes"]);
+    w["changes"] = Value::Null;
     assert_eq!(w, c, "warm (cached) report differs from a cold run");
 
     // A corrupt cache is rebuilt, never trusted.

@@ -342,6 +342,8 @@ fn json_round_trips_with_documented_keys() {
             "runs",
             "cadence_fit",
             "speed_bins",
+            "window",
+            "changes",
         ])
     );
     assert_eq!(keys(&v["period"]), set(&["from", "to"]));
@@ -442,17 +444,126 @@ fn markdown_snapshot() {
         "path escaped"
     );
     assert!(md.contains("## What the data cannot tell"));
+    // The answer comes first, in plain words; internal names stay in the JSON.
+    let answer = md.find("## The answer").unwrap();
+    assert!(answer < md.find("## What you can do this week").unwrap());
+    assert!(
+        md.find("## What you can do this week").unwrap() < md.find("## Why: the evidence").unwrap()
+    );
+    assert!(
+        md.contains("Week of 1 Jun: 36 km, 44 % more than the week before (25 km)"),
+        "{md}"
+    );
+    assert!(!md.contains("ramp_pct") && !md.contains("ramp\\_pct"));
     insta::with_settings!({filters => vec![(r"Generated: \S+", "Generated: [generated_at]")]}, {
         insta::assert_snapshot!("report_md", md);
     });
 }
 
+/// The text a reader sees in `report.html`: no style, no SVG, tags dropped,
+/// one line per block, entities decoded. Snapshots compare this, not the bytes.
+pub(crate) fn html_text(html: &str) -> String {
+    let mut s = html.to_owned();
+    for (open, close) in [("<style", "</style>"), ("<svg", "</svg>")] {
+        while let Some(a) = s.find(open) {
+            let b = s[a..].find(close).map_or(s.len(), |b| a + b + close.len());
+            s.replace_range(a..b, "");
+        }
+    }
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in s.chars() {
+        match c {
+            '<' => {
+                in_tag = true;
+                out.push(' ');
+            }
+            '>' => in_tag = false,
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+        .lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn html_text_snapshot() {
+    let html = text(html::render(&sample(), &metric()));
+    let t = html_text(&html);
+    // The first lines a reader meets hold the answer.
+    let answer = t.find("The data points to").unwrap();
+    assert!(answer < t.find("Why: the evidence").unwrap());
+    assert!(t.contains("Local times: file offsets, else Europe/Berlin."));
+    insta::with_settings!({filters => vec![(r"Generated \S+ by", "Generated [generated_at] by")]}, {
+        insta::assert_snapshot!("report_html_text", t);
+    });
+}
+
+#[test]
+fn changes_since_the_previous_report() {
+    let dir = tempfile::tempdir().unwrap();
+    // Last week's report: the final week's runs not yet there, nothing flagged.
+    let mut before = season();
+    let last_week = NaiveDate::from_ymd_opt(2026, 6, 8).unwrap();
+    before
+        .metrics
+        .retain(|m| m.start.is_some_and(|t| t.date_naive() < last_week));
+    before.weeks.pop();
+    for fd in &mut before.findings {
+        if fd.status == Status::Flagged {
+            fd.status = Status::Clear;
+        }
+    }
+    let mut old = build(&before, Units::Metric);
+    old.generated_at = "2026-06-08T07:00:00Z".into();
+    report::write_all(dir.path(), &old, &metric(), &Format::ALL).unwrap();
+    let first: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("report.json")).unwrap()).unwrap();
+    assert!(first["changes"].is_null(), "no previous report, no changes");
+
+    report::write_all(dir.path(), &sample(), &metric(), &Format::ALL).unwrap();
+    let v: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("report.json")).unwrap()).unwrap();
+    let ch = &v["changes"];
+    assert_eq!(ch["previous_generated_at"], "2026-06-08T07:00:00Z");
+    assert_eq!(ch["new_runs"], 3, "the three runs of the week of 8 June");
+    assert_eq!(ch["new_distance_km"], 18.0);
+    assert_eq!(ch["newly_flagged"], serde_json::json!(["overtraining"]));
+    assert_eq!(ch["cleared"], serde_json::json!([]));
+    let md = std::fs::read_to_string(dir.path().join("report.md")).unwrap();
+    assert!(md.contains("## Since the last report (8 Jun 2026)"), "{md}");
+    assert!(
+        md.contains("- 3 new runs (18 km).")
+            && md.contains("Newly flagged: Overtraining / load spikes.")
+    );
+    let html = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
+    assert!(html.contains("Since the last report (8 Jun 2026)"));
+
+    // A corrupt previous report means no comparison, not an error.
+    std::fs::write(dir.path().join("report.json"), b"{ not json").unwrap();
+    report::write_all(dir.path(), &sample(), &metric(), &Format::ALL).unwrap();
+    let v: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("report.json")).unwrap()).unwrap();
+    assert!(v["changes"].is_null());
+}
+
 #[test]
 fn html_is_self_contained_escaped_and_has_every_chart() {
     let html = text(html::render(&sample(), &metric()));
-    // Weekly distance, ACWR, cadence~speed, form by week, fatigue, decoupling.
-    assert_eq!(html.matches("<svg").count(), 6);
-    assert_eq!(html.matches("</svg>").count(), 6);
+    // The answer's chart and the flagged card's (weekly load), then weekly distance,
+    // cadence~speed, ACWR, form by week, fatigue, decoupling.
+    assert_eq!(html.matches("<svg").count(), 8);
+    assert_eq!(html.matches("</svg>").count(), 8);
+    assert!(html.contains("id=\"fig-overtraining\""));
     for id in [
         "weekly-distance",
         "acwr",
@@ -473,9 +584,13 @@ fn html_is_self_contained_escaped_and_has_every_chart() {
     assert!(html.contains("uploads/&lt;script&gt;alert(1)&lt;/script&gt;.fit"));
     assert!(!html.contains("<script"), "no script tag, escaped or ours");
     assert!(html.contains("Sam &lt;Runner&gt;"));
-    for loader in [
-        "src=", "href=", "url(", "@import", "<link", "<iframe", "<img",
-    ] {
+    assert!(html.contains("http-equiv=\"Content-Security-Policy\" content=\"default-src 'none';"));
+    // Links only to places in the page.
+    assert_eq!(
+        html.matches("href=\"").count(),
+        html.matches("href=\"#").count()
+    );
+    for loader in ["src=", "url(", "@import", "<link", "<iframe", "<img"] {
         assert!(
             !html.contains(loader),
             "resource loader {loader:?} in the page"
@@ -483,19 +598,27 @@ fn html_is_self_contained_escaped_and_has_every_chart() {
     }
     // The only URL is the citation, as plain text.
     assert_eq!(
-        html.matches("http").count(),
+        html.matches("http").count() - html.matches("http-equiv").count(),
         1,
         "{:?}",
         html.match_indices("http").collect::<Vec<_>>()
     );
     assert!(html.contains("(https://doi.org/10.2519/jospt.2014.5164)"));
-    // Findings come before the charts; flagged before clear.
-    let (flag, clear, charts) = (
-        html.find("cause-overtraining").unwrap(),
-        html.find("cause-form").unwrap(),
+    // The answer, then the flagged evidence, then clear causes, then more charts.
+    let (answer, flag, clear, charts) = (
+        html.find("id=\"answer\"").unwrap(),
+        html.find("id=\"cause-overtraining\"").unwrap(),
+        html.find("id=\"cause-form\"").unwrap(),
         html.find("id=\"charts\"").unwrap(),
     );
-    assert!(flag < clear && clear < charts);
+    assert!(answer < flag && flag < clear && clear < charts);
+    // Plain words outside the details; the internal name only inside them.
+    assert!(html.contains("Week of 1 Jun: 36 km, 44 % more than the week before (25 km)"));
+    let outside_details = html
+        .split("<details>")
+        .map(|part| part.split_once("</details>").map_or(part, |(_, rest)| rest))
+        .collect::<String>();
+    assert!(!outside_details.contains("ramp_pct"));
     assert!(html.contains("<meta name=\"viewport\""));
 }
 
@@ -543,6 +666,12 @@ fn write_all_and_verdict() {
     assert_eq!(
         std::fs::read(&paths[2]).unwrap(),
         html::render(&r, &metric())
+    );
+    // Written again into the same folder: the second page says what changed.
+    let again = report::write_all(dir.path(), &r, &metric(), &Format::ALL).unwrap();
+    let html2 = std::fs::read_to_string(&again[2]).unwrap();
+    assert!(
+        html2.contains("Since the last report (15 Jun 2026)") && html2.contains("No new runs.")
     );
     let v = report::verdict(&r, Path::new("out"));
     assert_eq!(
@@ -604,6 +733,7 @@ fn write_sample() {
         return;
     };
     let r = sample();
+    let _ = std::fs::remove_file(Path::new(&dir).join("report.json"));
     report::write_all(Path::new(&dir), &r, &metric(), &Format::ALL).unwrap();
     let imp = Path::new(&dir).join("imperial");
     report::write_all(&imp, &r, &imperial(), &[Format::Html]).unwrap();

@@ -598,7 +598,6 @@ fn form_scenarios_keep_load_verdicts_clear() {
 }
 
 #[test]
-#[ignore = "needs the form population rule from h/form"]
 fn form_scenarios_get_the_expected_form_verdicts() {
     let bank = form_bank();
     print_bank(&bank);
