@@ -12,11 +12,11 @@ use crate::ingest::Status;
 use crate::load::{self, LoadConfig};
 use crate::log::Log;
 use crate::metrics::RunMetrics;
-use crate::verdicts;
 use crate::report;
 use crate::roster::RosterRow;
 use crate::run::{AthleteOutcome, Item, collect_items};
 use crate::settings::{AthleteJob, Job};
+use crate::verdicts;
 
 pub fn athlete(
     a: &AthleteJob,
@@ -115,11 +115,7 @@ pub fn athlete(
     }
     let tables = &v.tables;
     let found = &v.findings;
-    let all_metrics: Vec<RunMetrics> = v
-        .used
-        .iter()
-        .map(|&i| dated[i].metrics.clone())
-        .collect();
+    let all_metrics: Vec<RunMetrics> = v.used.iter().map(|&i| dated[i].metrics.clone()).collect();
 
     // What the tables and charts show (`--weeks`, `--since`): what ends inside
     // it, a week by its last day. The verdicts have their own window.
@@ -131,7 +127,9 @@ pub fn athlete(
         .filter(|&&i| shown(dated[i].date))
         .map(|&i| dated[i].metrics.clone())
         .collect();
-    let shown_weeks = within(&tables.weeks, |w| shown(w.start + chrono::Duration::days(6)));
+    let shown_weeks = within(&tables.weeks, |w| {
+        shown(w.start + chrono::Duration::days(6))
+    });
 
     let records: Vec<crate::ingest::Record> = items.iter().map(|i| i.record.clone()).collect();
     let tz_summary = timezone_summary(&tables.run_days);

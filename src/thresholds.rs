@@ -74,6 +74,8 @@ pub struct Thresholds {
     pub rest_habit_share: f64,
     /// Share of the window's runs with HR that are moderate or hard (median
     /// HR ≥ 82 % of max) at or above which "no easy days" is flagged, 0–1.
+    /// When the 12 weeks before the window had the same mix it is the
+    /// runner's habit and only noted (convention, calibrated on real runners).
     /// Seiler 2010; Stöggl & Sperlich 2014 (polarised ≈ 75–80 % easy) — grade C.
     pub no_easy_share: f64,
     /// Runs with HR the window needs before "no easy days" can flag. Convention — grade D.
@@ -426,7 +428,7 @@ pub const SOURCES: &[ThresholdSource] = &[
     ),
     src(
         "no_easy_share",
-        "≥ 65 % of the window's runs moderate or hard (\"no easy days\")",
+        "≥ 65 % of the window's runs moderate or hard (\"no easy days\"); noted, not flagged, when the 12 weeks before had the same mix",
         INTENSITY_MIX,
         Grade::C,
     ),

@@ -38,12 +38,19 @@ pub(super) fn class(run: &RunView) -> Option<Class> {
     })
 }
 
+/// Baseline days before the window whose runs say what mix is usual for this runner.
+const HABIT_DAYS: u64 = 84;
+
 /// One signal block for the recovery rule.
 pub(super) struct Signal {
     /// A clause for the summary, lower case.
     pub part: String,
     pub severity: Severity,
     pub evidence: Vec<Dated>,
+    /// The 12 weeks before the window had the same mix: this runner's usual
+    /// training, a note rather than a new reason for heavy legs now (the
+    /// calibration on real runners: a habit flagged every month tells nothing).
+    pub habit: bool,
 }
 
 /// The "no easy days" signal, or `None` when the window is not far from a
@@ -69,6 +76,7 @@ pub(super) fn no_easy_days(inputs: &Inputs) -> Option<Signal> {
     if share < t.no_easy_share {
         return None;
     }
+    let habit = usual_share(inputs).is_some_and(|usual| usual >= t.no_easy_share);
     let max_note = max_hr_note(&classed);
     let last = classed.last().map(|(r, _)| r.date)?;
     let mut evidence: Vec<Dated> = vec![(
@@ -131,6 +139,7 @@ pub(super) fn no_easy_days(inputs: &Inputs) -> Option<Signal> {
             Severity::Low
         },
         evidence,
+        habit,
     })
 }
 
@@ -150,6 +159,25 @@ fn max_hr_note(classed: &[(&RunView, Class)]) -> String {
         (Some("threshold_hr"), _) => "; zones from your threshold HR".to_string(),
         _ => String::new(),
     }
+}
+
+/// Share of moderate-or-hard runs in the `HABIT_DAYS` before the window, when
+/// at least `no_easy_min_runs` of them have heart rate.
+fn usual_share(inputs: &Inputs) -> Option<f64> {
+    let from = inputs.window_from();
+    let since = from.checked_sub_days(chrono::Days::new(HABIT_DAYS))?;
+    let classes: Vec<Class> = inputs
+        .baseline
+        .runs
+        .iter()
+        .filter(|r| r.date >= since && r.date < from)
+        .filter_map(class)
+        .collect();
+    if classes.len() < inputs.thresholds.no_easy_min_runs as usize {
+        return None;
+    }
+    let not_easy = classes.iter().filter(|c| **c != Class::Easy).count();
+    Some(not_easy as f64 / classes.len() as f64)
 }
 
 #[cfg(test)]

@@ -92,7 +92,9 @@ pub(super) fn assess(inputs: &Inputs) -> Finding {
             match sig {
                 Some(s) => window_signals.push(s),
                 None => {
-                    if w.ramp_pct.is_some_and(|p| p.is_finite() && p > t.ramp_spike_pct) {
+                    if w.ramp_pct
+                        .is_some_and(|p| p.is_finite() && p > t.ramp_spike_pct)
+                    {
                         ramp_named += 1;
                     }
                 }
@@ -179,7 +181,10 @@ pub(super) fn assess(inputs: &Inputs) -> Finding {
          not a verdict.{ramp_note}",
         capitalise(&parts.join("; "))
     );
-    let mut evidence: Vec<Dated> = window_signals.into_iter().flat_map(|s| s.evidence).collect();
+    let mut evidence: Vec<Dated> = window_signals
+        .into_iter()
+        .flat_map(|s| s.evidence)
+        .collect();
     evidence.append(&mut comeback);
     Rule::with_history(rule.flagged(severity, summary, evidence), history)
 }
@@ -232,8 +237,14 @@ fn judge_week(w: &Week, cap: f64, first: NaiveDate, t: &Thresholds) -> Option<Si
     let ramp = w
         .ramp_pct
         .filter(|p| p.is_finite())
-        .map_or(String::new(), |p| format!("; {:+.0} % over the week before", round2(p)));
-    let partial = if w.partial { " (week not finished)" } else { "" };
+        .map_or(String::new(), |p| {
+            format!("; {:+.0} % over the week before", round2(p))
+        });
+    let partial = if w.partial {
+        " (week not finished)"
+    } else {
+        ""
+    };
     let mut evidence = Vec::new();
     if spike {
         let note = format!(
@@ -359,12 +370,7 @@ fn peak_acwr(w: &Week) -> Option<(&'static str, f64)> {
 fn comebacks(inputs: &Inputs, weeks: &[&Week], from: NaiveDate) -> (Vec<Dated>, Vec<Dated>) {
     let t = inputs.thresholds;
     let mut out = Vec::new();
-    let mut breaks: Vec<&Break> = inputs
-        .baseline
-        .breaks
-        .iter()
-        .chain(inputs.breaks)
-        .collect();
+    let mut breaks: Vec<&Break> = inputs.baseline.breaks.iter().chain(inputs.breaks).collect();
     breaks.sort_by_key(|b| (b.from, b.to));
     breaks.dedup_by_key(|b| (b.from, b.to));
     for b in breaks {
@@ -470,7 +476,11 @@ mod tests {
         let ws = weeks(d(2026, 1, 5), &[60.0, 67.0, 52.0, 46.0, 7.0, 35.0, 52.0]);
         let f = assess_weeks(&ws, &[]);
         assert_eq!(f.status, Status::Clear, "{}", f.summary);
-        assert!(f.summary.contains("2 weeks rose more than 30 %"), "{}", f.summary);
+        assert!(
+            f.summary.contains("2 weeks rose more than 30 %"),
+            "{}",
+            f.summary
+        );
     }
 
     #[test]
@@ -513,7 +523,11 @@ mod tests {
         ws[4].distance_km = 45.0;
         let f = assess_weeks(&ws, &[]);
         assert_eq!(f.status, Status::Flagged);
-        assert!(f.evidence[0].note.contains("week not finished"), "{:?}", f.evidence);
+        assert!(
+            f.evidence[0].note.contains("week not finished"),
+            "{:?}",
+            f.evidence
+        );
     }
 
     #[test]
@@ -522,7 +536,9 @@ mod tests {
         let t = Thresholds::default();
         let all = weeks(
             d(2026, 1, 5),
-            &[20.0, 20.0, 20.0, 20.0, 46.0, 20.0, 22.0, 21.0, 20.0, 22.0, 21.0, 20.0],
+            &[
+                20.0, 20.0, 20.0, 20.0, 46.0, 20.0, 22.0, 21.0, 20.0, 22.0, 21.0, 20.0,
+            ],
         );
         let (base, win) = all.split_at(8);
         let window = Window {
@@ -544,7 +560,11 @@ mod tests {
         assert_eq!(f.history.len(), 1);
         assert_eq!(f.history[0].from, all[4].start);
         assert_eq!(f.history[0].severity, Severity::Moderate);
-        assert!(f.history[0].summary.contains("2.3×"), "{}", f.history[0].summary);
+        assert!(
+            f.history[0].summary.contains("2.3×"),
+            "{}",
+            f.history[0].summary
+        );
     }
 
     fn pre_break_weeks() -> Vec<Week> {

@@ -18,9 +18,7 @@
 
 use chrono::{Days, NaiveDate};
 
-use super::{
-    Cause, Dated, Episode, Evidence, Finding, Inputs, Rule, Severity, capitalise, plural,
-};
+use super::{Cause, Dated, Episode, Evidence, Finding, Inputs, Rule, Severity, capitalise, plural};
 use crate::load::{Day, Week};
 use crate::thresholds::Thresholds;
 
@@ -100,7 +98,11 @@ pub(super) fn assess(inputs: &Inputs) -> Finding {
         ));
     }
     // Its own signal block (see intensity_mix.rs): most runs moderate or hard.
-    let no_easy = super::intensity_mix::no_easy_days(inputs);
+    // A habitual mix is a note, like a habitual week without rest.
+    let (no_easy, usual_mix) = match super::intensity_mix::no_easy_days(inputs) {
+        Some(n) if n.habit => (None, Some(n)),
+        n => (n, None),
+    };
     if let Some(n) = &no_easy {
         parts.push(n.part.clone());
     }
@@ -125,11 +127,22 @@ pub(super) fn assess(inputs: &Inputs) -> Finding {
                 t.monotony_flag
             ));
         }
-        let f = rule.clear(format!(
+        if let Some(n) = &usual_mix {
+            notes.push_str(&format!(
+                " {}, as in the 12 weeks before: your usual mix, so not a new reason for heavy \
+                 legs, but more easy runs would give your legs more recovery.",
+                capitalise(&n.part)
+            ));
+        }
+        let text = format!(
             "The window's weeks had rest days, no streak reached {} days and monotony stayed at \
              or below {}.{notes}{partial}",
             t.streak_days, t.monotony_flag
-        ));
+        );
+        let f = match usual_mix {
+            Some(n) => rule.noted(text, n.evidence),
+            None => rule.clear(text),
+        };
         return Rule::with_history(f, history);
     }
     let severity = match (!s.monotony_high.is_empty(), !streaks.is_empty()) {
@@ -141,9 +154,17 @@ pub(super) fn assess(inputs: &Inputs) -> Finding {
         .as_ref()
         .map_or(severity, |n| severity.max(n.severity));
     let mut summary = parts.join("; ");
-    summary.push_str(". Too little recovery is a common cause of heavy legs; monotony and streak \
-         limits are rules of thumb from small studies.");
+    summary.push_str(
+        ". Too little recovery is a common cause of heavy legs; monotony and streak \
+         limits are rules of thumb from small studies.",
+    );
     summary.push_str(partial);
+    if let Some(n) = &usual_mix {
+        summary.push_str(&format!(
+            " {}, as in the 12 weeks before (your usual mix).",
+            capitalise(&n.part)
+        ));
+    }
     let mut evidence = s.monotony_high;
     evidence.extend(s.monotony_warn);
     evidence.extend(streaks);
@@ -236,7 +257,11 @@ fn history(inputs: &Inputs, from: NaiveDate, t: &Thresholds) -> Vec<Episode> {
         }
         let mut ev: Vec<Evidence> = s.monotony_high.into_iter().map(|(_, e)| e).collect();
         ev.extend(s.no_rest.into_iter().map(|(_, e)| e));
-        let severity = if high { Severity::Moderate } else { Severity::Low };
+        let severity = if high {
+            Severity::Moderate
+        } else {
+            Severity::Low
+        };
         let end = w.start + Days::new(6);
         match open.as_mut() {
             Some(e) if e.to + Days::new(1) == w.start => {
@@ -485,7 +510,11 @@ mod tests {
             ..Inputs::new(&profile, &t)
         });
         assert_eq!(f.status, Status::Clear, "{}", f.summary);
-        assert!(f.summary.contains("as most of your recent weeks"), "{}", f.summary);
+        assert!(
+            f.summary.contains("as most of your recent weeks"),
+            "{}",
+            f.summary
+        );
         // The same week for a runner who usually rests: flagged.
         let usual = weeks(d(2026, 1, 5), &[40.0; 8]);
         let f = assess(&Inputs {
@@ -519,8 +548,15 @@ mod tests {
         });
         assert_eq!(f.status, Status::Clear);
         assert_eq!(f.history.len(), 1);
-        assert_eq!((f.history[0].from, f.history[0].to), (d(2026, 1, 12), d(2026, 1, 25)));
-        assert!(f.history[0].summary.contains("2 weeks"), "{}", f.history[0].summary);
+        assert_eq!(
+            (f.history[0].from, f.history[0].to),
+            (d(2026, 1, 12), d(2026, 1, 25))
+        );
+        assert!(
+            f.history[0].summary.contains("2 weeks"),
+            "{}",
+            f.history[0].summary
+        );
     }
 
     #[test]

@@ -155,11 +155,7 @@ fn run(name: &str, date: NaiveDate, k: usize, km: f64, s: &Style, rng: &mut Rng)
             }
         })
         .collect();
-    let start = Utc.from_utc_datetime(
-        &date
-            .and_hms_opt(6, 30 + k as u32, 0)
-            .expect("valid time"),
-    );
+    let start = Utc.from_utc_datetime(&date.and_hms_opt(6, 30 + k as u32, 0).expect("valid time"));
     RunMetrics {
         path: format!("{name}/{date}-{k}.fit"),
         start: Some(start),
@@ -276,7 +272,9 @@ fn load_bank() -> Vec<Scenario> {
     };
     bank.push(Scenario {
         name: "marathon_build",
-        rows: generate("marathon_build", 3, &marathon, from, to, |w| (build(w), None)),
+        rows: generate("marathon_build", 3, &marathon, from, to, |w| {
+            (build(w), None)
+        }),
         profile: AthleteProfile::default(),
         // At the peak of the 2025 build and a month after the race.
         expect: clear_both(&[d(2025, 5, 25), d(2025, 7, 13), d(2026, 5, 24)]),
@@ -286,8 +284,8 @@ fn load_bank() -> Vec<Scenario> {
     //    August and at Christmas, back at ~75 % then usual.
     let holiday = |w: NaiveDate| -> f64 {
         let off = (w.month() == 8 && w.day() <= 14) || (w.month() == 12 && w.day() >= 22);
-        let back = (w.month() == 8 && (15..=21).contains(&w.day()))
-            || (w.month() == 1 && w.day() <= 7);
+        let back =
+            (w.month() == 8 && (15..=21).contains(&w.day())) || (w.month() == 1 && w.day() <= 7);
         if off {
             0.0
         } else if back {
@@ -353,7 +351,13 @@ fn load_bank() -> Vec<Scenario> {
             },
             from,
             to,
-            |w| if w == camp { (70.0, Some(6)) } else { (30.0, None) },
+            |w| {
+                if w == camp {
+                    (70.0, Some(6))
+                } else {
+                    (30.0, None)
+                }
+            },
         ),
         profile: AthleteProfile::default(),
         expect: e,
@@ -409,15 +413,7 @@ fn load_bank() -> Vec<Scenario> {
     //    sports, which the ingest stage skips), so running days stay apart.
     bank.push(Scenario {
         name: "mixed_sports",
-        rows: steady(
-            "mixed_sports",
-            9,
-            &Style {
-                runs: 3,
-                ..RUNNER
-            },
-            24.0,
-        ),
+        rows: steady("mixed_sports", 9, &Style { runs: 3, ..RUNNER }, 24.0),
         profile: AthleteProfile::default(),
         expect: clear_both(&checks),
     });
@@ -433,7 +429,11 @@ fn load_bank() -> Vec<Scenario> {
             )
         })
         .collect();
-    e.extend(checks.iter().map(|&a| (Cause::Overtraining, a, Expect::Clear)));
+    e.extend(
+        checks
+            .iter()
+            .map(|&a| (Cause::Overtraining, a, Expect::Clear)),
+    );
     bank.push(Scenario {
         name: "streak_runner",
         rows: steady(
