@@ -375,7 +375,7 @@ fn cause_chart(
                 .filter_map(|e| e.week.as_deref())
                 .collect();
             (
-                plot::load_bars(
+                plot::recent_load_bars(
                     report,
                     u,
                     &|w: &WeekRow| weeks.contains(w.week.as_str()),

@@ -293,7 +293,32 @@ pub fn load_bars(
     marked: &dyn Fn(&WeekRow) -> bool,
     label: &str,
 ) -> Option<String> {
-    let weeks = &report.weeks;
+    bars_over(report, &report.weeks, u, marked, label)
+}
+
+/// Weeks a verdict's own chart shows: the judged window with enough weeks
+/// before it to see what the runner usually does (a ten-year history would
+/// shrink the flagged week to a sliver).
+pub const VERDICT_WEEKS: usize = 26;
+
+/// [`load_bars`] over the last [`VERDICT_WEEKS`] weeks only.
+pub fn recent_load_bars(
+    report: &Report,
+    u: Units,
+    marked: &dyn Fn(&WeekRow) -> bool,
+    label: &str,
+) -> Option<String> {
+    let from = report.weeks.len().saturating_sub(VERDICT_WEEKS);
+    bars_over(report, &report.weeks[from..], u, marked, label)
+}
+
+fn bars_over(
+    report: &Report,
+    weeks: &[WeekRow],
+    u: Units,
+    marked: &dyn Fn(&WeekRow) -> bool,
+    label: &str,
+) -> Option<String> {
     if weeks.is_empty() {
         return None;
     }
@@ -977,6 +1002,20 @@ pub(crate) mod tests {
         let fd = &r.findings[0];
         let strip = evidence_strip(fd, &r, Units::Metric).unwrap();
         assert_no_overlap(&strip);
+    }
+
+    #[test]
+    fn a_verdict_chart_shows_recent_weeks_not_ten_years() {
+        let r = long_report(10);
+        let all = load_bars(&r, Units::Metric, &|_: &WeekRow| false, "x").unwrap();
+        let recent = recent_load_bars(&r, Units::Metric, &|_: &WeekRow| false, "x").unwrap();
+        assert!(all.contains("per month"), "ten years are drawn as months");
+        assert!(
+            !recent.contains("per month"),
+            "the verdict chart stays weekly"
+        );
+        assert!(recent.matches("<rect").count() < all.matches("<rect").count());
+        assert_no_overlap(&recent);
     }
 
     #[test]
