@@ -1,6 +1,6 @@
 //! Shared helpers for the integration tests.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// The shared corpus: `$HEAVYLEGS_CORPUS`, else `<crate>/../shared/corpus`,
 /// else `/work/shared/corpus`. `None` (after printing a SKIP line) when absent.
@@ -44,4 +44,26 @@ pub fn oracle(test: &str) -> Option<(PathBuf, serde_json::Value)> {
         dir,
         serde_json::from_str(&text).expect("oracle.json is JSON"),
     ))
+}
+
+/// Runs the binary from the repository root.
+pub fn heavylegs(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_heavylegs"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("run heavylegs")
+}
+
+pub fn s(p: &Path) -> &str {
+    p.to_str().expect("utf-8 path")
+}
+
+pub fn stderr(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+pub fn read_json(p: &Path) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(p).unwrap_or_else(|e| panic!("{}: {e}", p.display())))
+        .expect("json")
 }

@@ -9,6 +9,7 @@ use heavylegs::limits::Limits;
 use serde_json::Value;
 
 use crate::common::sample;
+use crate::common::{s, stderr};
 
 fn heavylegs(args: &[&str]) -> Output {
     heavylegs_tz(args, "UTC")
@@ -22,14 +23,6 @@ fn heavylegs_tz(args: &[&str], tz: &str) -> Output {
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .expect("run heavylegs")
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().expect("utf-8 path")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 fn json_out(o: &Output) -> Value {

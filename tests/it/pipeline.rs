@@ -8,26 +8,10 @@ use std::process::{Command, Output};
 use serde_json::Value;
 
 use crate::common::samples_dir;
-
-fn heavylegs(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_heavylegs"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("run heavylegs")
-}
+use crate::common::{heavylegs, read_json, s};
 
 fn tmp() -> tempfile::TempDir {
     tempfile::tempdir().expect("temp dir")
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().expect("utf-8 path")
-}
-
-fn read_json(p: &Path) -> Value {
-    serde_json::from_slice(&std::fs::read(p).unwrap_or_else(|e| panic!("{}: {e}", p.display())))
-        .expect("json")
 }
 
 fn flagged(report: &Value) -> BTreeSet<String> {

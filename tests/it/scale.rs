@@ -8,6 +8,7 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
+use crate::common::s;
 use crate::common::samples_dir;
 
 /// The scheduler variables `--shard auto` reads; cleared on every child so the
@@ -32,10 +33,6 @@ fn command(args: &[&str]) -> Command {
 
 fn heavylegs(args: &[&str]) -> Output {
     command(args).output().expect("run heavylegs")
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().expect("utf-8 path")
 }
 
 fn ok(run: &Output, what: &str) {

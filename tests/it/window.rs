@@ -2,28 +2,10 @@
 //! `--as-of`, `report.json` → `window`) and files with impossible dates.
 
 use std::path::Path;
-use std::process::{Command, Output};
-
-use serde_json::Value;
+use std::process::Output;
 
 use crate::common::samples_dir;
-
-fn heavylegs(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_heavylegs"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("run heavylegs")
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().expect("utf-8 path")
-}
-
-fn read_json(p: &Path) -> Value {
-    serde_json::from_slice(&std::fs::read(p).unwrap_or_else(|e| panic!("{}: {e}", p.display())))
-        .expect("json")
-}
+use crate::common::{heavylegs, read_json, s};
 
 fn ok(run: &Output) {
     assert_eq!(
