@@ -221,7 +221,7 @@ pub fn collect_items(
     };
     let mut items = walked.items;
     dedupe_items(&mut items);
-    apply_max_hr_estimate(&mut items, &cfg, log);
+    apply_max_hr_estimate(&mut items, &cfg, job.as_of, log);
     log_warnings(&items, log);
     (items, decoded.into_inner(), cached)
 }
@@ -229,14 +229,28 @@ pub fn collect_items(
 /// Without a configured max or threshold HR, estimates max HR from the
 /// history and re-derives every run's zones, intensity and TRIMP from it
 /// (per-file rows, cached or not, only knew their own run's max).
-fn apply_max_hr_estimate(items: &mut [Item], cfg: &MetricsConfig, log: &Log) {
+fn apply_max_hr_estimate(
+    items: &mut [Item],
+    cfg: &MetricsConfig,
+    as_of: Option<chrono::NaiveDate>,
+    log: &Log,
+) {
     if cfg.max_hr_bpm.is_some() || cfg.threshold_hr_bpm.is_some() {
         return;
     }
+    // `--as-of` reports as if run that day: later runs must not set the zones.
+    // (UTC date plus a day of slack: the local date is only known after load.)
+    let by_as_of = |m: &&metrics::RunMetrics| {
+        as_of.is_none_or(|d| {
+            m.start
+                .is_none_or(|s| s.date_naive() <= d + chrono::Days::new(1))
+        })
+    };
     let ok = items
         .iter()
         .filter(|i| i.record.status == Status::Ok)
-        .filter_map(|i| i.metrics.as_ref());
+        .filter_map(|i| i.metrics.as_ref())
+        .filter(by_as_of);
     let Some(est) = metrics::athlete::estimate_max_hr(ok) else {
         return;
     };
