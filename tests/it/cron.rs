@@ -10,23 +10,17 @@ use std::time::{Duration, SystemTime};
 use serde_json::Value;
 
 use crate::common::{corpus_dir, samples_dir};
-use crate::common::{heavylegs, read_json, s, stderr};
+use crate::common::{files_under, heavylegs, read_json, s, stderr};
 
 /// Every file under `dir` (recursively, the cache and lock included) with its bytes.
 fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                out.insert(p.clone(), std::fs::read(&p).unwrap());
-            }
-        }
-    }
-    out
+    files_under(dir)
+        .into_iter()
+        .map(|p| {
+            let bytes = std::fs::read(&p).unwrap();
+            (p, bytes)
+        })
+        .collect()
 }
 
 /// The first `n` demo FIT files, copied into `dir` with their modification time an hour back.

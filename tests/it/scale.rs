@@ -8,8 +8,8 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
-use crate::common::s;
 use crate::common::samples_dir;
+use crate::common::{files_under, s};
 
 /// The scheduler variables `--shard auto` reads; cleared on every child so the
 /// tests do not depend on where they run (a CI job inside Slurm, say).
@@ -82,23 +82,6 @@ fn coach_folder(dir: &Path, n: usize) -> Vec<String> {
         names.push(name);
     }
     names
-}
-
-fn files_under(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                out.push(p);
-            }
-        }
-    }
-    out.sort();
-    out
 }
 
 /// Scheduler variables, extra flags, and what the error message must name.
