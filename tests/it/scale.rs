@@ -245,58 +245,45 @@ fn shard_auto_takes_the_index_from_slurm_or_kubernetes() {
             .map(String::from)
             .collect()
     };
+    // One `--shard auto` run with the scheduler's variables: the athletes it wrote.
+    let shard_auto = |name: &str, extra: &[&str], vars: &[(&str, &str)]| -> BTreeSet<String> {
+        let out = dir.path().join(name);
+        let mut args = vec![
+            "report",
+            "--athletes",
+            s(&coach),
+            "-o",
+            s(&out),
+            "-q",
+            "--shard",
+            "auto",
+        ];
+        args.extend_from_slice(extra);
+        let run = command(&args).envs(vars.iter().copied()).output().unwrap();
+        ok(&run, name);
+        if out.exists() {
+            athletes_of(&out)
+        } else {
+            BTreeSet::new()
+        }
+    };
     // Slurm `--array=1-2`: task 2 is the second of two shards.
-    let out = dir.path().join("slurm");
-    let run = command(&[
-        "report",
-        "--athletes",
-        s(&coach),
-        "-o",
-        s(&out),
-        "-q",
-        "--shard",
-        "auto",
-    ])
-    .envs([
+    let slurm = [
         ("SLURM_ARRAY_TASK_ID", "2"),
         ("SLURM_ARRAY_TASK_MIN", "1"),
         ("SLURM_ARRAY_TASK_MAX", "2"),
         ("SLURM_ARRAY_TASK_COUNT", "2"),
-    ])
-    .output()
-    .unwrap();
-    ok(&run, "slurm task");
-    let got = if out.exists() {
-        athletes_of(&out)
-    } else {
-        BTreeSet::new()
-    };
-    assert_eq!(got, expected(1, 2));
-
+    ];
+    assert_eq!(shard_auto("slurm", &[], &slurm), expected(1, 2));
     // Kubernetes: the index from the pod, the count from the flag.
-    let out = dir.path().join("k8s");
-    let run = command(&[
-        "report",
-        "--athletes",
-        s(&coach),
-        "-o",
-        s(&out),
-        "-q",
-        "--shard",
-        "auto",
-        "--shard-count",
-        "2",
-    ])
-    .env("JOB_COMPLETION_INDEX", "0")
-    .output()
-    .unwrap();
-    ok(&run, "indexed job pod");
-    let got = if out.exists() {
-        athletes_of(&out)
-    } else {
-        BTreeSet::new()
-    };
-    assert_eq!(got, expected(0, 2));
+    assert_eq!(
+        shard_auto(
+            "k8s",
+            &["--shard-count", "2"],
+            &[("JOB_COMPLETION_INDEX", "0")]
+        ),
+        expected(0, 2)
+    );
 
     // Missing or inconsistent variables: exit 2, the message names them.
     let cases: [Case<'_>; 4] = [
