@@ -39,3 +39,4 @@ pub mod thresholds;
 pub mod units;
 #[cfg(feature = "tables")]
 pub mod verdicts;
+pub mod wellness;

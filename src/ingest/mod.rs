@@ -48,6 +48,10 @@ pub struct Record {
     pub reason: Option<String>,
     pub duplicate_of: Option<String>,
     pub activity: Option<Activity>,
+    /// Wellness data the input held (sleep, resting HR, HRV, gear, how runs
+    /// felt); a wellness-only input is `ok` with no activity.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wellness: Option<Box<crate::wellness::Wellness>>,
 }
 
 impl Record {
@@ -61,6 +65,7 @@ impl Record {
             reason: Some(reason),
             duplicate_of: None,
             activity: None,
+            wellness: None,
         }
     }
 }
@@ -278,6 +283,7 @@ pub fn decode_leaf_with(leaf: &Leaf, limits: &Limits, fit_decoder: FitDecoder) -
         reason: None,
         duplicate_of: None,
         activity: None,
+        wellness: None,
     };
     let activities = match decode::decode_with(format, leaf.bytes, limits, fit_decoder) {
         Ok(activities) => activities,

@@ -505,6 +505,7 @@ mod tests {
             reason: reason.map(Into::into),
             duplicate_of: dup.map(Into::into),
             activity: None,
+            wellness: None,
         };
         let records = [
             rec("b.fit", RecordStatus::Ok, None, None),

@@ -982,6 +982,7 @@ fn run_record(
         reason: None,
         duplicate_of: None,
         activity: Some(activity),
+        wellness: None,
     }
 }
 

@@ -93,6 +93,7 @@ fn record(path: &str, status: RecordStatus, reason: Option<&str>, dup: Option<&s
         reason: reason.map(Into::into),
         duplicate_of: dup.map(Into::into),
         activity: None,
+        wellness: None,
     }
 }
 

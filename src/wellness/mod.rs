@@ -1,0 +1,268 @@
+//! Wellness: what a watch and phone record besides runs — nights of sleep,
+//! resting heart rate, HRV, shoes (gear) and how each run felt — in one
+//! model, whatever export it came from.
+//!
+//! Readers (one per export format, each the only place that knows its
+//! format's quirks) turn one file into a [`Wellness`] part; the athlete's
+//! parts are joined with [`Wellness::extend`] and settled with
+//! [`Wellness::finish`] (sorted, one night per date). Rules in `findings`
+//! read the finished model. Dates are the runner's local calendar days.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+/// Which export a value came from, named in evidence lines
+/// ("84 nights from Garmin sleep data").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Origin {
+    /// Garmin Connect account export (JSON under `DI_CONNECT/`).
+    GarminExport,
+    /// Watch-side wellness FIT files (sleep, monitoring, HRV status) or a FIT session field.
+    GarminFit,
+    /// Strava bulk export (`activities.csv`, `shoes.csv`).
+    StravaExport,
+    /// Apple Health `export.xml`.
+    AppleHealth,
+    /// Polar Flow account export.
+    PolarFlow,
+    /// The runner's own `journal.csv` or `[[journal]]` entries.
+    Journal,
+}
+
+/// One night's sleep, dated by the local morning it ended.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Night {
+    pub date: NaiveDate,
+    pub start: Option<DateTime<Utc>>,
+    pub end: Option<DateTime<Utc>>,
+    /// Time asleep (deep + light + REM, or the source's asleep total), s.
+    pub asleep_s: f64,
+    pub deep_s: Option<f64>,
+    pub light_s: Option<f64>,
+    pub rem_s: Option<f64>,
+    pub awake_s: Option<f64>,
+    /// The source's own 0–100 score, when it gives one.
+    pub score: Option<f64>,
+    /// Confirmed by the device or the runner (Garmin's `*_CONFIRMED*`);
+    /// preferred when two sources report the same night.
+    pub confirmed: bool,
+    pub origin: Origin,
+    /// Input path the night was read from.
+    pub path: String,
+}
+
+/// One value per local day: resting heart rate (bpm) or ferritin (µg/L).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DayValue {
+    pub date: NaiveDate,
+    pub value: f64,
+    pub origin: Origin,
+    pub path: String,
+}
+
+/// What an HRV value measures: rules compare a runner only with their own
+/// baseline of the same kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HrvKind {
+    /// Root mean square of successive differences (Garmin nightly HRV, Polar).
+    Rmssd,
+    /// Standard deviation of NN intervals (Apple Health).
+    Sdnn,
+}
+
+/// One day's HRV, ms, with the source's own baseline band when it has one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HrvDay {
+    pub date: NaiveDate,
+    pub value_ms: f64,
+    pub kind: HrvKind,
+    pub baseline_low_ms: Option<f64>,
+    pub baseline_high_ms: Option<f64>,
+    pub origin: Origin,
+    pub path: String,
+}
+
+/// A pair of shoes (or other gear) as the export lists it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Gear {
+    /// The export's own key (Garmin `gearPk`, Strava shoe name).
+    pub id: String,
+    pub name: String,
+    pub is_shoe: bool,
+    pub retired: bool,
+    pub since: Option<NaiveDate>,
+    pub until: Option<NaiveDate>,
+    /// The runner's own retire-at distance for this pair, km.
+    pub max_km: Option<f64>,
+    pub origin: Origin,
+    pub path: String,
+}
+
+/// A run done in a piece of gear. The run is found by start time (a few
+/// seconds of drift between export and file are normal) or by file path.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GearUse {
+    pub gear_id: String,
+    pub start: Option<DateTime<Utc>>,
+    /// Input path (or suffix of it) of the run's file, when the export names it.
+    pub file: Option<String>,
+    pub origin: Origin,
+}
+
+/// How one run felt to the runner.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Feel {
+    /// The run's start, when known; else `date` and `file` find it.
+    pub start: Option<DateTime<Utc>>,
+    pub date: Option<NaiveDate>,
+    pub file: Option<String>,
+    /// Garmin `workout_feel`, 0 (very weak) – 100 (very strong).
+    pub feel: Option<f64>,
+    /// Rate of perceived exertion, 1–10.
+    pub rpe: Option<f64>,
+    /// The journal's `legs`, 1 (fresh) – 5 (very heavy).
+    pub legs: Option<u8>,
+    pub origin: Origin,
+}
+
+/// A dated free-text note from the runner's journal.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Note {
+    pub date: NaiveDate,
+    pub text: String,
+}
+
+/// Everything wellness an athlete's inputs hold. All fields are lists so an
+/// empty model is `const` and parts join by appending.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Wellness {
+    pub nights: Vec<Night>,
+    pub resting_hr: Vec<DayValue>,
+    pub hrv: Vec<HrvDay>,
+    pub ferritin: Vec<DayValue>,
+    pub gear: Vec<Gear>,
+    pub gear_uses: Vec<GearUse>,
+    pub feels: Vec<Feel>,
+    pub notes: Vec<Note>,
+    /// One line each for what a reader could not use ("2026-03-04: sleep
+    /// window ends before it starts"), shown like a damaged file's warnings.
+    pub warnings: Vec<String>,
+}
+
+/// The model with nothing in it, for inputs that hold no wellness data.
+pub static EMPTY: Wellness = Wellness {
+    nights: Vec::new(),
+    resting_hr: Vec::new(),
+    hrv: Vec::new(),
+    ferritin: Vec::new(),
+    gear: Vec::new(),
+    gear_uses: Vec::new(),
+    feels: Vec::new(),
+    notes: Vec::new(),
+    warnings: Vec::new(),
+};
+
+impl Wellness {
+    pub fn is_empty(&self) -> bool {
+        self.nights.is_empty()
+            && self.resting_hr.is_empty()
+            && self.hrv.is_empty()
+            && self.ferritin.is_empty()
+            && self.gear.is_empty()
+            && self.gear_uses.is_empty()
+            && self.feels.is_empty()
+            && self.notes.is_empty()
+    }
+
+    /// Appends another part (from another file) to this one.
+    pub fn extend(&mut self, other: Wellness) {
+        self.nights.extend(other.nights);
+        self.resting_hr.extend(other.resting_hr);
+        self.hrv.extend(other.hrv);
+        self.ferritin.extend(other.ferritin);
+        self.gear.extend(other.gear);
+        self.gear_uses.extend(other.gear_uses);
+        self.feels.extend(other.feels);
+        self.notes.extend(other.notes);
+        self.warnings.extend(other.warnings);
+    }
+
+    /// Sorts every list by date and keeps one night per date: a confirmed
+    /// night over an unconfirmed one, then the longer sleep (phone and watch
+    /// report overlapping nights; a minute is never counted twice). Each
+    /// dropped duplicate leaves a warning naming both sources.
+    pub fn finish(mut self) -> Wellness {
+        self.nights.sort_by(|a, b| {
+            a.date
+                .cmp(&b.date)
+                .then(b.confirmed.cmp(&a.confirmed))
+                .then(b.asleep_s.total_cmp(&a.asleep_s))
+                .then(a.path.cmp(&b.path))
+        });
+        let mut kept: Vec<Night> = Vec::with_capacity(self.nights.len());
+        for night in self.nights {
+            match kept.last() {
+                Some(k) if k.date == night.date => self.warnings.push(format!(
+                    "{}: night of {} also in {}; kept {}",
+                    night.path, night.date, k.path, k.path
+                )),
+                _ => kept.push(night),
+            }
+        }
+        self.nights = kept;
+        self.resting_hr
+            .sort_by(|a, b| a.date.cmp(&b.date).then(a.path.cmp(&b.path)));
+        self.resting_hr.dedup_by_key(|d| d.date);
+        self.hrv
+            .sort_by(|a, b| a.date.cmp(&b.date).then(a.path.cmp(&b.path)));
+        self.hrv
+            .dedup_by(|a, b| a.date == b.date && a.kind == b.kind);
+        self.ferritin.sort_by(|a, b| a.date.cmp(&b.date));
+        self.notes.sort_by(|a, b| a.date.cmp(&b.date));
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn night(date: NaiveDate, hours: f64, confirmed: bool, path: &str) -> Night {
+        Night {
+            date,
+            start: None,
+            end: None,
+            asleep_s: hours * 3600.0,
+            deep_s: None,
+            light_s: None,
+            rem_s: None,
+            awake_s: None,
+            score: None,
+            confirmed,
+            origin: Origin::GarminExport,
+            path: path.to_owned(),
+        }
+    }
+
+    #[test]
+    fn one_night_per_date_preferring_the_confirmed_one() {
+        let d = NaiveDate::from_ymd_opt(2026, 3, 2).unwrap();
+        let mut w = Wellness {
+            nights: vec![night(d, 8.0, false, "phone"), night(d, 6.5, true, "watch")],
+            ..Wellness::default()
+        };
+        w.extend(Wellness {
+            nights: vec![night(d.succ_opt().unwrap(), 7.0, true, "watch")],
+            ..Wellness::default()
+        });
+        let w = w.finish();
+        assert_eq!(w.nights.len(), 2);
+        assert_eq!(w.nights[0].path, "watch");
+        assert_eq!(w.nights[0].asleep_s, 6.5 * 3600.0);
+        assert_eq!(w.warnings.len(), 1);
+        assert!(w.warnings[0].contains("phone"), "{:?}", w.warnings);
+    }
+}
