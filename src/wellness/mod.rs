@@ -226,6 +226,15 @@ impl Wellness {
     }
 }
 
+/// One athlete's wellness from all their ingest records, finished.
+pub fn gather<'a>(records: impl IntoIterator<Item = &'a crate::ingest::Record>) -> Wellness {
+    let mut all = Wellness::default();
+    for part in records.into_iter().filter_map(|r| r.wellness.as_deref()) {
+        all.extend(part.clone());
+    }
+    all.finish()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
