@@ -24,6 +24,7 @@ use crate::settings::{AthleteJob, Job};
 /// the metrics are computed) with its run metrics.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Item {
+    #[serde(with = "crate::cache::record")]
     pub record: Record,
     pub metrics: Option<RunMetrics>,
     /// Samples the activity had before its series was dropped.
@@ -46,24 +47,23 @@ impl From<Record> for Item {
 impl Item {
     /// Computes metrics for runs and drops the series (kept with `keep_series`).
     pub fn from_decoded(mut record: Record, cfg: &MetricsConfig, keep_series: bool) -> Item {
-        let mut item = Item {
-            records: 0,
-            start_lat_lon: None,
-            metrics: None,
-            record: record.clone(),
-        };
+        let (mut records, mut start_lat_lon, mut metrics) = (0, None, None);
         if let Some(act) = record.activity.as_mut() {
-            item.records = act.series.len();
-            item.start_lat_lon = first_position(&act.series);
+            records = act.series.len();
+            start_lat_lon = first_position(&act.series);
             if record.status == Status::Ok {
-                item.metrics = Some(metrics::compute(act, cfg));
+                metrics = Some(metrics::compute(act, cfg));
             }
             if !keep_series {
                 act.series = Default::default();
             }
         }
-        item.record = record;
-        item
+        Item {
+            record,
+            metrics,
+            records,
+            start_lat_lon,
+        }
     }
 }
 
@@ -201,7 +201,7 @@ pub fn collect_items(
             .into_iter()
             .map(|r| Item::from_decoded(r, &cfg, false))
             .collect();
-        cache.put(&key, items.clone());
+        cache.put(&key, &items);
         items
     });
     // An interrupted walk used only part of the cache; saving would drop the rest.
@@ -214,6 +214,15 @@ pub fn collect_items(
         log.debug("cache not saved: no activities found", &[]);
     } else if let Err(e) = cache.save() {
         log.warn(&format!("cache not saved: {e}"), &[]);
+    }
+    if cache.undecodable() > 0 {
+        log.debug(
+            &format!(
+                "{} cache entries did not decode; their files were read again",
+                cache.undecodable()
+            ),
+            &[],
+        );
     }
     let cached = CacheUse {
         hits: cache.hits(),
@@ -345,16 +354,21 @@ pub fn hold_back_empty(
     })
 }
 
-/// Runs dedupe on the records and copies the verdicts back.
+/// Runs dedupe on the records, moved out of the items and back (a record
+/// can be large: copying every one cost a warm run more than dedupe itself).
 fn dedupe_items(items: &mut [Item]) {
-    let mut records: Vec<Record> = items.iter().map(|i| i.record.clone()).collect();
+    let mut records: Vec<Record> = items
+        .iter_mut()
+        .map(|i| {
+            std::mem::replace(
+                &mut i.record,
+                Record::rejected(String::new(), String::new(), String::new()),
+            )
+        })
+        .collect();
     ingest::dedupe::dedupe(&mut records);
     for (item, r) in items.iter_mut().zip(records) {
-        if r.duplicate_of.is_some() {
-            item.record.status = r.status;
-            item.record.reason = r.reason;
-            item.record.duplicate_of = r.duplicate_of;
-        }
+        item.record = r;
     }
 }
 

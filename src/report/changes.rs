@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use chrono::NaiveDate;
+use serde::Deserialize;
 
 use crate::findings::{Cause, Status};
 
@@ -14,39 +15,75 @@ use super::model::{Changes, Report};
 /// Compares `report` with `dir/report.json`, when there is one to read.
 pub fn since_previous(dir: &Path, report: &Report) -> Option<Changes> {
     let bytes = std::fs::read(dir.join(super::Format::Json.file_name())).ok()?;
-    let prev: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
+    let prev: Previous = serde_json::from_slice(&bytes).ok()?;
     compare(&prev, report)
 }
 
-/// The comparison itself, on the previous report as loose JSON so an older
-/// schema (fewer keys) still compares.
-pub fn compare(prev: &serde_json::Value, report: &Report) -> Option<Changes> {
-    prev.get("schema_version")?.as_u64()?;
-    let generated = prev.get("generated_at")?.as_str()?.to_owned();
+/// The little a comparison needs from the previous report. Read as these
+/// few typed fields, everything else skipped unparsed: over 10,000 runs,
+/// building the whole report as loose JSON cost more than writing the new
+/// one. Every field but `schema_version` and `generated_at` may be missing,
+/// so an older schema (fewer keys) still compares.
+#[derive(Debug, Deserialize)]
+pub struct Previous {
+    /// Required: a file without it is not a heavylegs report.
+    #[allow(dead_code)]
+    schema_version: u64,
+    generated_at: String,
+    #[serde(default)]
+    period: Option<Period>,
+    #[serde(default)]
+    runs: Option<Vec<PreviousRun>>,
+    #[serde(default)]
+    findings: Option<Vec<PreviousFinding>>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Period {
+    #[serde(default)]
+    to: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct PreviousRun {
+    #[serde(default)]
+    path: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct PreviousFinding {
+    #[serde(default)]
+    status: Option<String>,
+    #[serde(default)]
+    cause: Option<String>,
+}
+
+/// The comparison itself.
+pub fn compare(prev: &Previous, report: &Report) -> Option<Changes> {
+    let generated = prev.generated_at.clone();
     let previous_to = prev
-        .pointer("/period/to")
-        .and_then(|v| v.as_str())
+        .period
+        .as_ref()
+        .and_then(|p| p.to.as_deref())
         .and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok());
     let old_runs: BTreeSet<&str> = prev
-        .get("runs")
-        .and_then(|r| r.as_array())
-        .map(|a| a.iter().filter_map(|r| r.get("path")?.as_str()).collect())
-        .unwrap_or_default();
+        .runs
+        .iter()
+        .flatten()
+        .filter_map(|r| r.path.as_deref())
+        .collect();
     let new: Vec<_> = report
         .runs
         .iter()
         .filter(|r| !old_runs.contains(r.path.as_str()))
         .collect();
     let was_flagged: BTreeSet<&str> = prev
-        .get("findings")
-        .and_then(|f| f.as_array())
-        .map(|a| {
-            a.iter()
-                .filter(|f| f.get("status").and_then(|s| s.as_str()) == Some("flagged"))
-                .filter_map(|f| f.get("cause")?.as_str())
-                .collect()
-        })
-        .unwrap_or_default();
+        .findings
+        .iter()
+        .flatten()
+        .filter(|f| f.status.as_deref() == Some("flagged"))
+        .filter_map(|f| f.cause.as_deref())
+        .collect();
     let now_flagged: BTreeSet<Cause> = report
         .findings
         .iter()

@@ -50,13 +50,16 @@ pub fn activities_frame(
     rows.sort_by(|a, b| a.0.cmp(b.0));
 
     let n = rows.len();
+    // Each row's metrics, looked up once (not once per column).
+    let row_metrics: Vec<Option<&RunMetrics>> =
+        rows.iter().map(|(p, _)| by_path.get(p).copied()).collect();
     let text = |f: &dyn Fn(&str, Option<&Record>) -> Option<String>| -> Vec<Option<String>> {
         rows.iter().map(|(p, rec)| f(p, *rec)).collect()
     };
     let num = |name: &str, decimals: i32, f: &dyn Fn(&RunMetrics) -> Option<f64>| -> Column {
-        let v: Vec<Option<f64>> = rows
+        let v: Vec<Option<f64>> = row_metrics
             .iter()
-            .map(|(p, _)| by_path.get(p).and_then(|m| ro(f(m), decimals)))
+            .map(|m| m.and_then(|m| ro(f(m), decimals)))
             .collect();
         Column::new(name.into(), v)
     };
