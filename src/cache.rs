@@ -514,6 +514,47 @@ mod tests {
     }
 
     #[test]
+    fn items_round_trip_with_and_without_wellness_and_damage_is_caught() {
+        use crate::ingest::Record;
+        use crate::run::Item;
+        let dir = tempfile::tempdir().unwrap();
+        let plain = Item::from(Record::rejected("a.fit".into(), "h".into(), "bad".into()));
+        let mut rich = Record::rejected("b.csv".into(), "h2".into(), "why".into());
+        rich.wellness = Some(Box::new(crate::wellness::Wellness {
+            warnings: vec!["2026-03-04: sleep window ends before it starts".into()],
+            ..Default::default()
+        }));
+        let rich = Item {
+            start_lat_lon: Some((47.5, 8.5)),
+            records: 3,
+            ..Item::from(rich)
+        };
+        let (c, _) = Cache::<Vec<Item>>::open(dir.path(), "k");
+        c.put("p", &vec![plain.clone(), rich.clone()]);
+        c.save().unwrap();
+        let (c, st) = Cache::<Vec<Item>>::open(dir.path(), "k");
+        assert_eq!(st, CacheState::Loaded(1));
+        let back = c.get("p").unwrap();
+        let json =
+            |i: &Item| serde_json::to_string(&(&i.record, i.records, i.start_lat_lon)).unwrap();
+        assert_eq!(back.len(), 2);
+        assert_eq!(json(&back[0]), json(&plain));
+        assert_eq!(json(&back[1]), json(&rich));
+        assert!(back[1].record.wellness.is_some());
+
+        // A truncated file is corrupt, not half-read.
+        let path = dir.path().join(FILE_NAME);
+        let bytes = std::fs::read(&path).unwrap();
+        std::fs::write(&path, &bytes[..bytes.len() - 3]).unwrap();
+        let (c, st) = Cache::<Vec<Item>>::open(dir.path(), "k");
+        assert!(
+            matches!(st, CacheState::Rebuilt(ref r) if r.starts_with("corrupt")),
+            "{st:?}"
+        );
+        assert!(c.get("p").is_none());
+    }
+
+    #[test]
     fn fresh_files_are_not_settled() {
         let now = now_ns();
         assert!(!stamp(1, now).settled(now));

@@ -308,6 +308,8 @@ fn adding_one_file_decodes_one_file_and_matches_a_cold_run() {
         "toml is not decoded"
     );
 
+    let first_report = dir.path().join("first-report.json");
+    std::fs::copy(warm.join("report.json"), &first_report).unwrap();
     std::fs::copy(&late, inputs.join(late.file_name().unwrap())).unwrap();
     let second = Command::new(env!("CARGO_BIN_EXE_heavylegs"))
         .args(args(&warm))
@@ -317,21 +319,34 @@ fn adding_one_file_decodes_one_file_and_matches_a_cold_run() {
     assert_eq!(sum["decoded"], 1, "{sum}");
     assert_eq!(sum["cached"], files.len() - 1);
 
+    // The cold run gets the same previous report, so its `changes` compare alike.
     let cold = dir.path().join("cold");
+    std::fs::create_dir_all(&cold).unwrap();
+    std::fs::copy(&first_report, cold.join("report.json")).unwrap();
     let third = Command::new(env!("CARGO_BIN_EXE_heavylegs"))
         .args(args(&cold))
         .arg("--no-cache")
         .output()
         .unwrap();
     assert_eq!(summary(&third)["decoded"], files.len());
-    let mut w = read_json(&warm.join("report.json"));
-    let mut c = read_json(&cold.join("report.json"));
-    w["generated_at"] = Value::Null;
-    c["generated_at"] = Value::Null;
+    let w = read_json(&warm.join("report.json"));
     // The warm folder held the first report: its `changes` name the added run.
     assert_eq!(w["changes"]["new_runs"], 1, "{}", w["changes"]);
-    w["changes"] = Value::Null;
-    assert_eq!(w, c, "warm (cached) report differs from a cold run");
+    // Byte for byte, but for when each was made.
+    let bytes = |o: &Path, name: &str| {
+        let text = std::fs::read_to_string(o.join(name)).unwrap();
+        let at = read_json(&o.join("report.json"))["generated_at"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        text.replace(&at, "GENERATED_AT")
+    };
+    for name in ["report.json", "activities.csv"] {
+        assert!(
+            bytes(&warm, name) == bytes(&cold, name),
+            "{name}: warm (cached) run differs from a cold run"
+        );
+    }
 
     // A corrupt cache is rebuilt, never trusted.
     let cache = std::fs::read_dir(warm.join(".cache"))
@@ -340,8 +355,11 @@ fn adding_one_file_decodes_one_file_and_matches_a_cold_run() {
         .unwrap()
         .unwrap()
         .path()
-        .join("cache.json");
-    std::fs::write(&cache, b"{\"key\": 1, garbage").unwrap();
+        .join("cache.bin");
+    let mut bytes = std::fs::read(&cache).unwrap();
+    let mid = bytes.len() / 2;
+    bytes[mid] ^= 0x40; // one flipped bit: the checksum catches it
+    std::fs::write(&cache, &bytes).unwrap();
     let fourth = Command::new(env!("CARGO_BIN_EXE_heavylegs"))
         .args(args(&warm))
         .output()
