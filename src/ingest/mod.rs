@@ -19,6 +19,7 @@ use crate::limits::Limits;
 use archive::{Counters, Expander, Keyed};
 use sniff::Sniffed;
 
+mod apple;
 pub mod archive;
 pub mod dedupe;
 pub mod discover;
@@ -260,6 +261,8 @@ pub fn decode_leaf_with(leaf: &Leaf, limits: &Limits, fit_decoder: FitDecoder) -
         Sniffed::Fit => Ok(Format::Fit),
         Sniffed::Gpx => Ok(Format::Gpx),
         Sniffed::Tcx => Ok(Format::Tcx),
+        Sniffed::AppleHealth => return apple::records(leaf, limits),
+        Sniffed::PolarJson => Ok(Format::PolarFlow),
         Sniffed::Gzip => Err("gzip content was not unpacked before decoding".to_owned()),
         Sniffed::Zip => Err("zip content was not unpacked before decoding".to_owned()),
         Sniffed::Unknown(reason) => Err(reason),
@@ -328,16 +331,7 @@ pub fn decode_leaf_with(leaf: &Leaf, limits: &Limits, fit_decoder: FitDecoder) -
             if let Some(note) = &mislabel {
                 activity.warnings.push(note.clone());
             }
-            let (status, reason) = if let Some(bad) = implausible_time(&activity) {
-                (Status::Rejected, Some(bad))
-            } else if activity.is_run() {
-                (Status::Ok, None)
-            } else {
-                (
-                    Status::Skipped,
-                    Some(format!("not a run: {}", activity.sport.as_str())),
-                )
-            };
+            let (status, reason) = activity_status(&activity);
             Record {
                 path,
                 status,
@@ -347,6 +341,20 @@ pub fn decode_leaf_with(leaf: &Leaf, limits: &Limits, fit_decoder: FitDecoder) -
             }
         })
         .collect()
+}
+
+/// `ok`, `skipped` (not a run) or `rejected` (implausible start) for one decoded activity.
+pub(crate) fn activity_status(activity: &Activity) -> (Status, Option<String>) {
+    if let Some(bad) = implausible_time(activity) {
+        (Status::Rejected, Some(bad))
+    } else if activity.is_run() {
+        (Status::Ok, None)
+    } else {
+        (
+            Status::Skipped,
+            Some(format!("not a run: {}", activity.sport.as_str())),
+        )
+    }
 }
 
 /// Earliest start accepted: no consumer GPS watch recorded runs before 1990,

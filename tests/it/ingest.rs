@@ -189,7 +189,7 @@ fn sniff_recognises_each_kind_by_content() {
     assert_eq!(sniff(&zip_of(&[])), Sniffed::Zip);
     assert_eq!(
         sniff(b"<?xml version=\"1.0\"?>\n<kml xmlns=\"http://www.opengis.net/kml/2.2\">"),
-        Sniffed::Unknown("XML root <kml> is neither GPX nor TCX".into())
+        Sniffed::Unknown("XML root <kml> is neither GPX, TCX nor Apple Health".into())
     );
 }
 
