@@ -207,6 +207,8 @@ fn sniff_agrees_with_the_corpus_oracle() {
             Sniffed::Fit => "fit",
             Sniffed::Gpx => "gpx",
             Sniffed::Tcx => "tcx",
+            Sniffed::AppleHealth => "apple_health",
+            Sniffed::PolarJson => "polar_flow",
             Sniffed::Gzip => "gzip",
             Sniffed::Zip => "zip",
             Sniffed::Unknown(r) if r == "empty file (0 bytes)" => "empty",

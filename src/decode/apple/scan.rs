@@ -111,6 +111,16 @@ impl State {
     ) -> Result<Item<'b>, DecodeError> {
         let event = match event {
             Ok(e) => e,
+            // A file cut inside a tag (an interrupted copy): what came before is used.
+            Err(quick_xml::Error::Syntax(
+                quick_xml::errors::SyntaxError::UnclosedTag
+                | quick_xml::errors::SyntaxError::UnclosedSingleQuotedAttributeValue
+                | quick_xml::errors::SyntaxError::UnclosedDoubleQuotedAttributeValue,
+            )) if self.seen_root => {
+                return Ok(Item::End(Some(format!(
+                    "file ends inside a tag (line {line})"
+                ))));
+            }
             Err(e) => {
                 let msg = e.to_string();
                 return Err(DecodeError::Xml(format!(
