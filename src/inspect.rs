@@ -213,6 +213,7 @@ pub fn inspect(path: &Path, opts: &Options) -> Result<Inspection, InspectError> 
         path: shown.clone(),
         bytes: &content,
         sha256: out.sha256.clone(),
+        stream: None,
     };
     out.entries = decode_leaf_with(&leaf, &opts.limits, opts.fit_decoder)
         .into_iter()

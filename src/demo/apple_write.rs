@@ -222,7 +222,7 @@ pub fn export_xml(scenario: &Scenario, sims: &[SimRun]) -> String {
             }
         }
     }
-    // Running dynamics from the watch every 10 s.
+    // Speed and running dynamics from the watch every 20 s.
     type Pick = fn(&super::simulate::Sample) -> Option<f64>;
     let dynamics: [(&str, &str, Pick); 4] = [
         ("HKQuantityTypeIdentifierRunningSpeed", "km/hr", |s| {
@@ -248,7 +248,7 @@ pub fn export_xml(scenario: &Scenario, sims: &[SimRun]) -> String {
     ];
     for (kind, unit, pick) in dynamics {
         for run in sims {
-            for (s, t) in at(run, 10) {
+            for (s, t) in at(run, 20) {
                 if let Some(v) = pick(s) {
                     let d = apple_date(t, run.utc_offset_s);
                     record(&mut x, kind, unit, WATCH, &d, &d, &format!("{v:.3}"));

@@ -9,10 +9,11 @@
 
 use super::{Leaf, Record, Status};
 use crate::activity::Format;
-use crate::decode::apple;
-use crate::limits::Limits;
+use crate::decode::DecodeError;
+use crate::decode::apple::Export;
 
-pub(super) fn records(leaf: &Leaf, limits: &Limits) -> Vec<Record> {
+/// The ledger lines for a decoded (or refused) export.
+pub(super) fn records(leaf: &Leaf, decoded: Result<Export, DecodeError>) -> Vec<Record> {
     let base = Record {
         path: leaf.path.clone(),
         sha256: leaf.sha256.clone(),
@@ -23,7 +24,7 @@ pub(super) fn records(leaf: &Leaf, limits: &Limits) -> Vec<Record> {
         activity: None,
         wellness: None,
     };
-    let export = match apple::decode_export(leaf.bytes, limits) {
+    let export = match decoded {
         Ok(e) => e,
         Err(e) => {
             let status = if e.is_skip() {

@@ -256,6 +256,7 @@ fn decode(xml: &str) -> Vec<Record> {
             path: "apple_health_export/export.xml".into(),
             bytes: xml.as_bytes(),
             sha256: "x".into(),
+            stream: None,
         },
         &Limits::default(),
     )
@@ -682,4 +683,51 @@ fn apple_sample_report_matches_the_demo_truth() {
             "{start}: cadence {mean:.1} vs {want}"
         );
     }
+}
+
+/// An export above the size limits is streamed from disk (and from its zip)
+/// instead of being held, with the same ledger as the in-memory read.
+#[test]
+fn large_exports_are_streamed_with_the_same_result() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("apple_health_export");
+    std::fs::create_dir(&folder).unwrap();
+    std::fs::write(folder.join("export.xml"), export_xml()).unwrap();
+    let small = WalkOptions {
+        limits: Limits {
+            max_file_bytes: 4096,
+            max_decompressed_bytes: 4096,
+            ..Limits::default()
+        },
+        ..WalkOptions::default()
+    };
+    let view = |items: &[Record]| -> Vec<(String, Status, Option<String>, Option<f64>, usize)> {
+        items
+            .iter()
+            .map(|r| {
+                (
+                    r.path.rsplit('/').next().unwrap().to_owned(),
+                    r.status,
+                    r.reason.clone(),
+                    r.activity.as_ref().and_then(|a| a.distance_m),
+                    r.activity.as_ref().map_or(0, |a| a.series.len()),
+                )
+            })
+            .collect()
+    };
+    let held = ingest(std::slice::from_ref(&folder), &WalkOptions::default());
+    let streamed = ingest(std::slice::from_ref(&folder), &small);
+    assert_eq!(view(&streamed.items), view(&held.items));
+    assert_eq!(streamed.items[0].sha256, held.items[0].sha256);
+    assert_eq!(streamed.items[1].status, Status::Ok);
+
+    let zip = export_zip_in(dir.path());
+    let from_zip = ingest(&[zip], &small);
+    let xml: Vec<_> = from_zip
+        .items
+        .iter()
+        .filter(|r| r.path.contains("export.xml"))
+        .cloned()
+        .collect();
+    assert_eq!(view(&xml), view(&held.items));
 }

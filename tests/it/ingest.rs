@@ -278,6 +278,7 @@ fn corpus_bad_files_through_the_walk() {
             path: name.into(),
             bytes: &bytes,
             sha256: sha_hex(&bytes),
+            stream: None,
         };
         let records = decode_leaf(&leaf, &limits);
         assert!(
@@ -913,6 +914,7 @@ fn decode_leaf_rejects_unknown_content_and_keeps_sniffed_format() {
         path: "x/zero.fit".into(),
         bytes: &[],
         sha256: sha_hex(&[]),
+        stream: None,
     };
     let r = decode_leaf(&empty, &limits);
     assert_eq!(r.len(), 1);
@@ -925,6 +927,7 @@ fn decode_leaf_rejects_unknown_content_and_keeps_sniffed_format() {
         path: "a.zip!run.gpx".into(),
         bytes: &bytes,
         sha256: RUN_FIT_SHA.into(),
+        stream: None,
     };
     let records = decode_leaf(&leaf, &limits);
     assert_eq!(records.len(), 1);
