@@ -107,12 +107,16 @@ fn record(out: &mut String, kind: &str, unit: &str, source: &str, s: &str, e: &s
 /// Samples of a run at `every` seconds (instants) with their time.
 fn at(run: &SimRun, every: u32) -> impl Iterator<Item = (&super::simulate::Sample, DateTime<Utc>)> {
     let mut next = 0u32;
-    run.samples.iter().filter_map(move |s| {
-        (s.t_s >= next).then(|| {
-            next = s.t_s + every;
-            (s, run.start_utc + Duration::seconds(i64::from(s.t_s)))
+    run.samples
+        .iter()
+        .filter(move |s| {
+            let take = s.t_s >= next;
+            if take {
+                next = s.t_s + every;
+            }
+            take
         })
-    })
+        .map(|s| (s, run.start_utc + Duration::seconds(i64::from(s.t_s))))
 }
 
 /// `(from, to)` sample pairs `every` seconds apart, for interval records.

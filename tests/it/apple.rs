@@ -701,7 +701,8 @@ fn large_exports_are_streamed_with_the_same_result() {
         },
         ..WalkOptions::default()
     };
-    let view = |items: &[Record]| -> Vec<(String, Status, Option<String>, Option<f64>, usize)> {
+    type Line = (String, Status, Option<String>, Option<f64>, usize);
+    let view = |items: &[Record]| -> Vec<Line> {
         items
             .iter()
             .map(|r| {

@@ -156,6 +156,9 @@ impl Warnings {
     }
 }
 
+/// A workout's start (with its local offset) and end.
+type Span = ((DateTime<Utc>, i32), DateTime<Utc>);
+
 /// A `<Workout>` as pass 1 reads it.
 #[derive(Debug, Clone, Default)]
 struct Head {
@@ -181,7 +184,7 @@ impl Head {
     }
 
     /// Start and end, or why the workout cannot be placed in time.
-    fn span(&self) -> Result<((DateTime<Utc>, i32), DateTime<Utc>), String> {
+    fn span(&self) -> Result<Span, String> {
         let start = self.start.ok_or_else(|| match &self.bad_start {
             Some(s) => format!("startDate {s:?} is not `YYYY-MM-DD hh:mm:ss ±hhmm`"),
             None => "no startDate".to_owned(),

@@ -218,7 +218,7 @@ pub(super) fn name<'a>(start: &'a BytesStart<'_>) -> &'a str {
 
 /// Calls `f(key, value)` for each attribute (values raw: Apple writes
 /// `&amp;`-style escapes only in free text, unescaped where used).
-pub(super) fn each_attr<'s>(start: &'s BytesStart<'_>, mut f: impl FnMut(&str, &str)) {
+pub(super) fn each_attr(start: &BytesStart<'_>, mut f: impl FnMut(&str, &str)) {
     for a in start.attributes().with_checks(false).flatten() {
         f(a.key.local_name().into_inner(), &a.value);
     }

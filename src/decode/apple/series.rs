@@ -110,7 +110,7 @@ pub(super) fn join(
     limits: &Limits,
     warnings: &mut Vec<String>,
 ) -> Joined {
-    if samples.is_empty() || !(elapsed_s > 0.0) {
+    if samples.is_empty() || elapsed_s.is_nan() || elapsed_s <= 0.0 {
         return Joined::default();
     }
     let max = limits.max_records.max(2) as f64;
