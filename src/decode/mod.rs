@@ -6,6 +6,7 @@
 //! `source.device` and leave `path`/`sha256` empty.
 
 pub mod apple;
+mod deadline;
 pub mod fit;
 pub mod gpx;
 pub mod polar;
@@ -14,6 +15,8 @@ pub(crate) mod xml;
 
 use crate::activity::{Activity, Format};
 use crate::limits::Limits;
+
+pub use deadline::Deadline;
 
 /// Why a decoder produced no activity. `NotAnActivity` and `NoData` mean the
 /// input is fine but has nothing to analyse (skipped); the rest are damage (rejected).
