@@ -470,6 +470,19 @@ fn heavylegs_report_reads_an_apple_export_zip() {
     assert!(stderr.contains("export.xml#4: rejected"), "{stderr}");
     assert!(stderr.contains("duplicates=1"), "{stderr}");
     let report = crate::common::read_json(&out.join("report.json"));
+    // The malformed records are warnings naming the file and the line.
+    let warnings = report["inputs"]["warnings"].as_array().unwrap();
+    assert!(
+        warnings.iter().any(|w| w["path"]
+            .as_str()
+            .unwrap()
+            .ends_with("export.zip!apple_health_export/export.xml")
+            && w["warning"]
+                .as_str()
+                .unwrap()
+                .contains("record value \"abc\"")),
+        "{warnings:#?}"
+    );
     let km: f64 = report["weeks"]
         .as_array()
         .unwrap()
