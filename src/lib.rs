@@ -28,6 +28,7 @@ pub mod load;
 pub mod lock;
 pub mod log;
 pub mod metrics;
+pub mod names;
 pub mod output;
 pub mod pipeline;
 pub mod profile;

@@ -13,8 +13,6 @@ mod input;
 mod plan;
 pub mod rules;
 #[cfg(feature = "tables")]
-mod write;
-
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -23,7 +21,6 @@ pub use input::{LoadConfig, LoadUnit, RunInput};
 #[cfg(feature = "tables")]
 pub use plan::{build, build_dated};
 #[cfg(feature = "tables")]
-pub use write::{with_athlete, write_tables};
 
 /// Everything [`build`] produces: the daily and weekly tables, the breaks
 /// found in them, and where each run landed in the calendar.

@@ -5,8 +5,7 @@ use crate::findings::{Cause, Severity, Status};
 
 use super::model::Units;
 
-pub const KM_PER_MI: f64 = 1.609_344;
-pub const M_PER_FT: f64 = 0.3048;
+pub use crate::units::{KM_PER_MI, M_PER_FT};
 
 /// Human label of a cause (one wording everywhere: [`Cause::title`]).
 pub fn cause_label(c: Cause) -> &'static str {

@@ -232,7 +232,7 @@ fn build(s: &Season, units: Units) -> Report {
     Report::new(&ReportInputs {
         athlete: "Sam <Runner>",
         generated_at: Utc.with_ymd_and_hms(2026, 6, 15, 7, 0, 0).unwrap(),
-        timezone: Some("Europe/Berlin"),
+        timezone: Some(chrono_tz::Tz::Europe__Berlin),
         timezone_source: "file offsets, else Europe/Berlin",
         display_units: units,
         records: &s.records,
