@@ -350,7 +350,7 @@ fn coach_athletes(
             dir.display()
         )));
     }
-    Ok(names
+    names
         .into_iter()
         .map(|name| {
             let folder = dir.join(&name);
@@ -365,7 +365,7 @@ fn coach_athletes(
                 profile,
             })
         })
-        .collect::<Result<Vec<_>, SettingsError>>()?)
+        .collect::<Result<Vec<_>, SettingsError>>()
 }
 
 /// Stable across runs, machines and Rust versions (FNV-1a), unlike std's hasher.
