@@ -17,6 +17,7 @@ pub mod cli;
 pub mod commands;
 pub mod decode;
 pub mod demo;
+pub mod escape;
 pub mod exit;
 pub mod findings;
 pub mod guard;

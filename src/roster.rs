@@ -4,7 +4,9 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::escape::html as esc;
 use crate::findings::Severity;
+use crate::names::serde_name;
 use crate::output::{WriteError, write_atomic};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -72,15 +74,6 @@ fn fmt_opt(v: Option<f64>, decimals: usize) -> String {
     v.map(|x| format!("{x:.decimals$}")).unwrap_or_default()
 }
 
-fn severity_str(s: Severity) -> &'static str {
-    match s {
-        Severity::None => "none",
-        Severity::Low => "low",
-        Severity::Moderate => "moderate",
-        Severity::High => "high",
-    }
-}
-
 fn csv_field(s: &str) -> String {
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
@@ -96,7 +89,7 @@ fn csv(rows: &[RosterRow]) -> Vec<u8> {
     for r in rows {
         let fields = [
             csv_field(&r.athlete),
-            severity_str(r.max_severity).to_string(),
+            serde_name(&r.max_severity).to_string(),
             csv_field(&r.flagged.join(" ")),
             csv_field(r.week.as_deref().unwrap_or("")),
             fmt_opt(r.distance_km, 2),
@@ -114,40 +107,25 @@ fn csv(rows: &[RosterRow]) -> Vec<u8> {
     out.into_bytes()
 }
 
-pub(crate) fn escape_html(s: &str) -> String {
-    let mut o = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '<' => o.push_str("&lt;"),
-            '>' => o.push_str("&gt;"),
-            '&' => o.push_str("&amp;"),
-            '"' => o.push_str("&quot;"),
-            '\'' => o.push_str("&#39;"),
-            _ => o.push(c),
-        }
-    }
-    o
-}
-
 /// " (stale: why)" after the name when the row is from an earlier run.
 fn stale_mark(r: &RosterRow) -> String {
     r.stale
         .as_deref()
-        .map(|why| format!(" <small class=stale>(stale: {})</small>", escape_html(why)))
+        .map(|why| format!(" <small class=stale>(stale: {})</small>", esc(why)))
         .unwrap_or_default()
 }
 
 fn html(rows: &[RosterRow]) -> Vec<u8> {
     let mut body = String::new();
     for r in rows {
-        let sev = severity_str(r.max_severity);
+        let sev = serde_name(&r.max_severity);
         body.push_str(&format!(
             "<tr class=\"sev-{sev}\"><td><a href=\"{href}\">{name}</a>{stale}</td><td>{sev}</td><td>{flags}</td><td>{week}</td><td class=n>{dist}</td><td class=n>{ramp}</td><td class=n>{acwr}</td><td class=n>{runs}</td><td class=n>{rej}</td></tr>\n",
-            href = escape_html(&r.report),
-            name = escape_html(&r.athlete),
+            href = esc(&r.report),
+            name = esc(&r.athlete),
             stale = stale_mark(r),
-            flags = if r.flagged.is_empty() { "—".into() } else { escape_html(&r.flagged.join(", ")) },
-            week = escape_html(r.week.as_deref().unwrap_or("—")),
+            flags = if r.flagged.is_empty() { "—".into() } else { esc(&r.flagged.join(", ")) },
+            week = esc(r.week.as_deref().unwrap_or("—")),
             dist = fmt_opt(r.distance_km, 1),
             ramp = r.ramp_pct.map(|v| format!("{v:+.0} %")).unwrap_or_default(),
             acwr = fmt_opt(r.acwr_rolling, 2),

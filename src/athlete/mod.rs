@@ -87,7 +87,7 @@ pub fn run(
             &format!(
                 "{}: {} ({})",
                 i.record.path,
-                status_word(i.record.status),
+                crate::names::serde_name(&i.record.status),
                 i.record.reason.as_deref().unwrap_or("")
             ),
             &[],
@@ -264,14 +264,6 @@ fn timezone_summary(run_days: &[(String, NaiveDate, load::TzSource)]) -> String 
         .map(|(k, v)| format!("{k}: {v}"))
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-fn status_word(s: Status) -> &'static str {
-    match s {
-        Status::Ok => "ok",
-        Status::Skipped => "skipped",
-        Status::Rejected => "rejected",
-    }
 }
 
 /// First local date of the report window: `--since`, or the start of the week

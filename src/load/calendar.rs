@@ -21,12 +21,7 @@ pub enum TzSource {
 
 impl TzSource {
     pub fn as_str(self) -> &'static str {
-        match self {
-            TzSource::FileOffset => "file_offset",
-            TzSource::StartPosition => "start_position",
-            TzSource::Configured => "configured",
-            TzSource::Utc => "utc",
-        }
+        crate::names::serde_name(&self)
     }
 }
 

@@ -25,13 +25,9 @@ pub fn status_label(s: Status) -> &'static str {
     }
 }
 
+/// The serde name (`none`, `low`, `moderate`, `high`), as in the JSON and the roster.
 pub fn severity_label(s: Severity) -> &'static str {
-    match s {
-        Severity::None => "none",
-        Severity::Low => "low",
-        Severity::Moderate => "moderate",
-        Severity::High => "high",
-    }
+    crate::names::serde_name(&s)
 }
 
 /// Distance with unit, from km.

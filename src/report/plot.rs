@@ -16,9 +16,9 @@ use chrono::{Datelike, Days, Months, NaiveDate};
 use crate::findings::{Evidence, Finding, Severity};
 
 use super::fmt as f;
-use super::html::esc;
 use super::model::{Report, Units, WeekRow};
 use super::words;
+use crate::escape::html as esc;
 
 // Okabe–Ito.
 pub const BLUE: &str = "#0072B2";
