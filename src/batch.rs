@@ -47,7 +47,7 @@ pub fn run_job(job: &Job, log: &Log) -> anyhow::Result<Exit> {
     crate::interrupt::checkpoint()?;
     if let Some(dir) = &job.roster_dir {
         let rows = roster_rows(job, &done)?;
-        crate::roster::write(dir, &rows)?;
+        crate::report::roster::write(dir, &rows)?;
         log.info(
             &format!("Roster: {}", dir.join("roster.html").display()),
             &[],

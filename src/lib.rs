@@ -33,6 +33,7 @@ pub mod names;
 pub mod output;
 pub mod pipeline;
 pub mod profile;
+#[cfg(feature = "tables")]
 pub mod reduce;
 #[cfg(feature = "tables")]
 pub mod report;

@@ -24,6 +24,7 @@ pub mod load_tables;
 pub mod markdown;
 pub mod model;
 mod plot;
+pub mod roster;
 pub mod tables;
 pub mod words;
 
