@@ -263,7 +263,18 @@ fn missing_input(text: &str, path: &Path, p: &Pipeline) -> Result<(), PipelineEr
 /// A TOML error as "line N: message" (the message names the key).
 pub(crate) fn toml_message(text: &str, e: &toml::de::Error) -> String {
     let line = e.span().map(|s| line_of(text, s.start));
-    let msg = e.message().trim().to_string();
+    let mut msg = e.message().trim().to_string();
+    // The key path is only in the error's plain rendering ("in `output.formats`").
+    let mut plain = e.clone();
+    plain.set_input(None);
+    let key = plain.to_string().lines().find_map(|l| {
+        l.strip_prefix("in `")
+            .and_then(|k| k.strip_suffix('`'))
+            .map(str::to_owned)
+    });
+    if let Some(key) = key.filter(|k| !msg.contains(k.as_str())) {
+        msg = format!("{key}: {msg}");
+    }
     match line {
         Some(l) => format!("line {l}: {msg}"),
         None => msg,
@@ -290,7 +301,10 @@ mod tests {
         let err = Pipeline::parse(text, Path::new("p.toml"))
             .unwrap_err()
             .to_string();
-        assert!(err.contains("pdf") && err.contains("line 4"), "{err}");
+        assert!(
+            err.contains("pdf") && err.contains("line 4") && err.contains("output.formats"),
+            "{err}"
+        );
         let text = "[inputs]\npaths = [\"x\"]\n[athlete]\ntimezone = \"Mars/Olympus\"\n";
         let err = Pipeline::parse(text, Path::new("p.toml"))
             .unwrap_err()
@@ -300,7 +314,10 @@ mod tests {
         let err = Pipeline::parse(text, Path::new("p.toml"))
             .unwrap_err()
             .to_string();
-        assert!(err.contains("tuesday") && err.contains("line 4"), "{err}");
+        assert!(
+            err.contains("tuesday") && err.contains("line 4") && err.contains("window.week_start"),
+            "{err}"
+        );
     }
 
     #[test]
