@@ -574,18 +574,7 @@ fn polar_training_sessions_with_a_route_and_on_a_treadmill() {
     assert_eq!(mill.series.heart_rate_bpm.as_ref().unwrap()[600], 140.0);
 }
 
-/// Rewrites `samples/apple`: `HEAVYLEGS_WRITE_SAMPLES=1 cargo test --test it apple::write_apple_sample -- --ignored`.
-#[test]
-#[ignore]
-fn write_apple_sample() {
-    if std::env::var_os("HEAVYLEGS_WRITE_SAMPLES").is_none() {
-        eprintln!("SKIP: set HEAVYLEGS_WRITE_SAMPLES=1 to rewrite samples/apple");
-        return;
-    }
-    let dir = crate::common::samples_dir().join("apple");
-    heavylegs::demo::generate_apple(&dir, &heavylegs::demo::demo_athlete()).unwrap();
-}
-
+/// `cargo run --example write_samples` rewrites `samples/apple`.
 #[test]
 fn apple_sample_is_the_generator_output() {
     let t = tempfile::tempdir().unwrap();
