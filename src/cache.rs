@@ -515,8 +515,8 @@ mod tests {
 
     #[test]
     fn items_round_trip_with_and_without_wellness_and_damage_is_caught() {
+        use crate::athlete::collect::Item;
         use crate::ingest::Record;
-        use crate::run::Item;
         let dir = tempfile::tempdir().unwrap();
         let plain = Item::from(Record::rejected("a.fit".into(), "h".into(), "bad".into()));
         let mut rich = Record::rejected("b.csv".into(), "h2".into(), "why".into());

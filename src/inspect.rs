@@ -200,6 +200,8 @@ pub fn inspect(path: &Path, opts: &Options) -> Result<Inspection, InspectError> 
             path: shown,
             format: match format {
                 Format::Gpx => "GPX",
+                Format::AppleHealth => "Apple Health XML",
+                Format::PolarFlow => "Polar Flow JSON",
                 _ => "TCX",
             },
         });
@@ -211,6 +213,7 @@ pub fn inspect(path: &Path, opts: &Options) -> Result<Inspection, InspectError> 
         path: shown.clone(),
         bytes: &content,
         sha256: out.sha256.clone(),
+        stream: None,
     };
     out.entries = decode_leaf_with(&leaf, &opts.limits, opts.fit_decoder)
         .into_iter()
@@ -264,7 +267,11 @@ fn unwrap_gzip(stored: &[u8], limits: &Limits, layers: &mut u32) -> Result<Vec<u
                 );
             }
             Sniffed::Unknown(reason) => return Err(reason),
-            Sniffed::Fit | Sniffed::Gpx | Sniffed::Tcx => return Ok(content),
+            Sniffed::Fit
+            | Sniffed::Gpx
+            | Sniffed::Tcx
+            | Sniffed::AppleHealth
+            | Sniffed::PolarJson => return Ok(content),
         }
     }
 }
@@ -389,7 +396,7 @@ pub fn render_text(ins: &Inspection) -> String {
     };
     let _ = writeln!(s, "format     {format}{gzip}");
     if let Some(d) = ins.fit_decoder {
-        let _ = writeln!(s, "decoder    {}", decoder_name(d));
+        let _ = writeln!(s, "decoder    {}", crate::names::serde_name(&d));
     }
     let n = ins.entries.len();
     for (i, e) in ins.entries.iter().enumerate() {
@@ -471,13 +478,6 @@ fn text_value(v: &serde_json::Value) -> String {
         serde_json::Value::String(s) => s.clone(),
         serde_json::Value::Null => "(invalid)".to_owned(),
         other => other.to_string(),
-    }
-}
-
-fn decoder_name(d: FitDecoder) -> &'static str {
-    match d {
-        FitDecoder::Fast => "fast",
-        FitDecoder::Fitparser => "fitparser",
     }
 }
 

@@ -5,13 +5,18 @@
 //! fills in [`crate::activity::Source`] path and hash afterwards; decoders set
 //! `source.device` and leave `path`/`sha256` empty.
 
+pub mod apple;
+mod deadline;
 pub mod fit;
 pub mod gpx;
+pub mod polar;
 pub mod tcx;
 pub(crate) mod xml;
 
 use crate::activity::{Activity, Format};
 use crate::limits::Limits;
+
+pub use deadline::Deadline;
 
 /// Why a decoder produced no activity. `NotAnActivity` and `NoData` mean the
 /// input is fine but has nothing to analyse (skipped); the rest are damage (rejected).
@@ -66,6 +71,8 @@ pub fn decode_with(
         Format::Fit => fit::decode_with(bytes, limits, fit_decoder),
         Format::Gpx => gpx::decode(bytes, limits),
         Format::Tcx => tcx::decode(bytes, limits),
+        Format::AppleHealth => apple::decode(bytes, limits),
+        Format::PolarFlow => polar::decode(bytes, limits),
     };
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)) {
         Ok(r) => r,

@@ -15,7 +15,8 @@ use quick_xml::events::{BytesRef, BytesStart, Event};
 use quick_xml::reader::Reader;
 
 use super::DecodeError;
-use crate::limits::{Deadline, Limits};
+use crate::decode::Deadline;
+use crate::limits::Limits;
 
 /// What the reader reports; text content arrives with [`XmlEvent::Close`].
 #[derive(Debug)]
@@ -315,7 +316,7 @@ pub(crate) fn attr<'s>(start: &'s BytesStart<'_>, local: &str) -> Option<Cow<'s,
 }
 
 /// Replaces the five predefined entities and character references; nothing else.
-fn unescape_predefined(raw: &str) -> String {
+pub(crate) fn unescape_predefined(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
     let mut rest = raw;
     while let Some(amp) = rest.find('&') {

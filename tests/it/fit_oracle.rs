@@ -120,11 +120,14 @@ fn jsonl_lines(rel: &str, bytes: &[u8]) -> Vec<Value> {
         path: rel.to_owned(),
         bytes,
         sha256: String::new(),
+        stream: None,
     };
     let cfg = heavylegs::metrics::MetricsConfig::default();
     heavylegs::ingest::decode_leaf(&leaf, &Limits::default())
         .into_iter()
-        .map(|r| heavylegs::run::jsonl_line(&heavylegs::run::Item::from_decoded(r, &cfg, false)))
+        .map(|r| {
+            heavylegs::commands::jsonl_line(&heavylegs::athlete::Item::from_decoded(r, &cfg, false))
+        })
         .collect()
 }
 

@@ -1,6 +1,7 @@
 //! The one integration-test binary (one link of the polars-heavy crate):
 //! one module per pipeline stage.
 
+mod apple;
 #[cfg(feature = "tables")]
 mod calibration;
 mod common;
@@ -9,6 +10,7 @@ mod cron;
 mod demo;
 mod docs;
 mod fit;
+mod fit_bytes;
 mod fit_fast;
 mod fit_oracle;
 #[cfg(feature = "tables")]
@@ -24,6 +26,8 @@ mod pipeline;
 mod real_runs;
 #[cfg(feature = "tables")]
 mod report;
+#[cfg(feature = "tables")]
+mod report_fixture;
 #[cfg(feature = "tables")]
 mod scale;
 #[cfg(feature = "tables")]
