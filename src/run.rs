@@ -220,10 +220,32 @@ pub fn collect_items(
         unchanged_files: shortcut.unchanged.into_inner(),
     };
     let mut items = walked.items;
+    if let Some(journal) = profile_journal(a) {
+        items.push(Item::from(journal));
+    }
     dedupe_items(&mut items);
     apply_max_hr_estimate(&mut items, &cfg, job.as_of, log);
     log_warnings(&items, log);
     (items, decoded.into_inner(), cached)
+}
+
+/// The profile's `[[journal]]` entries as one wellness record.
+fn profile_journal(a: &AthleteJob) -> Option<Record> {
+    if a.profile.journal.is_empty() {
+        return None;
+    }
+    let path = format!("{}[[journal]]", crate::settings::PROFILE_FILE);
+    let w = crate::wellness::journal::entries(&path, &a.profile.journal);
+    Some(Record {
+        path,
+        sha256: String::new(),
+        format: None,
+        status: Status::Ok,
+        reason: None,
+        duplicate_of: None,
+        activity: None,
+        wellness: Some(Box::new(w)),
+    })
 }
 
 /// Without a configured max or threshold HR, estimates max HR from the
@@ -276,10 +298,9 @@ fn log_warnings(items: &[Item], log: &Log) {
         return;
     }
     for item in items {
-        let Some(a) = item.record.activity.as_ref() else {
-            continue;
-        };
-        for w in &a.warnings {
+        let activity = item.record.activity.iter().flat_map(|a| &a.warnings);
+        let wellness = item.record.wellness.iter().flat_map(|w| &w.warnings);
+        for w in activity.chain(wellness) {
             let fields = [("path", json!(item.record.path)), ("warning", json!(w))];
             let fields: &[_] = if log.json { &fields } else { &[] };
             log.debug(&format!("{}: warning: {w}", item.record.path), fields);
@@ -363,8 +384,9 @@ fn settings_key(a: &AthleteJob, job: &Job) -> String {
     let cfg = MetricsConfig::from_profile(&a.profile);
     format!(
         // `dates=1`: files with implausible start times are rejected (caches
-        // written before that check would keep them as runs).
-        "rows v{}|{}|{}|fit_decoder={}|dates=1",
+        // written before that check would keep them as runs). `wellness=1`:
+        // wellness exports are read (older caches skipped them unread).
+        "rows v{}|{}|{}|fit_decoder={}|dates=1|wellness=1",
         metrics::ROW_VERSION,
         serde_json::to_string(&cfg).unwrap_or_default(),
         serde_json::to_string(&job.limits).unwrap_or_default(),
@@ -547,6 +569,10 @@ pub fn ingest_command(args: &IngestArgs, log: &Log) -> anyhow::Result<Exit> {
         crate::report::tables::write_samples(dir, &activities)?;
     }
     let count = |s: Status| items.iter().filter(|i| i.record.status == s).count();
+    let wellness = items
+        .iter()
+        .filter(|i| i.record.status == Status::Ok && i.record.activity.is_none())
+        .count();
     let dups = items
         .iter()
         .filter(|i| i.record.duplicate_of.is_some())
@@ -556,7 +582,8 @@ pub fn ingest_command(args: &IngestArgs, log: &Log) -> anyhow::Result<Exit> {
         "ingest summary",
         &[
             ("files", json!(walked.stats.files_seen)),
-            ("ok", json!(count(Status::Ok))),
+            ("ok", json!(count(Status::Ok) - wellness)),
+            ("wellness", json!(wellness)),
             ("skipped", json!(count(Status::Skipped))),
             ("rejected", json!(rejected)),
             ("duplicates", json!(dups)),
@@ -574,9 +601,21 @@ pub fn jsonl_line(item: &Item) -> serde_json::Value {
     let r = &item.record;
     let a = r.activity.as_ref();
     let m = item.metrics.as_ref();
+    let w = r.wellness.as_deref();
+    let kind = match (a, w) {
+        (Some(_), _) => Some("activity"),
+        (None, Some(_)) => Some("wellness"),
+        (None, None) => crate::wellness::Source::of_name(&r.path).map(|_| "wellness"),
+    };
+    let warnings: Vec<&String> = a
+        .iter()
+        .flat_map(|a| &a.warnings)
+        .chain(w.iter().flat_map(|w| &w.warnings))
+        .collect();
     json!({
         "path": r.path,
         "sha256": r.sha256,
+        "kind": kind,
         "format": r.format.map(|f| f.as_str()),
         "status": r.status,
         "reason": r.reason,
@@ -600,6 +639,18 @@ pub fn jsonl_line(item: &Item) -> serde_json::Value {
         "warm_up_s": m.and_then(|m| m.warm_up_s),
         "cool_down_s": m.and_then(|m| m.cool_down_s),
         "decoupling_pct": m.and_then(|m| m.decoupling_pct),
-        "warnings": a.map(|a| a.warnings.as_slice()).unwrap_or_default(),
+        "warnings": warnings,
+        // Wellness records: how much of each kind the file held.
+        "wellness": w.map(|w| json!({
+            "nights": w.nights.len(),
+            "resting_hr_days": w.resting_hr.len(),
+            "hrv_days": w.hrv.len(),
+            "gear": w.gear.len(),
+            "gear_uses": w.gear_uses.len() + w.gear_links.len(),
+            "activities": w.activities.len(),
+            "feels": w.feels.len(),
+            "ferritin": w.ferritin.len(),
+            "notes": w.notes.len(),
+        })),
     })
 }

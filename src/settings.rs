@@ -295,6 +295,11 @@ fn folder_profile(
         } else {
             base.shoes
         },
+        journal: if base.journal.is_empty() {
+            file.journal
+        } else {
+            base.journal
+        },
     })
 }
 

@@ -424,6 +424,7 @@ pub fn build(scenario: &Scenario, sims: &[SimRun]) -> Truth {
             resting_hr_bpm: Some(scenario.runner.resting_hr_bpm),
             threshold_hr_bpm: None,
             shoes: Vec::new(),
+            journal: Vec::new(),
         },
         weeks,
         runs,

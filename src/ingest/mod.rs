@@ -256,6 +256,9 @@ pub fn decode_leaf(leaf: &Leaf, limits: &Limits) -> Vec<Record> {
 
 /// [`decode_leaf`] with an explicit FIT engine (`--fit-decoder`).
 pub fn decode_leaf_with(leaf: &Leaf, limits: &Limits, fit_decoder: FitDecoder) -> Vec<Record> {
+    if let Some(source) = crate::wellness::Source::of_name(&leaf.path) {
+        return vec![wellness_record(leaf, source)];
+    }
     let sniffed = match sniff::sniff(leaf.bytes) {
         Sniffed::Fit => Ok(Format::Fit),
         Sniffed::Gpx => Ok(Format::Gpx),
@@ -347,6 +350,35 @@ pub fn decode_leaf_with(leaf: &Leaf, limits: &Limits, fit_decoder: FitDecoder) -
             }
         })
         .collect()
+}
+
+/// A wellness export file (known by its name): `ok` with no activity and the
+/// data in `wellness`, or `rejected` when the whole file is unusable.
+fn wellness_record(leaf: &Leaf, source: crate::wellness::Source) -> Record {
+    match crate::wellness::read(source, &leaf.path, leaf.bytes) {
+        Ok(w) => Record {
+            path: leaf.path.clone(),
+            sha256: leaf.sha256.clone(),
+            format: None,
+            status: Status::Ok,
+            reason: None,
+            duplicate_of: None,
+            activity: None,
+            wellness: Some(Box::new(w)),
+        },
+        Err(e) => Record {
+            status: if e.is_skip() {
+                Status::Skipped
+            } else {
+                Status::Rejected
+            },
+            ..Record::rejected(
+                leaf.path.clone(),
+                leaf.sha256.clone(),
+                format!("{}: {e}", source.as_str()),
+            )
+        },
+    }
 }
 
 /// Earliest start accepted: no consumer GPS watch recorded runs before 1990,
