@@ -35,8 +35,14 @@ pub fn athlete(
         .iter()
         .filter(|i| i.record.duplicate_of.is_some())
         .count();
+    // Wellness-only inputs are `ok` but no runs.
+    let wellness_only = items
+        .iter()
+        .filter(|i| i.record.status == Status::Ok && i.record.activity.is_none())
+        .filter(|i| i.record.wellness.is_some())
+        .count();
     let (ok, skipped, rejected) = (
-        count(Status::Ok),
+        count(Status::Ok) - wellness_only,
         count(Status::Skipped),
         count(Status::Rejected),
     );

@@ -315,6 +315,8 @@ impl Report {
                     })
             };
             match rec.status {
+                // A wellness-only input (sleep, gear, …) is no run.
+                RecordStatus::Ok if rec.activity.is_none() && rec.wellness.is_some() => {}
                 RecordStatus::Ok => inputs.ok += 1,
                 RecordStatus::Skipped => {
                     inputs.skipped += 1;

@@ -30,6 +30,7 @@ mod scale;
 mod scenarios;
 #[cfg(feature = "tables")]
 mod verdict_kit;
+mod wellness;
 #[cfg(feature = "tables")]
 mod window;
 mod xml_formats;
