@@ -341,11 +341,26 @@ pub fn decode_leaf_with(leaf: &Leaf, limits: &Limits, fit_decoder: FitDecoder) -
                     Some(format!("not a run: {}", activity.sport.as_str())),
                 )
             };
+            let wellness = activity.self_rating.map(|r| {
+                Box::new(crate::wellness::Wellness {
+                    feels: vec![crate::wellness::Feel {
+                        start: Some(activity.start),
+                        date: None,
+                        file: Some(path.clone()),
+                        feel: r.feel,
+                        rpe: r.rpe,
+                        legs: None,
+                        origin: crate::wellness::Origin::GarminFit,
+                    }],
+                    ..Default::default()
+                })
+            });
             Record {
                 path,
                 status,
                 reason,
                 activity: Some(activity),
+                wellness,
                 ..base.clone()
             }
         })
