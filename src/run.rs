@@ -654,3 +654,54 @@ pub fn jsonl_line(item: &Item) -> serde_json::Value {
         })),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A wellness record keeps its data through the on-disk cache (warm runs).
+    #[test]
+    fn cached_wellness_survives_a_warm_run() {
+        let uds = br#"[{"calendarDate": "2026-03-03", "restingHeartRate": 47}]"#;
+        let leaf = Leaf {
+            path: "x.zip!DI_CONNECT/DI-Connect-Aggregator/UDSFile_1.json".into(),
+            bytes: uds,
+            sha256: "abc".into(),
+        };
+        let cfg = MetricsConfig::default();
+        let items: Vec<Item> = ingest::decode_leaf(&leaf, &crate::limits::Limits::default())
+            .into_iter()
+            .map(|r| Item::from_decoded(r, &cfg, false))
+            .collect();
+        assert_eq!(items.len(), 1);
+        let dir = tempfile::tempdir().unwrap();
+        let (cache, _) = Cache::<Vec<Item>>::open(dir.path(), "k");
+        cache.put("abc:leaf", items.clone());
+        cache.save().unwrap();
+        let (warm, _) = Cache::<Vec<Item>>::open(dir.path(), "k");
+        let got = warm.get("abc:leaf").unwrap();
+        assert_eq!(got[0].record.status, Status::Ok);
+        assert_eq!(got[0].record.wellness, items[0].record.wellness);
+        assert_eq!(got[0].record.wellness.as_ref().unwrap().resting_hr.len(), 1);
+        let line = jsonl_line(&got[0]);
+        assert_eq!(line["kind"], "wellness");
+        assert_eq!(line["wellness"]["resting_hr_days"], 1);
+    }
+
+    #[test]
+    fn journal_entries_in_athlete_toml() {
+        let p: crate::profile::AthleteProfile = toml::from_str(
+            "name = \"a\"\n[[journal]]\ndate = 2026-03-02\nlegs = 4\nsleep_h = 6.0\n\
+             [[journal]]\ndate = \"2026-03-09\"\nferritin_ug_l = 22\nnote = \"blood test\"\n",
+        )
+        .unwrap();
+        let w = crate::wellness::journal::entries("athlete.toml", &p.journal);
+        assert_eq!(w.nights.len(), 1);
+        assert_eq!(w.feels[0].legs, Some(4));
+        assert_eq!(w.ferritin[0].value, 22.0);
+        assert_eq!(w.notes[0].text, "blood test");
+        let bad: Result<crate::profile::AthleteProfile, _> =
+            toml::from_str("[[journal]]\ndate = 2026-03-02\nlegz = 4\n");
+        assert!(bad.is_err(), "a misspelt key is an error, not ignored");
+    }
+}

@@ -15,6 +15,8 @@ const ORIGIN: Origin = Origin::Journal;
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct JournalEntry {
+    /// `date = 2026-03-02` (a TOML date) or `date = "2026-03-02"`.
+    #[serde(deserialize_with = "toml_date")]
     pub date: Option<NaiveDate>,
     /// Hours slept the night that ended this morning.
     pub sleep_h: Option<f64>,
@@ -24,6 +26,34 @@ pub struct JournalEntry {
     pub rpe: Option<f64>,
     pub ferritin_ug_l: Option<f64>,
     pub note: Option<String>,
+}
+
+/// A TOML local date arrives as a map holding its text; a quoted date as a string.
+fn toml_date<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
+    struct V;
+    impl<'de> serde::de::Visitor<'de> for V {
+        type Value = Option<NaiveDate>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a date like 2026-03-02")
+        }
+        fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Self::Value, E> {
+            s.get(..10)
+                .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+                .filter(|_| s.len() == 10)
+                .map(Some)
+                .ok_or_else(|| E::custom(format!("{s:?} is not a date like 2026-03-02")))
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(
+            self,
+            mut m: A,
+        ) -> Result<Self::Value, A::Error> {
+            match m.next_entry::<String, String>()? {
+                Some((_, text)) => self.visit_str(&text),
+                None => Err(serde::de::Error::custom("an empty date")),
+            }
+        }
+    }
+    d.deserialize_any(V)
 }
 
 const COLUMNS: &[&str] = &["date", "sleep_h", "legs", "rpe", "ferritin_ug_l", "note"];
