@@ -5,8 +5,11 @@
 //! `docs/inputs.md`; numbers may come as strings.
 
 use chrono::{NaiveDate, Utc};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
+use serde::Deserialize;
+
+use super::lenient::typed::{self, Item, Many, Num, Text};
 use super::lenient::{date, num, text, time};
 use super::{
     DayValue, ExportActivity, Gear, GearLink, HrvDay, HrvKind, Night, Origin, Wellness,
@@ -39,7 +42,7 @@ fn array(bytes: &[u8]) -> Result<Vec<Value>, WellnessError> {
     }
 }
 
-fn kind(v: &Value) -> &'static str {
+pub(super) fn kind(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",
@@ -50,29 +53,73 @@ fn kind(v: &Value) -> &'static str {
     }
 }
 
-/// The entry as an object, or a warning naming its position.
-fn object<'a>(
-    path: &str,
-    i: usize,
-    v: &'a Value,
-    w: &mut Wellness,
-) -> Option<&'a Map<String, Value>> {
-    match v {
-        Value::Object(o) => Some(o),
-        other => {
+/// Days after tomorrow (UTC) cannot have been measured yet.
+fn in_future(d: NaiveDate) -> bool {
+    d > Utc::now().date_naive() + chrono::Days::new(1)
+}
+
+/// One `*_sleepData.json` entry (other keys are skipped unread).
+#[derive(Deserialize, Default)]
+#[serde(default, rename_all = "camelCase")]
+struct SleepEntry {
+    calendar_date: Text,
+    #[serde(rename = "sleepStartTimestampGMT")]
+    start: Text,
+    #[serde(rename = "sleepEndTimestampGMT")]
+    end: Text,
+    sleep_window_confirmation_type: Text,
+    deep_sleep_seconds: Num,
+    light_sleep_seconds: Num,
+    rem_sleep_seconds: Num,
+    awake_sleep_seconds: Num,
+    sleep_scores: Item<Scores>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default, rename_all = "camelCase")]
+struct Scores {
+    overall_score: Num,
+}
+
+/// One `UDSFile_*.json` entry.
+#[derive(Deserialize, Default)]
+#[serde(default, rename_all = "camelCase")]
+struct DailyEntry {
+    calendar_date: Text,
+    resting_heart_rate: Num,
+    current_day_resting_heart_rate: Num,
+}
+
+/// One `*_healthStatusData.json` entry.
+#[derive(Deserialize, Default)]
+#[serde(default, rename_all = "camelCase")]
+struct HealthEntry {
+    calendar_date: Text,
+    metrics: Many<Metric>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default, rename_all = "camelCase")]
+struct Metric {
+    #[serde(rename = "type")]
+    kind: Text,
+    value: Num,
+    baseline_lower_limit: Num,
+    baseline_upper_limit: Num,
+}
+
+/// The entry's object, or a warning naming its position and what stood there.
+fn entry<T>(path: &str, i: usize, item: Item<T>, w: &mut Wellness) -> Option<T> {
+    match item {
+        Item::Obj(t) => Some(t),
+        Item::Not(what) => {
             w.warnings.push(format!(
-                "{path}: entry {}: an object expected, found {}",
-                i + 1,
-                kind(other)
+                "{path}: entry {}: an object expected, found {what}",
+                i + 1
             ));
             None
         }
     }
-}
-
-/// Days after tomorrow (UTC) cannot have been measured yet.
-fn in_future(d: NaiveDate) -> bool {
-    d > Utc::now().date_naive() + chrono::Days::new(1)
 }
 
 /// `*_sleepData.json`: one object per night, dated by `calendarDate` (the
@@ -80,25 +127,26 @@ fn in_future(d: NaiveDate) -> bool {
 /// sleep stages; total = deep + light + REM.
 pub fn sleep(path: &str, bytes: &[u8]) -> Result<Wellness, WellnessError> {
     let mut w = Wellness::default();
-    for (i, v) in array(bytes)?.iter().enumerate() {
-        let Some(o) = object(path, i, v, &mut w) else {
+    for (i, item) in typed::array::<SleepEntry>(bytes)?.into_iter().enumerate() {
+        let Some(o) = entry(path, i, item, &mut w) else {
             continue;
         };
-        let Some(day) = date(o.get("calendarDate")) else {
+        let Some(day) = o.calendar_date.date() else {
             w.warnings
                 .push(format!("{path}: entry {}: no readable calendarDate", i + 1));
             continue;
         };
         // Older exports lack the field: stages alone then count, unconfirmed.
-        let confirmation = o.get("sleepWindowConfirmationType").and_then(Value::as_str);
-        let confirmed = match confirmation {
+        let confirmed = match o.sleep_window_confirmation_type.0.as_deref() {
             Some(c) if CONFIRMED.contains(&c) => true,
             Some(_) => continue,
             None => false,
         };
-        let deep = num(o.get("deepSleepSeconds"));
-        let light = num(o.get("lightSleepSeconds"));
-        let rem = num(o.get("remSleepSeconds"));
+        let (deep, light, rem) = (
+            o.deep_sleep_seconds.0,
+            o.light_sleep_seconds.0,
+            o.rem_sleep_seconds.0,
+        );
         if deep.is_none() && light.is_none() && rem.is_none() {
             continue;
         }
@@ -125,8 +173,8 @@ pub fn sleep(path: &str, bytes: &[u8]) -> Result<Wellness, WellnessError> {
                 .push(format!("{path}: {day}: night is in the future"));
             continue;
         }
-        let mut start = time(o.get("sleepStartTimestampGMT"));
-        let mut end = time(o.get("sleepEndTimestampGMT"));
+        let mut start = o.start.time();
+        let mut end = o.end.time();
         if let (Some(s), Some(e)) = (start, end)
             && e <= s
         {
@@ -135,10 +183,10 @@ pub fn sleep(path: &str, bytes: &[u8]) -> Result<Wellness, WellnessError> {
             ));
             (start, end) = (None, None);
         }
-        let score = o.get("sleepScores").and_then(|s| {
-            let overall = s.get("overallScore")?;
-            num(Some(overall)).or_else(|| num(overall.get("value")))
-        });
+        let score = match o.sleep_scores {
+            Item::Obj(s) => s.overall_score.0,
+            Item::Not(_) => None,
+        };
         w.nights.push(Night {
             date: day,
             start,
@@ -147,7 +195,7 @@ pub fn sleep(path: &str, bytes: &[u8]) -> Result<Wellness, WellnessError> {
             deep_s: deep,
             light_s: light,
             rem_s: rem,
-            awake_s: num(o.get("awakeSleepSeconds")),
+            awake_s: o.awake_sleep_seconds.0,
             score,
             confirmed,
             origin: ORIGIN,
@@ -162,14 +210,16 @@ pub fn sleep(path: &str, bytes: &[u8]) -> Result<Wellness, WellnessError> {
 /// and days without a resting HR carry nothing for heavylegs.
 pub fn daily(path: &str, bytes: &[u8]) -> Result<Wellness, WellnessError> {
     let mut w = Wellness::default();
-    for (i, v) in array(bytes)?.iter().enumerate() {
-        let Some(o) = object(path, i, v, &mut w) else {
+    for (i, item) in typed::array::<DailyEntry>(bytes)?.into_iter().enumerate() {
+        let Some(o) = entry(path, i, item, &mut w) else {
             continue;
         };
-        let rhr = num(o.get("restingHeartRate"))
-            .or_else(|| num(o.get("currentDayRestingHeartRate")))
+        let rhr = o
+            .resting_heart_rate
+            .0
+            .or(o.current_day_resting_heart_rate.0)
             .filter(|b| *b > 0.0);
-        let Some(day) = date(o.get("calendarDate")) else {
+        let Some(day) = o.calendar_date.date() else {
             if rhr.is_some() {
                 w.warnings.push(format!(
                     "{path}: entry {}: resting heart rate without a readable calendarDate",
@@ -206,25 +256,23 @@ pub fn daily(path: &str, bytes: &[u8]) -> Result<Wellness, WellnessError> {
 /// metric's `value` (ms, nightly rMSSD) with Garmin's own baseline band.
 pub fn health_status(path: &str, bytes: &[u8]) -> Result<Wellness, WellnessError> {
     let mut w = Wellness::default();
-    for (i, v) in array(bytes)?.iter().enumerate() {
-        let Some(o) = object(path, i, v, &mut w) else {
+    for (i, item) in typed::array::<HealthEntry>(bytes)?.into_iter().enumerate() {
+        let Some(o) = entry(path, i, item, &mut w) else {
             continue;
         };
-        let Some(day) = date(o.get("calendarDate")) else {
+        let Some(day) = o.calendar_date.date() else {
             w.warnings
                 .push(format!("{path}: entry {}: no readable calendarDate", i + 1));
             continue;
         };
-        let Some(metrics) = o.get("metrics").and_then(Value::as_array) else {
-            continue;
-        };
-        let hrv = metrics
-            .iter()
-            .find(|m| m.get("type").and_then(Value::as_str) == Some("HRV"));
+        let hrv = o.metrics.0.into_iter().find_map(|m| match m {
+            Item::Obj(m) if m.kind.0.as_deref() == Some("HRV") => Some(m),
+            _ => None,
+        });
         let Some(m) = hrv else {
             continue;
         };
-        let Some(ms) = num(m.get("value")) else {
+        let Some(ms) = m.value.0 else {
             continue;
         };
         if !HRV_MS.contains(&ms) {
@@ -237,10 +285,7 @@ pub fn health_status(path: &str, bytes: &[u8]) -> Result<Wellness, WellnessError
                 .push(format!("{path}: {day}: day is in the future"));
             continue;
         }
-        let (mut low, mut high) = (
-            num(m.get("baselineLowerLimit")),
-            num(m.get("baselineUpperLimit")),
-        );
+        let (mut low, mut high) = (m.baseline_lower_limit.0, m.baseline_upper_limit.0);
         if let (Some(l), Some(h)) = (low, high)
             && l > h
         {

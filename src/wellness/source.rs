@@ -34,6 +34,8 @@ impl Source {
             .next()
             .unwrap_or(path)
             .to_ascii_lowercase();
+        // A gzipped copy is read inflated, under its stored name.
+        let name = name.strip_suffix(".gz").unwrap_or(&name).to_owned();
         let json = name.ends_with(".json");
         Some(match name.as_str() {
             "activities.csv" => Source::StravaActivities,
@@ -126,6 +128,7 @@ mod tests {
         assert_eq!(s("a/u_gear.json"), Some(Source::GarminGear));
         assert_eq!(s("export_1/activities.csv"), Some(Source::StravaActivities));
         assert_eq!(s("export_1/SHOES.CSV"), Some(Source::StravaShoes));
+        assert_eq!(s("a/1_sleepData.json.gz"), Some(Source::GarminSleep));
         assert_eq!(s("journal.csv"), Some(Source::Journal));
         assert_eq!(s("DI-Connect-User/user_profile.json"), None);
         assert_eq!(s("bikes.csv"), None);
