@@ -5,7 +5,7 @@
 //!   before anything is opened for writing;
 //! - inputs that yield no activity at all (an unmounted share, a sync that
 //!   failed) write nothing: the previous report stays, the run says so in one
-//!   line and exits [`crate::app::Exit::Empty`], unless `--allow-empty`.
+//!   line and exits [`crate::exit::Exit::Empty`], unless `--allow-empty`.
 //!   In coach mode only that athlete is held back; the roster marks the row
 //!   it kept from the previous run as stale.
 
@@ -111,10 +111,12 @@ mod tests {
         let rejected = Record::rejected("x.fit".into(), String::new(), "empty file".into());
         assert!(yielded_nothing([&rejected]));
 
-        let msg = empty_message(&[here.clone()], &here, 1);
+        let msg = empty_message(std::slice::from_ref(&here), &here, 1);
         assert!(msg.contains("no report written") && msg.contains("1 input rejected"));
         std::fs::write(here.join("report.json"), b"{}").unwrap();
-        assert!(empty_message(&[here.clone()], &here, 0).contains("previous report kept"));
+        assert!(
+            empty_message(std::slice::from_ref(&here), &here, 0).contains("previous report kept")
+        );
     }
 
     #[test]

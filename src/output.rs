@@ -1,10 +1,44 @@
 //! Atomic output: every file heavylegs writes goes to a temporary name in the
 //! same folder and is renamed over the target, so a crash or a full disk never
-//! leaves a half-written report behind.
+//! leaves a half-written report behind. Lines on stdout go through
+//! [`out_line`].
 
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+
+/// What a run can write into an athlete's folder (`[output] formats`); the
+/// serde name is the one users type. Each has its writer in `report::write_athlete`,
+/// matched without a fallback, so a format without a writer does not compile.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum OutputFormat {
+    /// `report.json`, the stable machine-readable report.
+    Json,
+    /// `report.md`.
+    Md,
+    /// `report.html`, one self-contained page.
+    Html,
+    /// `activities`, `days` and `weeks` as Parquet and CSV.
+    Tables,
+}
+
+impl OutputFormat {
+    /// Every format, in the order a run writes them by default.
+    pub const ALL: [OutputFormat; 4] = [
+        OutputFormat::Json,
+        OutputFormat::Md,
+        OutputFormat::Html,
+        OutputFormat::Tables,
+    ];
+
+    /// The name in pipeline files and messages.
+    pub fn name(self) -> &'static str {
+        crate::names::serde_name(&self)
+    }
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum WriteError {
@@ -48,6 +82,13 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
             source,
         }
     })
+}
+
+/// Writes a line to stdout, turning a closed pipe into an error the caller maps to success.
+pub fn out_line(line: &str) -> std::io::Result<()> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(line.as_bytes())?;
+    out.write_all(b"\n")
 }
 
 /// A file-name-safe form of a free-text name (athlete names become folder names).

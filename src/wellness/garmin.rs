@@ -320,9 +320,11 @@ fn nested<'a>(all: &'a [Value], key: &str) -> impl Iterator<Item = &'a Value> {
 /// type and name of every activity; used to place gear links in time.
 pub fn activities(path: &str, bytes: &[u8]) -> Result<Wellness, WellnessError> {
     let all = array(bytes)?;
-    if !all
-        .iter()
-        .any(|v| v.get("summarizedActivitiesExport").is_some())
+    // `[]` is an export without activities; anything else must hold the list.
+    if !all.is_empty()
+        && !all
+            .iter()
+            .any(|v| v.get("summarizedActivitiesExport").is_some())
     {
         return Err(WellnessError::Layout(
             "no summarizedActivitiesExport list".into(),
@@ -361,7 +363,7 @@ pub fn activities(path: &str, bytes: &[u8]) -> Result<Wellness, WellnessError> {
 /// the activity ids done in it).
 pub fn gear(path: &str, bytes: &[u8]) -> Result<Wellness, WellnessError> {
     let all = array(bytes)?;
-    if !all.iter().any(|v| v.get("gearDTOS").is_some()) {
+    if !all.is_empty() && !all.iter().any(|v| v.get("gearDTOS").is_some()) {
         return Err(WellnessError::Layout("no gearDTOS list".into()));
     }
     let mut w = Wellness::default();
