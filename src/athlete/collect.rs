@@ -295,9 +295,10 @@ pub(crate) fn log_warnings(items: &[Item], log: &Log) {
         return;
     }
     for item in items {
-        let activity = item.record.activity.iter().flat_map(|a| &a.warnings);
-        let wellness = item.record.wellness.iter().flat_map(|w| &w.warnings);
-        for w in activity.chain(wellness) {
+        // A wellness part's warnings (a malformed record's line) read like a run's.
+        let r = &item.record;
+        let activity = r.activity.iter().flat_map(|a| &a.warnings);
+        for w in activity.chain(r.wellness.iter().flat_map(|w| &w.warnings)) {
             let fields = [("path", json!(item.record.path)), ("warning", json!(w))];
             let fields: &[_] = if log.json { &fields } else { &[] };
             log.debug(&format!("{}: warning: {w}", item.record.path), fields);
@@ -402,6 +403,7 @@ mod tests {
             path: "x.zip!DI_CONNECT/DI-Connect-Aggregator/UDSFile_1.json".into(),
             bytes: uds,
             sha256: "abc".into(),
+            stream: None,
         };
         let cfg = MetricsConfig::default();
         let items: Vec<Item> = ingest::decode_leaf(&leaf, &crate::limits::Limits::default())

@@ -460,6 +460,7 @@ fn workout_feel_and_rpe_are_read_alike_and_become_a_feel() {
         path: "rated.fit".into(),
         bytes: &rated,
         sha256: String::new(),
+        stream: None,
     };
     let rec = heavylegs::ingest::decode_leaf(&leaf, &limits);
     let feels = &rec[0].wellness.as_ref().expect("a feel").feels;
