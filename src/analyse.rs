@@ -92,6 +92,7 @@ pub fn athlete(
             })
         })
         .collect();
+    let wellness = crate::wellness::gather(items.iter().map(|i| &i.record));
     let v = verdicts::assess(
         &dated,
         &verdicts::Options {
@@ -100,6 +101,7 @@ pub fn athlete(
             load: load_cfg,
             as_of: job.as_of,
             window_weeks: job.window_weeks,
+            wellness: &wellness,
         },
     )
     .with_context(|| format!("weekly load for {}", a.profile.name))?;

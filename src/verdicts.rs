@@ -42,6 +42,9 @@ pub struct Options<'a> {
     pub as_of: Option<NaiveDate>,
     /// Weeks judged, ending on the as-of day (at least 1).
     pub window_weeks: u32,
+    /// The athlete's wellness, finished ([`crate::wellness::gather`]);
+    /// `&wellness::EMPTY` when the inputs hold none.
+    pub wellness: &'a crate::wellness::Wellness,
 }
 
 /// Everything the report needs from the analysis.
@@ -163,6 +166,7 @@ pub fn assess(runs: &[DatedRun], opts: &Options) -> Result<Verdicts, LoadError> 
             breaks: &base_breaks,
         },
         window: window.as_ref(),
+        wellness: opts.wellness,
         ..findings::Inputs::new(opts.profile, opts.thresholds)
     };
     let found = findings::evaluate(&finding_inputs);
