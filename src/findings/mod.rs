@@ -222,7 +222,7 @@ pub struct Inputs<'a> {
     /// The athlete's wellness (sleep, resting HR, HRV, gear, ratings,
     /// ferritin), finished. It is not split like the runs: rules read the
     /// days from [`Inputs::window_from`] to [`Inputs::window_to`] as the
-    /// window and the days before as the baseline ([`Inputs::in_window`]).
+    /// window and the days before as the baseline.
     pub wellness: &'a Wellness,
     /// Everything before the window: what the window is compared against.
     pub baseline: Baseline<'a>,
@@ -322,11 +322,6 @@ impl<'a> Inputs<'a> {
                 (monday, format!("{}-W{:02}", iso.year(), iso.week()))
             }
         }
-    }
-
-    /// Whether a wellness day is judged (inside the window).
-    pub(crate) fn in_window(&self, date: NaiveDate) -> bool {
-        date >= self.window_from() && date <= self.window_to()
     }
 
     /// Runs in (date, path) order, so output never depends on input order.
