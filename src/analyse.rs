@@ -161,8 +161,26 @@ pub fn athlete(
         }),
         run_dates: &run_dates,
     });
+    let window_weeks: Vec<NaiveDate> = v
+        .window
+        .as_ref()
+        .map(|w| {
+            tables
+                .weeks
+                .iter()
+                .filter(|x| x.start + chrono::Duration::days(6) >= w.from && x.start <= w.to)
+                .map(|x| x.start)
+                .collect()
+        })
+        .unwrap_or_default();
     let report = report::Report {
         window: v.window.clone(),
+        wellness: report::wellness::WellnessSummary::new(
+            &wellness,
+            &window_weeks,
+            v.window.as_ref().map(|w| w.to),
+            v.felt.clone(),
+        ),
         ..report
     };
     let opts = report::RenderOptions {

@@ -66,6 +66,9 @@ pub struct Verdicts {
     pub too_old: usize,
     /// The athlete's cadence~speed fit over the runs used.
     pub fit: Option<athlete::CadenceSpeedFit>,
+    /// The runner's heavy ratings linked to the flagged weeks; `None` when
+    /// the wellness holds no rating.
+    pub felt: Option<findings::felt::Felt>,
 }
 
 /// Runs the load stage, splits window from baseline and evaluates every rule.
@@ -170,6 +173,7 @@ pub fn assess(runs: &[DatedRun], opts: &Options) -> Result<Verdicts, LoadError> 
         ..findings::Inputs::new(opts.profile, opts.thresholds)
     };
     let found = findings::evaluate(&finding_inputs);
+    let felt = findings::felt::link(&finding_inputs, &found);
     Ok(Verdicts {
         tables,
         window,
@@ -178,5 +182,6 @@ pub fn assess(runs: &[DatedRun], opts: &Options) -> Result<Verdicts, LoadError> 
         after_as_of,
         too_old,
         fit,
+        felt,
     })
 }

@@ -8,6 +8,7 @@
 
 mod circulation;
 mod cool_down;
+pub mod felt;
 mod form;
 mod hydration;
 mod intensity_mix;

@@ -21,6 +21,7 @@ pub mod markdown;
 pub mod model;
 mod plot;
 pub mod tables;
+pub mod wellness;
 pub mod words;
 
 pub use model::{CadenceFit, Changes, Report, ReportInputs, Units, Window};

@@ -925,6 +925,7 @@ pub(crate) mod tests {
             runs: vec![],
             cadence_fit: None,
             changes: None,
+            wellness: None,
         }
     }
 

@@ -220,6 +220,27 @@ pub fn evidence(e: &Evidence, report: &Report, u: Units) -> String {
             lim.map(|l| format!(" ({} h or more is the aim)", f::num(l)))
                 .unwrap_or_default()
         )),
+        "sleep_h" => wk(format!(
+            "{:.1} h of sleep the night to {}",
+            v,
+            date.clone().unwrap_or_else(|| "that day".into())
+        )),
+        "resting_hr_rise_bpm" => wk(format!(
+            "resting heart rate over the 7 days{upto} {:.0} beats a minute above your usual",
+            v
+        )),
+        "hrv_7d_ms" => wk(format!(
+            "HRV over the 7 days{upto} at {:.0} ms, below your usual range{}",
+            v,
+            lim.map(|l| format!(" (from {l:.0} ms)"))
+                .unwrap_or_default()
+        )),
+        "ferritin_ug_l" => wk(format!(
+            "ferritin {} µg/L in the blood test{on}{}",
+            f::num(v),
+            lim.map(|l| format!(" ({} µg/L or more is the athletes' line)", f::num(l)))
+                .unwrap_or_default()
+        )),
         "easy_hr_rise_bpm" => wk(format!(
             "heart rate at easy pace {:.0} beats a minute higher than a few weeks before{upto}",
             v
@@ -243,6 +264,31 @@ pub fn evidence(e: &Evidence, report: &Report, u: Units) -> String {
         }
     }
 }
+
+/// The ratings line that leads the answer when the runner rated runs: the
+/// link sentence, then up to [`FELT_SHOWN`] heavy runs (latest first) with
+/// the patterns in their week, as "- " lines.
+pub fn felt_lines(report: &Report) -> Option<Vec<String>> {
+    let felt = report.wellness.as_ref()?.felt.as_ref()?;
+    let mut out = vec![format!("How your runs felt: {}", felt.summary)];
+    for r in felt.runs.iter().rev().take(FELT_SHOWN) {
+        let causes: Vec<&str> = r
+            .causes
+            .iter()
+            .map(|c| crate::findings::felt::name(*c))
+            .collect();
+        let week = if causes.is_empty() {
+            "no pattern in that week".to_owned()
+        } else {
+            format!("that week: {}", causes.join("; "))
+        };
+        out.push(format!("- {}: {} ({week})", day(r.date, report), r.rating));
+    }
+    Some(out)
+}
+
+/// Heavy runs listed under the ratings line.
+pub const FELT_SHOWN: usize = 5;
 
 /// The first letter in upper case.
 pub fn capitalised(s: &str) -> String {
@@ -466,6 +512,7 @@ mod tests {
             cadence_fit: None,
             speed_bins: vec![],
             changes: None,
+            wellness: None,
         }
     }
 
@@ -689,6 +736,10 @@ mod tests {
             "shoe_km",
             "pairs_in_use",
             "sleep_mean_h",
+            "sleep_h",
+            "resting_hr_rise_bpm",
+            "hrv_7d_ms",
+            "ferritin_ug_l",
             "easy_hr_rise_bpm",
         ] {
             // `say` fails on any internal name (an underscore) or the raw note.
