@@ -153,10 +153,10 @@ pub fn link(inputs: &Inputs, findings: &[Finding]) -> Option<Felt> {
         .collect();
     let names: Vec<&str> = all.iter().map(|c| name(*c)).collect();
     let summary = if heavy.is_empty() {
-        format!(
-            "None of the {} you rated felt heavy.",
-            plural(rated as usize, "run", "runs")
-        )
+        match rated {
+            1 => "The one run you rated did not feel heavy.".to_string(),
+            n => format!("None of the {n} runs you rated felt heavy."),
+        }
     } else if with_cause == 0 {
         format!(
             "None of the {} you rated heavy came in a week with a pattern in the data: the \
@@ -235,4 +235,189 @@ fn heavy_rating(
         why.push(format!("legs {l} of 5"));
     }
     (!why.is_empty()).then(|| why.join(", "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testkit::*;
+    use super::super::{Evidence, Severity, Window};
+    use super::*;
+    use crate::metrics::RunMetrics;
+    use crate::profile::AthleteProfile;
+    use crate::thresholds::Thresholds;
+    use crate::wellness::{Origin, Wellness};
+
+    fn finding(cause: Cause, status: Status, weeks: &[&str]) -> Finding {
+        Finding {
+            cause,
+            status,
+            severity: Severity::Moderate,
+            summary: String::new(),
+            evidence: weeks
+                .iter()
+                .map(|w| Evidence {
+                    week: Some((*w).into()),
+                    date: None,
+                    file: None,
+                    metric: "x".into(),
+                    value: 1.0,
+                    limit: None,
+                    note: String::new(),
+                })
+                .collect(),
+            threshold: String::new(),
+            source: String::new(),
+            advice: String::new(),
+            history: vec![],
+        }
+    }
+
+    fn feel(start: Option<chrono::DateTime<Utc>>, date: Option<NaiveDate>) -> Feel {
+        Feel {
+            start,
+            date,
+            file: None,
+            feel: None,
+            rpe: None,
+            legs: None,
+            origin: Origin::GarminFit,
+        }
+    }
+
+    #[test]
+    fn heavy_ratings_are_linked_to_the_patterns_of_their_week() {
+        // Runs on Tue/Thu of four weeks from Mon 2 Mar; every run mostly easy
+        // HR except 12 Mar (hard).
+        let mut ms: Vec<RunMetrics> = Vec::new();
+        for w in 0..4u64 {
+            for day in [1u64, 3] {
+                let mut m = run(d(2026, 3, 2) + chrono::Days::new(7 * w + day), 3000.0, 8.0);
+                m.intensity_s = Some([2500.0, 400.0, 100.0]);
+                ms.push(m);
+            }
+        }
+        ms[3].intensity_s = Some([300.0, 700.0, 2000.0]); // 12 Mar, hard
+        let vs = views(&ms);
+        let start = |i: usize| ms[i].start.map(|s| s + chrono::Duration::seconds(2));
+        let mut feels = vec![
+            // 3 Mar (W10): felt weak; no pattern that week.
+            Feel {
+                feel: Some(25.0),
+                ..feel(start(0), None)
+            },
+            // 10 Mar (W11, load spike): felt very weak.
+            Feel {
+                feel: Some(0.0),
+                ..feel(start(2), None)
+            },
+            // 12 Mar (W11): RPE 8 on a hard run is not "heavy".
+            Feel {
+                rpe: Some(8.0),
+                ..feel(start(3), None)
+            },
+            // 17 Mar (W12, short sleep): RPE 8 on an easy run.
+            Feel {
+                rpe: Some(8.0),
+                ..feel(start(4), None)
+            },
+            // 26 Mar (W13): journal legs 4, matched by date.
+            Feel {
+                legs: Some(4),
+                origin: Origin::Journal,
+                ..feel(None, Some(d(2026, 3, 26)))
+            },
+            // 24 Mar: felt strong.
+            Feel {
+                feel: Some(75.0),
+                ..feel(start(6), None)
+            },
+        ];
+        // After the as-of day: ignored.
+        feels.push(Feel {
+            legs: Some(5),
+            ..feel(None, Some(d(2026, 4, 2)))
+        });
+        let w = Wellness {
+            feels,
+            ..Wellness::default()
+        };
+        let findings = vec![
+            finding(Cause::Overtraining, Status::Flagged, &["2026-W11"]),
+            finding(Cause::Sleep, Status::Flagged, &["2026-W12"]),
+            // Clear findings' evidence (notes) does not link.
+            finding(Cause::Recovery, Status::Clear, &["2026-W10"]),
+        ];
+        let profile = AthleteProfile::default();
+        let t = Thresholds::default();
+        let win = Window {
+            from: d(2026, 3, 2),
+            to: d(2026, 3, 29),
+            as_of: d(2026, 3, 29),
+            partial_last_week: false,
+        };
+        let inputs = Inputs {
+            runs: &vs,
+            wellness: &w,
+            window: Some(&win),
+            ..Inputs::new(&profile, &t)
+        };
+        let felt = link(&inputs, &findings).expect("ratings exist");
+        assert_eq!((felt.rated, felt.heavy, felt.heavy_with_cause), (6, 4, 2));
+        assert_eq!(
+            felt.summary,
+            "2 of the 4 runs you rated heavy came in weeks with a load spike or short sleep."
+        );
+        let listed: Vec<(NaiveDate, &str, Vec<Cause>)> = felt
+            .runs
+            .iter()
+            .map(|r| (r.date, r.rating.as_str(), r.causes.clone()))
+            .collect();
+        assert_eq!(
+            listed,
+            vec![
+                (d(2026, 3, 3), "felt weak (25 of 100)", vec![]),
+                (
+                    d(2026, 3, 10),
+                    "felt weak (0 of 100)",
+                    vec![Cause::Overtraining]
+                ),
+                (
+                    d(2026, 3, 17),
+                    "effort 8 of 10 on an easy run",
+                    vec![Cause::Sleep]
+                ),
+                (d(2026, 3, 26), "legs 4 of 5", vec![]),
+            ]
+        );
+        assert_eq!(felt.runs[3].file.as_deref(), Some("runs/2026-03-26.fit"));
+    }
+
+    #[test]
+    fn no_ratings_is_none_and_good_ratings_say_so() {
+        let profile = AthleteProfile::default();
+        let t = Thresholds::default();
+        let ms = vec![run(d(2026, 3, 3), 3000.0, 8.0)];
+        let vs = views(&ms);
+        let inputs = Inputs {
+            runs: &vs,
+            ..Inputs::new(&profile, &t)
+        };
+        assert!(link(&inputs, &[]).is_none());
+        let w = Wellness {
+            feels: vec![Feel {
+                feel: Some(75.0),
+                ..feel(ms[0].start, None)
+            }],
+            ..Wellness::default()
+        };
+        let felt = link(
+            &Inputs {
+                wellness: &w,
+                ..inputs
+            },
+            &[],
+        )
+        .unwrap();
+        assert_eq!(felt.summary, "The one run you rated did not feel heavy.");
+    }
 }

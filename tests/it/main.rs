@@ -31,5 +31,7 @@ mod scenarios;
 #[cfg(feature = "tables")]
 mod verdict_kit;
 #[cfg(feature = "tables")]
+mod wellness_verdicts;
+#[cfg(feature = "tables")]
 mod window;
 mod xml_formats;
