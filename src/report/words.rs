@@ -700,6 +700,91 @@ mod tests {
     }
 
     #[test]
+    fn wellness_metrics_read_as_sentences() {
+        assert_eq!(
+            say(ev(None, Some("2026-11-11"), "sleep_h", 5.62, Some(7.0))),
+            "5.6 h of sleep the night to 11 Nov"
+        );
+        assert_eq!(
+            say(ev(
+                None,
+                Some("2026-11-11"),
+                "resting_hr_rise_bpm",
+                6.87,
+                Some(5.0)
+            )),
+            "Resting heart rate over the 7 days up to 11 Nov 7 beats a minute above your usual"
+        );
+        assert_eq!(
+            say(ev(None, Some("2026-11-11"), "hrv_7d_ms", 44.95, Some(52.3))),
+            "HRV over the 7 days up to 11 Nov at 45 ms, below your usual range (from 52 ms)"
+        );
+        assert_eq!(
+            say(ev(
+                None,
+                Some("2026-11-11"),
+                "ferritin_ug_l",
+                28.0,
+                Some(35.0)
+            )),
+            "Ferritin 28 µg/L in the blood test on 11 Nov (35 µg/L or more is the athletes' line)"
+        );
+    }
+
+    #[test]
+    fn the_ratings_lead_the_answer_with_the_latest_heavy_runs() {
+        use crate::findings::felt::{Felt, FeltRun};
+        let mut r = report();
+        assert!(felt_lines(&r).is_none());
+        let run = |day: u32, causes: Vec<Cause>| FeltRun {
+            date: NaiveDate::from_ymd_opt(2026, 11, day).unwrap(),
+            week: "2026-W46".into(),
+            file: None,
+            rating: "felt weak (25 of 100)".into(),
+            causes,
+        };
+        let felt = Felt {
+            rated: 20,
+            heavy: 2,
+            heavy_with_cause: 1,
+            summary: "1 of the 2 runs you rated heavy came in weeks with short sleep.".into(),
+            runs: vec![run(3, vec![]), run(12, vec![Cause::Sleep, Cause::Recovery])],
+        };
+        r.wellness = crate::report::wellness::WellnessSummary::new(
+            &crate::wellness::Wellness {
+                feels: vec![crate::wellness::Feel {
+                    start: None,
+                    date: None,
+                    file: None,
+                    feel: Some(25.0),
+                    rpe: None,
+                    legs: None,
+                    origin: crate::wellness::Origin::GarminFit,
+                }],
+                ..Default::default()
+            },
+            &[],
+            None,
+            Some(felt),
+        );
+        let lines = felt_lines(&r).unwrap();
+        assert_eq!(
+            lines,
+            vec![
+                "How your runs felt: 1 of the 2 runs you rated heavy came in weeks with short sleep."
+                    .to_string(),
+                "- 12 Nov: felt weak (25 of 100) (that week: short sleep; too little recovery)"
+                    .to_string(),
+                "- 3 Nov: felt weak (25 of 100) (no pattern in that week)".to_string(),
+            ]
+        );
+        assert_eq!(
+            r.wellness.as_ref().unwrap().line(),
+            "Wellness read: 20 rated runs from Garmin watch files."
+        );
+    }
+
+    #[test]
     fn unknown_metric_still_reads() {
         assert_eq!(
             say(ev(
