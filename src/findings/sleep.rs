@@ -107,7 +107,8 @@ pub(super) fn assess(inputs: &Inputs) -> Finding {
                 last.date
             ),
             None => "No sleep data: activity files carry none. Add a Garmin Connect export \
-                     (sleep data), Apple Health export or a journal with sleep_h to assess it."
+                     (its sleep data), an Apple Health export or the hours you slept in your \
+                     journal to assess it."
                 .to_string(),
         };
         return Rule::with_history(rule.not_assessable(text), history);
