@@ -5,7 +5,7 @@
 //!   before anything is opened for writing;
 //! - inputs that yield no activity at all (an unmounted share, a sync that
 //!   failed) write nothing: the previous report stays, the run says so in one
-//!   line and exits [`crate::app::Exit::Empty`], unless `--allow-empty`.
+//!   line and exits [`crate::exit::Exit::Empty`], unless `--allow-empty`.
 //!   In coach mode only that athlete is held back; the roster marks the row
 //!   it kept from the previous run as stale.
 

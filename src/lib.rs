@@ -3,17 +3,21 @@
 //! A batch pipeline over watch exports: `ingest` (discover, unpack, sniff,
 //! decode per format) → [`activity::Activity`] → [`metrics`] per run →
 //! [`load`] per week → [`findings`] per heavy-leg cause → [`report`] writers.
-//! The binary in `src/main.rs` is a thin shell over [`app`].
+//! The binary in `src/main.rs` is a thin shell over [`commands`], one file
+//! per subcommand; [`batch`] runs a job's athletes, [`athlete`] one athlete's stages.
 
 pub mod activity;
 #[cfg(feature = "tables")]
-pub mod analyse;
+pub mod athlete;
 #[cfg(feature = "tables")]
-pub mod app;
+pub mod batch;
 pub mod cache;
 pub mod cli;
+#[cfg(feature = "tables")]
+pub mod commands;
 pub mod decode;
 pub mod demo;
+pub mod exit;
 pub mod findings;
 pub mod guard;
 pub mod ingest;
@@ -31,8 +35,6 @@ pub mod reduce;
 #[cfg(feature = "tables")]
 pub mod report;
 pub mod roster;
-#[cfg(feature = "tables")]
-pub mod run;
 pub mod settings;
 pub mod shard;
 pub mod thresholds;

@@ -1,11 +1,11 @@
 //! The `heavylegs` binary: parse flags, hand over to the library, map the
-//! outcome to an exit code. Everything else lives in `heavylegs::app`.
+//! outcome to an exit code. Everything else lives in `heavylegs::commands`.
 
 use std::process::ExitCode;
 
 use clap::Parser;
-use heavylegs::app;
 use heavylegs::cli::Cli;
+use heavylegs::commands;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -15,6 +15,6 @@ fn main() -> ExitCode {
             .num_threads(n.max(1))
             .build_global();
     }
-    let code = app::main(cli);
+    let code = commands::main(cli);
     ExitCode::from(code as u8)
 }

@@ -1,6 +1,7 @@
 //! Atomic output: every file heavylegs writes goes to a temporary name in the
 //! same folder and is renamed over the target, so a crash or a full disk never
-//! leaves a half-written report behind.
+//! leaves a half-written report behind. Lines on stdout go through
+//! [`out_line`].
 
 use std::fs;
 use std::io::Write;
@@ -48,6 +49,13 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
             source,
         }
     })
+}
+
+/// Writes a line to stdout, turning a closed pipe into an error the caller maps to success.
+pub fn out_line(line: &str) -> std::io::Result<()> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(line.as_bytes())?;
+    out.write_all(b"\n")
 }
 
 /// A file-name-safe form of a free-text name (athlete names become folder names).

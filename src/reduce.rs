@@ -183,49 +183,6 @@ pub fn rebuild(out: &Path) -> Result<Rebuilt, ReduceError> {
     })
 }
 
-/// `heavylegs roster OUT`: exit 2 when OUT holds no report, 5 when another
-/// run is writing this roster, 1 when a report cannot be read.
-#[cfg(feature = "tables")]
-pub fn command(
-    args: &crate::cli::RosterArgs,
-    log: &crate::log::Log,
-) -> anyhow::Result<crate::app::Exit> {
-    use crate::app::Exit;
-    use serde_json::json;
-    if !args.dir.is_dir() {
-        let e = ReduceError::NotAFolder {
-            path: args.dir.clone(),
-        };
-        log.error(&e.to_string(), &[]);
-        return Ok(Exit::Config);
-    }
-    let _lock = crate::lock::OutputLock::acquire_roster(&args.dir)?;
-    match rebuild(&args.dir) {
-        Ok(r) => {
-            for d in &r.without_report {
-                log.warn(
-                    &format!("{}: no report.json, not in the roster", d.display()),
-                    &[],
-                );
-            }
-            let flagged = r.rows.iter().filter(|row| !row.flagged.is_empty()).count();
-            log.info(
-                &format!("Roster: {}", args.dir.join("roster.html").display()),
-                &[
-                    ("athletes", json!(r.rows.len())),
-                    ("flagged", json!(flagged)),
-                ],
-            );
-            Ok(Exit::Ok)
-        }
-        Err(e @ ReduceError::Empty { .. }) => {
-            log.error(&e.to_string(), &[]);
-            Ok(Exit::Config)
-        }
-        Err(e) => Err(e.into()),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,9 +3,10 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::cli::{FailOn, ProfileArgs, ReportArgs, RunArgs, RunControl};
+use crate::cli::{FailOn, IngestArgs, ProfileArgs, ReportArgs, RunArgs, RunControl};
 use crate::decode::fit::FitDecoder;
 use crate::limits::Limits;
+use crate::metrics::MetricsConfig;
 use crate::pipeline::{FORMATS, Pipeline};
 use crate::profile::AthleteProfile;
 use crate::thresholds::Thresholds;
@@ -59,6 +60,33 @@ pub struct Job {
     pub rehash: bool,
     /// Write a report even when the inputs yield no activity (`--allow-empty`).
     pub allow_empty: bool,
+}
+
+/// What `heavylegs ingest` runs with: the limits, metrics settings and FIT
+/// engine of a report over the same inputs, so both read a file alike.
+#[derive(Debug, Clone)]
+pub struct IngestJob {
+    pub inputs: Vec<PathBuf>,
+    pub limits: Limits,
+    pub metrics: MetricsConfig,
+    pub fit_decoder: FitDecoder,
+    /// `--jsonl`: one line per activity on stdout.
+    pub jsonl: bool,
+    /// `-o DIR`: tables (and samples, so series are kept) written there.
+    pub output: Option<PathBuf>,
+}
+
+impl IngestJob {
+    pub fn from_args(args: &IngestArgs) -> IngestJob {
+        IngestJob {
+            inputs: args.inputs.clone(),
+            limits: Limits::default(),
+            metrics: MetricsConfig::from_profile(&AthleteProfile::default()),
+            fit_decoder: args.decoder.fit_decoder.unwrap_or_default(),
+            jsonl: args.jsonl,
+            output: args.output.clone(),
+        }
+    }
 }
 
 impl Job {

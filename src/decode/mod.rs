@@ -5,6 +5,7 @@
 //! fills in [`crate::activity::Source`] path and hash afterwards; decoders set
 //! `source.device` and leave `path`/`sha256` empty.
 
+mod deadline;
 pub mod fit;
 pub mod gpx;
 pub mod tcx;
@@ -12,6 +13,8 @@ pub(crate) mod xml;
 
 use crate::activity::{Activity, Format};
 use crate::limits::Limits;
+
+pub use deadline::Deadline;
 
 /// Why a decoder produced no activity. `NotAnActivity` and `NoData` mean the
 /// input is fine but has nothing to analyse (skipped); the rest are damage (rejected).

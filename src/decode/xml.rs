@@ -15,7 +15,8 @@ use quick_xml::events::{BytesRef, BytesStart, Event};
 use quick_xml::reader::Reader;
 
 use super::DecodeError;
-use crate::limits::{Deadline, Limits};
+use crate::decode::Deadline;
+use crate::limits::Limits;
 
 /// What the reader reports; text content arrives with [`XmlEvent::Close`].
 #[derive(Debug)]

@@ -124,7 +124,9 @@ fn jsonl_lines(rel: &str, bytes: &[u8]) -> Vec<Value> {
     let cfg = heavylegs::metrics::MetricsConfig::default();
     heavylegs::ingest::decode_leaf(&leaf, &Limits::default())
         .into_iter()
-        .map(|r| heavylegs::run::jsonl_line(&heavylegs::run::Item::from_decoded(r, &cfg, false)))
+        .map(|r| {
+            heavylegs::commands::jsonl_line(&heavylegs::athlete::Item::from_decoded(r, &cfg, false))
+        })
         .collect()
 }
 

@@ -22,6 +22,7 @@
 
 mod assemble;
 mod content;
+mod damage;
 mod fast;
 mod frame;
 mod message;
@@ -30,12 +31,13 @@ mod records;
 mod stream;
 
 use crate::activity::Activity;
+use crate::decode::Deadline;
 use crate::decode::DecodeError;
-use crate::limits::{Deadline, Limits};
+use crate::limits::Limits;
 
+use damage::Damage;
 pub use frame::crc16;
 pub use profile::mesg;
-use stream::Damage;
 
 /// Decodes a FIT file (chained files included) into its activities, one per
 /// session in file order; a file that records without a session yields one

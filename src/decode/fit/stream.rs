@@ -13,20 +13,12 @@ use fitparser::profile::field_types::FitBaseType;
 use fitparser::{ErrorKind, Value};
 
 use super::content::{Collector, Description, base_type_size};
+use super::damage::{Damage, short_data};
 use super::frame::Frame;
 use super::message::Message;
 use super::profile::{TIMESTAMP, field_description as fd, mesg};
+use crate::decode::Deadline;
 use crate::decode::DecodeError;
-use crate::limits::Deadline;
-
-/// How the stream ended when it did not reach the end of its data.
-#[derive(Debug, Clone, PartialEq)]
-pub(super) enum Damage {
-    /// The bytes ran out inside a message.
-    Truncated { at_byte: usize, detail: String },
-    /// A message could not be read.
-    Corrupt { at_byte: usize, detail: String },
-}
 
 /// Feeds the framed bytes through fitparser into `sink`. `Ok(None)` means the
 /// data was read to its end.
@@ -188,13 +180,6 @@ fn base_type_code(t: FitBaseType) -> u8 {
         FitBaseType::Uint64 => 0x8F,
         FitBaseType::Uint64z => 0x90,
         _ => 0x0D,
-    }
-}
-
-pub(super) fn short_data(at_byte: usize, short: usize) -> Damage {
-    Damage::Truncated {
-        at_byte,
-        detail: format!("header declares {short} more data bytes than the file holds"),
     }
 }
 

@@ -21,12 +21,12 @@ use std::rc::Rc;
 use plan::{Batch, Plan};
 
 use super::content::{Collector, Description, base_type_size};
+use super::damage::{Damage, short_data};
 use super::frame::Frame;
 use super::message::Message;
 use super::profile::{field_description as fd, mesg};
-use super::stream::{Damage, short_data};
+use crate::decode::Deadline;
 use crate::decode::DecodeError;
-use crate::limits::Deadline;
 
 /// The most records reserved ahead (a day at 1 Hz is 86,400).
 const RESERVE_RECORDS_MAX: usize = 1 << 18;

@@ -1,6 +1,8 @@
-//! One athlete, all stages: items (decoded or cached) → athlete-level form
-//! fit → weekly load → findings → report files. Pure orchestration: every
-//! computation lives in its stage's module.
+//! One athlete, all stages: items (decoded or cached, [`collect`]) →
+//! athlete-level form fit → weekly load → findings → report files. Pure
+//! orchestration: every computation lives in its stage's module.
+
+pub mod collect;
 
 use std::collections::BTreeMap;
 
@@ -14,18 +16,19 @@ use crate::log::Log;
 use crate::metrics::RunMetrics;
 use crate::report;
 use crate::roster::RosterRow;
-use crate::run::{AthleteOutcome, Item, collect_items};
 use crate::settings::{AthleteJob, Job};
 use crate::verdicts;
 
-pub fn athlete(
+pub use collect::{AthleteOutcome, CacheUse, Item, collect_items};
+
+pub fn run(
     a: &AthleteJob,
     job: &Job,
     log: &Log,
     bar: Option<indicatif::ProgressBar>,
 ) -> anyhow::Result<AthleteOutcome> {
     let (items, decoded, cached) = collect_items(a, job, log, bar);
-    if let Some(kept) = crate::run::hold_back_empty(a, job, log, &items, decoded, cached) {
+    if let Some(kept) = collect::hold_back_empty(a, job, log, &items, decoded, cached) {
         return Ok(kept);
     }
     crate::interrupt::checkpoint()?;
@@ -205,7 +208,7 @@ pub fn athlete(
         report::write_tables(&a.out_dir, &records, &all_metrics, &report)?;
     }
     if log.enabled(crate::log::Level::Info) && !log.json {
-        crate::app::out_line(&report::verdict(&report, &a.out_dir))?;
+        crate::output::out_line(&report::verdict(&report, &a.out_dir))?;
     }
 
     let mut flagged: Vec<&findings::Finding> = found

@@ -1,20 +1,17 @@
-//! One athlete through every stage, and the `ingest` command.
+//! The first stage of one athlete: every input decoded (or taken from the
+//! content-hash cache) into per-run rows, deduplicated, zones settled.
 //!
 //! The per-file step (decode + run metrics) sits behind the content-hash
 //! cache; everything after it works on small per-run rows, never on series.
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::Instant;
 
-use anyhow::Context;
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use crate::app::{Exit, exit_for, out_line, progress_wanted};
 use crate::cache::{Cache, CacheState, FileStat, StatEntry};
-use crate::cli::IngestArgs;
+use crate::exit::Exit;
 use crate::ingest::{self, KnownLeaves, Leaf, Record, Shortcut, Status, WalkOptions};
 use crate::log::Log;
 use crate::metrics::{self, MetricsConfig, RunMetrics};
@@ -271,7 +268,7 @@ fn apply_max_hr_estimate(
 }
 
 /// `-v`: every decoder warning (salvaged damage, bad CRC, dropped samples) on stderr.
-fn log_warnings(items: &[Item], log: &Log) {
+pub(crate) fn log_warnings(items: &[Item], log: &Log) {
     if !log.enabled(crate::log::Level::Debug) {
         return;
     }
@@ -346,7 +343,7 @@ pub fn hold_back_empty(
 }
 
 /// Runs dedupe on the records and copies the verdicts back.
-fn dedupe_items(items: &mut [Item]) {
+pub(crate) fn dedupe_items(items: &mut [Item]) {
     let mut records: Vec<Record> = items.iter().map(|i| i.record.clone()).collect();
     ingest::dedupe::dedupe(&mut records);
     for (item, r) in items.iter_mut().zip(records) {
@@ -370,236 +367,4 @@ fn settings_key(a: &AthleteJob, job: &Job) -> String {
         serde_json::to_string(&job.limits).unwrap_or_default(),
         serde_json::to_string(&job.fit_decoder).unwrap_or_default()
     )
-}
-
-pub fn run_job(job: &Job, log: &Log) -> anyhow::Result<Exit> {
-    let t0 = Instant::now();
-    let locks = lock_outputs(job)?;
-    let multi = indicatif::MultiProgress::new();
-    let show = progress_wanted(job, log);
-    if !show {
-        multi.set_draw_target(indicatif::ProgressDrawTarget::hidden());
-    }
-    let outcomes: Vec<anyhow::Result<AthleteOutcome>> = job
-        .athletes
-        .par_iter()
-        .map(|a| {
-            let bar = multi.add(indicatif::ProgressBar::no_length());
-            bar.set_style(
-                indicatif::ProgressStyle::with_template(
-                    "{prefix:>12} {bar:30} {pos}/{len} files {per_sec} eta {eta}",
-                )
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-            );
-            bar.set_prefix(a.profile.name.clone());
-            let r = crate::analyse::athlete(a, job, log, Some(bar.clone()));
-            bar.finish_and_clear();
-            r
-        })
-        .collect();
-    let mut done = Vec::new();
-    for (a, r) in job.athletes.iter().zip(outcomes) {
-        done.push(r.with_context(|| format!("athlete {}", a.profile.name))?);
-    }
-    crate::interrupt::checkpoint()?;
-    if let Some(dir) = &job.roster_dir {
-        let rows = roster_rows(job, &done)?;
-        crate::roster::write(dir, &rows)?;
-        log.info(
-            &format!("Roster: {}", dir.join("roster.html").display()),
-            &[],
-        );
-    }
-    let rejected: usize = done.iter().map(|o| o.rejected).sum();
-    let held_back = done.iter().filter(|o| o.held_back).count();
-    // A held-back athlete's previous flags are in the roster, not in this run's verdict.
-    let flagged: usize = done
-        .iter()
-        .filter(|o| !o.held_back)
-        .map(|o| o.flagged.len())
-        .sum();
-    log.info(
-        "done",
-        &[
-            ("athletes", json!(done.len())),
-            ("runs", json!(done.iter().map(|o| o.ok).sum::<usize>())),
-            (
-                "skipped",
-                json!(done.iter().map(|o| o.skipped).sum::<usize>()),
-            ),
-            ("rejected", json!(rejected)),
-            (
-                "duplicates",
-                json!(done.iter().map(|o| o.duplicates).sum::<usize>()),
-            ),
-            (
-                "decoded",
-                json!(done.iter().map(|o| o.decoded).sum::<usize>()),
-            ),
-            (
-                "cached",
-                json!(done.iter().map(|o| o.cached.hits).sum::<usize>()),
-            ),
-            (
-                "unchanged",
-                json!(done.iter().map(|o| o.cached.unchanged_files).sum::<usize>()),
-            ),
-            ("held_back", json!(held_back)),
-            (
-                "seconds",
-                json!((t0.elapsed().as_secs_f64() * 100.0).round() / 100.0),
-            ),
-        ],
-    );
-    drop(locks);
-    Ok(exit_for(rejected, flagged, held_back, job.fail_on))
-}
-
-/// Locks each athlete's folder and, in an unsharded coach run, the roster:
-/// runs over disjoint athletes (shards) never block each other.
-fn lock_outputs(job: &Job) -> Result<Vec<crate::lock::OutputLock>, crate::lock::LockError> {
-    let mut locks = Vec::new();
-    for a in &job.athletes {
-        locks.push(crate::lock::OutputLock::acquire(&a.out_dir)?);
-    }
-    if let Some(dir) = &job.roster_dir {
-        locks.push(crate::lock::OutputLock::acquire_roster(dir)?);
-    }
-    Ok(locks)
-}
-
-/// Roster rows read back from the report.json just written, as `heavylegs
-/// roster` reads them, so the two rosters are byte for byte the same; the
-/// in-memory rows when the json format is off.
-fn roster_rows(
-    job: &Job,
-    done: &[AthleteOutcome],
-) -> Result<Vec<crate::roster::RosterRow>, crate::reduce::ReduceError> {
-    if !job.formats.iter().any(|f| f == "json") {
-        return Ok(done.iter().map(|o| o.roster.clone()).collect());
-    }
-    done.iter()
-        .map(|o| {
-            if !o.held_back {
-                return crate::reduce::row_from_dir(&o.out_dir);
-            }
-            // Held back: the previous report (if any) is still in place; its
-            // row, marked stale. Without one, the stale row the guard built.
-            Ok(match crate::reduce::row_from_dir(&o.out_dir) {
-                Ok(row) => crate::roster::RosterRow {
-                    stale: o.roster.stale.clone(),
-                    ..row
-                },
-                Err(_) => o.roster.clone(),
-            })
-        })
-        .collect()
-}
-
-/// `heavylegs ingest`: decode and list, no analysis.
-pub fn ingest_command(args: &IngestArgs, log: &Log) -> anyhow::Result<Exit> {
-    let t0 = Instant::now();
-    let limits = crate::limits::Limits::default();
-    let cfg = MetricsConfig::default();
-    let keep_series = args.output.is_some();
-    let fit_decoder = args.decoder.fit_decoder.unwrap_or_default();
-    let opts = WalkOptions {
-        limits: limits.clone(),
-        progress: None,
-        fit_decoder,
-    };
-    let walked = ingest::walk(&args.inputs, &opts, |leaf: &Leaf| {
-        ingest::decode_leaf_with(leaf, &limits, fit_decoder)
-            .into_iter()
-            .map(|r| Item::from_decoded(r, &cfg, keep_series))
-            .collect::<Vec<Item>>()
-    });
-    crate::interrupt::checkpoint()?;
-    crate::interrupt::enter(crate::interrupt::Stage::Writing);
-    let mut items = walked.items;
-    dedupe_items(&mut items);
-    log_warnings(&items, log);
-    if args.jsonl {
-        for item in &items {
-            out_line(&jsonl_line(item).to_string())?;
-        }
-    }
-    if let Some(dir) = &args.output {
-        let _lock = crate::lock::OutputLock::acquire(dir)?;
-        let records: Vec<Record> = items.iter().map(|i| i.record.clone()).collect();
-        let metrics: Vec<RunMetrics> = items.iter().filter_map(|i| i.metrics.clone()).collect();
-        let report = crate::report::Report::new(&crate::report::ReportInputs {
-            athlete: "",
-            generated_at: chrono::Utc::now(),
-            timezone: None,
-            timezone_source: "",
-            display_units: Default::default(),
-            records: &records,
-            metrics: &metrics,
-            weeks: &[],
-            findings: &[],
-            fit: None,
-            run_dates: &[],
-        });
-        crate::report::write_tables(dir, &records, &metrics, &report)?;
-        let activities: Vec<&crate::activity::Activity> =
-            records.iter().filter_map(|r| r.activity.as_ref()).collect();
-        crate::report::tables::write_samples(dir, &activities)?;
-    }
-    let count = |s: Status| items.iter().filter(|i| i.record.status == s).count();
-    let dups = items
-        .iter()
-        .filter(|i| i.record.duplicate_of.is_some())
-        .count();
-    let rejected = count(Status::Rejected);
-    log.info(
-        "ingest summary",
-        &[
-            ("files", json!(walked.stats.files_seen)),
-            ("ok", json!(count(Status::Ok))),
-            ("skipped", json!(count(Status::Skipped))),
-            ("rejected", json!(rejected)),
-            ("duplicates", json!(dups)),
-            (
-                "seconds",
-                json!((t0.elapsed().as_secs_f64() * 100.0).round() / 100.0),
-            ),
-        ],
-    );
-    Ok(exit_for(rejected, 0, 0, None))
-}
-
-/// The documented `ingest --jsonl` object (null where unknown).
-pub fn jsonl_line(item: &Item) -> serde_json::Value {
-    let r = &item.record;
-    let a = r.activity.as_ref();
-    let m = item.metrics.as_ref();
-    json!({
-        "path": r.path,
-        "sha256": r.sha256,
-        "format": r.format.map(|f| f.as_str()),
-        "status": r.status,
-        "reason": r.reason,
-        "sport": a.map(|a| a.sport.as_str()),
-        "sub_sport": a.and_then(|a| a.sub_sport.clone()),
-        "start_time": a.map(|a| a.start.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
-        "utc_offset_s": a.and_then(|a| a.utc_offset_s),
-        "elapsed_s": a.map(|a| a.elapsed_s),
-        "timer_s": a.and_then(|a| a.timer_s),
-        "distance_m": a.and_then(|a| a.distance_m),
-        // heavylegs' own: the mean over moving time (stops and walking breaks excluded).
-        "avg_cadence_spm": m.and_then(|m| m.mean_cadence_spm),
-        // The session's own average, as the watch and Garmin Connect show it.
-        "device_avg_cadence_spm": a.and_then(|a| a.device_avg_cadence_spm).map(|c| crate::report::model::r(c, 1)),
-        "records": a.map(|_| item.records),
-        "device": a.and_then(|a| a.source.device.clone()),
-        "duplicate_of": r.duplicate_of,
-        "moving_s": m.and_then(|m| m.moving_s),
-        "median_cadence_spm": m.and_then(|m| m.median_cadence_spm),
-        "step_length_m": m.and_then(|m| m.step_length_m),
-        "warm_up_s": m.and_then(|m| m.warm_up_s),
-        "cool_down_s": m.and_then(|m| m.cool_down_s),
-        "decoupling_pct": m.and_then(|m| m.decoupling_pct),
-        "warnings": a.map(|a| a.warnings.as_slice()).unwrap_or_default(),
-    })
 }
