@@ -195,10 +195,9 @@ fn iso_monday(label: &str) -> Option<NaiveDate> {
 /// The run a rating is about: by file name, else by start time, else the
 /// only (first) run on its date.
 fn matched_run<'a>(feel: &Feel, runs: &[&'a RunView<'a>]) -> Option<&'a RunView<'a>> {
-    if let Some(f) = feel.file.as_deref().filter(|f| !f.is_empty()) {
-        if let Some(r) = runs.iter().find(|r| r.path.ends_with(f)) {
-            return Some(r);
-        }
+    let named = feel.file.as_deref().filter(|f| !f.is_empty());
+    if let Some(r) = named.and_then(|f| runs.iter().find(|r| r.path.ends_with(f))) {
+        return Some(r);
     }
     if let Some(s) = feel.start {
         let s = s.timestamp();
@@ -223,13 +222,12 @@ fn heavy_rating(
     if let Some(f) = feel.feel.filter(|f| f.is_finite() && *f <= t.felt_weak_max) {
         why.push(format!("felt weak ({f:.0} of 100)"));
     }
+    let easy = run.and_then(class) == Some(Class::Easy);
     if let Some(r) = feel
         .rpe
-        .filter(|r| r.is_finite() && *r >= t.felt_easy_rpe_min)
+        .filter(|r| easy && r.is_finite() && *r >= t.felt_easy_rpe_min)
     {
-        if run.and_then(class) == Some(Class::Easy) {
-            why.push(format!("effort {r:.0} of 10 on an easy run"));
-        }
+        why.push(format!("effort {r:.0} of 10 on an easy run"));
     }
     if let Some(l) = feel.legs.filter(|l| *l >= t.felt_legs_min) {
         why.push(format!("legs {l} of 5"));

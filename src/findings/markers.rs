@@ -366,10 +366,9 @@ fn stretches(
     let mut open: Option<Stretch> = None;
     let mut day = first + Days::new(6);
     let close = |open: &mut Option<Stretch>, found: &mut Vec<Stretch>| {
-        if let Some(s) = open.take() {
-            if (s.to - s.from).num_days() + 1 >= i64::from(t.marker_min_run_days) {
-                found.push(s);
-            }
+        let long = |s: &Stretch| (s.to - s.from).num_days() + 1 >= i64::from(t.marker_min_run_days);
+        if let Some(s) = open.take().filter(long) {
+            found.push(s);
         }
     };
     while day <= to {
