@@ -372,6 +372,21 @@ fn cause_chart(
     &'static str,
 ) {
     match fd.cause {
+        Cause::Sleep if report.wellness.is_some() => {
+            let limit = fd
+                .evidence
+                .iter()
+                .find(|e| e.metric == "sleep_mean_h")
+                .and_then(|e| e.limit);
+            (
+                plot::sleep_bars(report, limit).or_else(|| plot::evidence_strip(fd, report, u)),
+                vec![
+                    (plot::BLUE, "week"),
+                    (plot::VERMILLION, "▼ week under the line"),
+                ],
+                "Dashed line: the hours a night the rule asks for.",
+            )
+        }
         Cause::Overtraining | Cause::Recovery => {
             let weeks: BTreeSet<&str> = fd
                 .evidence
