@@ -96,6 +96,23 @@ pub fn run(
         })
         .collect();
     let wellness = crate::wellness::gather(items.iter().map(|i| &i.record));
+    // Each line names its file; a phone and a watch can overlap every night,
+    // so the console gets the first few and report.json keeps them all.
+    const WELLNESS_WARNINGS_SHOWN: usize = 20;
+    for w in wellness.warnings.iter().take(WELLNESS_WARNINGS_SHOWN) {
+        log.emit(crate::log::Level::Warn, w, &[]);
+    }
+    if wellness.warnings.len() > WELLNESS_WARNINGS_SHOWN {
+        log.emit(
+            crate::log::Level::Warn,
+            &format!(
+                "{}: {} more wellness warnings in report.json → wellness.warnings",
+                a.profile.name,
+                wellness.warnings.len() - WELLNESS_WARNINGS_SHOWN
+            ),
+            &[],
+        );
+    }
     let v = verdicts::assess(
         &dated,
         &verdicts::Options {
