@@ -135,6 +135,7 @@ pub(super) fn assess(inputs: &Inputs) -> Markers {
                     .filter(|l| kind == HrvKind::Rmssd && l.is_finite() && *l > 0.0),
             })
             .collect();
+        let points = sorted(points);
         let in_window = points.iter().filter(|p| p.date >= from).count();
         if in_window == 0 {
             continue;
@@ -372,11 +373,7 @@ fn stretches(
         }
     };
     while day <= to {
-        let week: Vec<Point> = points
-            .iter()
-            .filter(|p| p.date <= day && p.date + Days::new(6) >= day)
-            .copied()
-            .collect();
+        let week = between(points, day - Days::new(6), day);
         // A stretch never spans the window's edge: history and verdict apart.
         if day == from {
             close(&mut open, &mut found);
@@ -425,6 +422,11 @@ fn stretches(
     (judged_window.then_some(window), before)
 }
 
+fn sorted(mut points: Vec<Point>) -> Vec<Point> {
+    points.sort_by_key(|p| p.date);
+    points
+}
+
 /// Further from the line: a larger rise (resting HR) or a lower value (HRV).
 fn worse(a: &Evidence, b: &Evidence) -> bool {
     if a.metric == "hrv_7d_ms" {
@@ -442,12 +444,14 @@ fn baseline_for(
     marker: &dyn Marker,
 ) -> Option<Baseline> {
     let start = end.checked_sub_days(span)?;
-    let values: Vec<Point> = points
-        .iter()
-        .filter(|p| p.date > start && p.date <= end)
-        .copied()
-        .collect();
-    marker.baseline(&values, t)
+    marker.baseline(between(points, start + Days::new(1), end), t)
+}
+
+/// The points dated `from..=to` (points are sorted by date).
+fn between(points: &[Point], from: NaiveDate, to: NaiveDate) -> &[Point] {
+    let a = points.partition_point(|p| p.date < from);
+    let b = points.partition_point(|p| p.date <= to);
+    &points[a..b.max(a)]
 }
 
 fn episodes(stretches: Vec<Stretch>, what: &str) -> Vec<Episode> {
