@@ -178,6 +178,8 @@ pub struct Thresholds {
     pub sleep_min_h: f64,
     /// Nights with data a week needs before its mean is used.
     pub sleep_min_nights: u32,
+    /// A short week under this mean is moderate even alone, h. Convention — grade D.
+    pub sleep_very_short_h: f64,
 
     // ---- recovery markers: resting HR and HRV ------------------------------
     /// Days before the window that make the runner's own resting-HR and HRV
@@ -274,6 +276,7 @@ impl Default for Thresholds {
             shoe_rotation_window_days: 28,
             sleep_min_h: 7.0,
             sleep_min_nights: 4,
+            sleep_very_short_h: 6.0,
             marker_baseline_days: 60,
             marker_min_baseline_days: 14,
             rhr_rise_bpm: 5.0,
@@ -680,6 +683,12 @@ pub const SOURCES: &[ThresholdSource] = &[
     src(
         "sleep_min_nights",
         "nights a week needs before its mean is used",
+        CONVENTION,
+        Grade::D,
+    ),
+    src(
+        "sleep_very_short_h",
+        "one short week under 6 h a night is moderate, not low",
         CONVENTION,
         Grade::D,
     ),

@@ -1,8 +1,9 @@
 //! Findings: one verdict per heavy-leg cause, with the evidence behind it.
 //! One rule per module; thresholds and their sources live in [`crate::thresholds`].
 //!
-//! Rules read only per-run metrics, the weekly/daily load tables, breaks and
-//! the athlete profile. Each rule says `not_assessable` (and what would make
+//! Rules read only per-run metrics, the weekly/daily load tables, breaks,
+//! the athlete profile and the athlete's wellness (sleep, resting HR, HRV,
+//! gear, ratings, ferritin). Each rule says `not_assessable` (and what would make
 //! it assessable) rather than guessing, and words its summary as cautiously
 //! as its evidence grade: these are patterns in watch data, never diagnoses.
 

@@ -17,9 +17,6 @@ use crate::wellness::{Night, origins_words};
 const ADVICE: &str = "Aim for 7–9 hours of sleep a night, more in heavy training weeks; \
      regular bed and wake times help.";
 
-/// Below this weekly mean a short week is moderate even alone, h (≥ 1 h under the floor).
-const VERY_SHORT_H: f64 = 6.0;
-
 /// One load week's recorded nights.
 struct SleepWeek<'a> {
     start: NaiveDate,
@@ -83,7 +80,7 @@ pub(super) fn assess(inputs: &Inputs) -> Finding {
              ≥ {} nights of data)",
             t.sleep_min_h, t.sleep_min_nights
         ),
-        fields: &["sleep_min_h", "sleep_min_nights"],
+        fields: &["sleep_min_h", "sleep_min_nights", "sleep_very_short_h"],
         advice: ADVICE,
     };
     let to = inputs.window_to();
@@ -160,7 +157,7 @@ pub(super) fn assess(inputs: &Inputs) -> Finding {
             ));
         }
     }
-    let very_short = short.iter().any(|w| w.mean_h() < VERY_SHORT_H);
+    let very_short = short.iter().any(|w| w.mean_h() < t.sleep_very_short_h);
     let severity = if short.len() >= 2 || very_short {
         Severity::Moderate
     } else {
@@ -212,7 +209,7 @@ fn history(base: &[&SleepWeek], t: &Thresholds) -> Vec<Episode> {
     let mut out: Vec<Episode> = Vec::new();
     for w in base.iter().filter(|w| w.short(t)) {
         let end = w.start + Days::new(6);
-        let severity = if w.mean_h() < VERY_SHORT_H {
+        let severity = if w.mean_h() < t.sleep_very_short_h {
             Severity::Moderate
         } else {
             Severity::Low
