@@ -31,7 +31,7 @@ fn pipeline(c: &mut Criterion) {
     group.sample_size(10);
     group.throughput(Throughput::Elements(52));
     group.bench_function("demo_athlete_52_files", |b| {
-        b.iter(|| heavylegs::athlete::run(athlete, &job, &log, None).expect("report"))
+        b.iter(|| heavylegs::batch::run_athlete(athlete, &job, &log, None).expect("report"))
     });
     group.finish();
 }

@@ -18,7 +18,7 @@ if ! command -v chromium >/dev/null 2>&1; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 fi
 
-(cd "$root" && HEAVYLEGS_SAMPLE_OUT="$out" cargo test --quiet --test it report::write_sample -- --ignored)
+(cd "$root" && cargo run --quiet --example sample_report -- "$out")
 
 shot() { # file width height png
     local profile

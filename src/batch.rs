@@ -12,7 +12,7 @@ use serde_json::json;
 use crate::athlete::AthleteOutcome;
 use crate::exit::{Exit, exit_for};
 use crate::log::Log;
-use crate::settings::Job;
+use crate::settings::{AthleteJob, Job};
 
 /// Runs every athlete of `job` and returns the exit code the outcome earns.
 pub fn run_job(job: &Job, log: &Log) -> anyhow::Result<Exit> {
@@ -35,7 +35,7 @@ pub fn run_job(job: &Job, log: &Log) -> anyhow::Result<Exit> {
                 .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
             );
             bar.set_prefix(a.profile.name.clone());
-            let r = crate::athlete::run(a, job, log, Some(bar.clone()));
+            let r = run_athlete(a, job, log, Some(bar.clone()));
             bar.finish_and_clear();
             r
         })
@@ -47,7 +47,7 @@ pub fn run_job(job: &Job, log: &Log) -> anyhow::Result<Exit> {
     crate::interrupt::checkpoint()?;
     if let Some(dir) = &job.roster_dir {
         let rows = roster_rows(job, &done)?;
-        crate::roster::write(dir, &rows)?;
+        crate::report::roster::write(dir, &rows)?;
         log.info(
             &format!("Roster: {}", dir.join("roster.html").display()),
             &[],
@@ -118,7 +118,7 @@ fn roster_rows(
     job: &Job,
     done: &[AthleteOutcome],
 ) -> Result<Vec<crate::roster::RosterRow>, crate::reduce::ReduceError> {
-    if !job.formats.iter().any(|f| f == "json") {
+    if !job.formats.contains(&crate::output::OutputFormat::Json) {
         return Ok(done.iter().map(|o| o.roster.clone()).collect());
     }
     done.iter()
@@ -137,6 +137,28 @@ fn roster_rows(
             })
         })
         .collect()
+}
+
+/// One athlete through its stages, then its folder written (nothing for a
+/// held-back one) and its verdict line printed.
+pub fn run_athlete(
+    a: &AthleteJob,
+    job: &Job,
+    log: &Log,
+    bar: Option<indicatif::ProgressBar>,
+) -> anyhow::Result<AthleteOutcome> {
+    let done = crate::athlete::run(a, job, log, bar)?;
+    let Some(output) = done.output else {
+        return Ok(done.outcome);
+    };
+    // The last safe point: from here this athlete's files are written (each atomically).
+    crate::interrupt::checkpoint()?;
+    crate::interrupt::enter(crate::interrupt::Stage::Writing);
+    crate::report::write_athlete(&a.out_dir, &output.files(), &job.formats)?;
+    if log.enabled(crate::log::Level::Info) && !log.json {
+        crate::output::out_line(&crate::report::verdict(&output.report, &a.out_dir))?;
+    }
+    Ok(done.outcome)
 }
 
 /// Whether to draw progress bars: only for people watching a terminal.

@@ -111,10 +111,12 @@ mod tests {
         let rejected = Record::rejected("x.fit".into(), String::new(), "empty file".into());
         assert!(yielded_nothing([&rejected]));
 
-        let msg = empty_message(&[here.clone()], &here, 1);
+        let msg = empty_message(std::slice::from_ref(&here), &here, 1);
         assert!(msg.contains("no report written") && msg.contains("1 input rejected"));
         std::fs::write(here.join("report.json"), b"{}").unwrap();
-        assert!(empty_message(&[here.clone()], &here, 0).contains("previous report kept"));
+        assert!(
+            empty_message(std::slice::from_ref(&here), &here, 0).contains("previous report kept")
+        );
     }
 
     #[test]

@@ -389,7 +389,7 @@ pub fn render_text(ins: &Inspection) -> String {
     };
     let _ = writeln!(s, "format     {format}{gzip}");
     if let Some(d) = ins.fit_decoder {
-        let _ = writeln!(s, "decoder    {}", decoder_name(d));
+        let _ = writeln!(s, "decoder    {}", crate::names::serde_name(&d));
     }
     let n = ins.entries.len();
     for (i, e) in ins.entries.iter().enumerate() {
@@ -471,13 +471,6 @@ fn text_value(v: &serde_json::Value) -> String {
         serde_json::Value::String(s) => s.clone(),
         serde_json::Value::Null => "(invalid)".to_owned(),
         other => other.to_string(),
-    }
-}
-
-fn decoder_name(d: FitDecoder) -> &'static str {
-    match d {
-        FitDecoder::Fast => "fast",
-        FitDecoder::Fitparser => "fitparser",
     }
 }
 

@@ -17,6 +17,7 @@ pub mod cli;
 pub mod commands;
 pub mod decode;
 pub mod demo;
+pub mod escape;
 pub mod exit;
 pub mod findings;
 pub mod guard;
@@ -28,9 +29,11 @@ pub mod load;
 pub mod lock;
 pub mod log;
 pub mod metrics;
+pub mod names;
 pub mod output;
 pub mod pipeline;
 pub mod profile;
+#[cfg(feature = "tables")]
 pub mod reduce;
 #[cfg(feature = "tables")]
 pub mod report;

@@ -7,6 +7,39 @@ use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+/// What a run can write into an athlete's folder (`[output] formats`); the
+/// serde name is the one users type. Each has its writer in `report::write_athlete`,
+/// matched without a fallback, so a format without a writer does not compile.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum OutputFormat {
+    /// `report.json`, the stable machine-readable report.
+    Json,
+    /// `report.md`.
+    Md,
+    /// `report.html`, one self-contained page.
+    Html,
+    /// `activities`, `days` and `weeks` as Parquet and CSV.
+    Tables,
+}
+
+impl OutputFormat {
+    /// Every format, in the order a run writes them by default.
+    pub const ALL: [OutputFormat; 4] = [
+        OutputFormat::Json,
+        OutputFormat::Md,
+        OutputFormat::Html,
+        OutputFormat::Tables,
+    ];
+
+    /// The name in pipeline files and messages.
+    pub fn name(self) -> &'static str {
+        crate::names::serde_name(&self)
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum WriteError {
     #[error("cannot create output folder {path}: {source}")]

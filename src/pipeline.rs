@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::limits::Limits;
+use crate::output::OutputFormat;
 use crate::profile::AthleteProfile;
 use crate::thresholds::Thresholds;
 
@@ -83,7 +84,25 @@ pub struct WindowSpec {
     /// Report as if run on this day: later runs are ignored.
     pub as_of: Option<chrono::NaiveDate>,
     /// First day of the week: "monday" (ISO, default) or "sunday".
-    pub week_start: Option<String>,
+    pub week_start: Option<WeekStart>,
+}
+
+/// The first day of a week: ISO weeks start on Monday, US calendars on Sunday.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum WeekStart {
+    #[default]
+    Monday,
+    Sunday,
+}
+
+impl WeekStart {
+    pub fn weekday(self) -> chrono::Weekday {
+        match self {
+            WeekStart::Monday => chrono::Weekday::Mon,
+            WeekStart::Sunday => chrono::Weekday::Sun,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -93,7 +112,7 @@ pub struct OutputSpec {
     pub dir: PathBuf,
     /// Any of json, md, html, tables.
     #[serde(default = "default_formats")]
-    pub formats: Vec<String>,
+    pub formats: Vec<OutputFormat>,
     #[serde(default)]
     pub units: Option<crate::units::Units>,
     /// Keep a content-hash cache in OUTPUT/.cache so unchanged files are not decoded again.
@@ -120,10 +139,8 @@ fn yes() -> bool {
     true
 }
 
-pub const FORMATS: [&str; 4] = ["json", "md", "html", "tables"];
-
-fn default_formats() -> Vec<String> {
-    FORMATS.iter().map(|s| s.to_string()).collect()
+fn default_formats() -> Vec<OutputFormat> {
+    OutputFormat::ALL.to_vec()
 }
 
 impl Pipeline {
@@ -173,33 +190,8 @@ impl Pipeline {
                 ));
             }
         }
-        for f in &p.output.formats {
-            if !FORMATS.contains(&f.as_str()) {
-                return Err(invalid(format!(
-                    "[output] formats: unknown format \"{f}\" (choose from {})",
-                    FORMATS.join(", ")
-                )));
-            }
-        }
         if p.window.window_weeks == Some(0) {
             return Err(invalid("[window] window_weeks: must be at least 1".into()));
-        }
-        if let Some(ws) = &p.window.week_start {
-            if !matches!(ws.as_str(), "monday" | "sunday") {
-                return Err(invalid(format!(
-                    "[window] week_start: \"{ws}\" (use \"monday\" or \"sunday\")"
-                )));
-            }
-        }
-        for a in std::iter::once(&p.athlete).chain(&p.athletes) {
-            if let Some(tz) = &a.timezone {
-                if tz.parse::<chrono_tz::Tz>().is_err() {
-                    return Err(invalid(format!(
-                        "athlete {:?}: unknown time zone \"{tz}\"",
-                        a.name
-                    )));
-                }
-            }
         }
         Ok(p)
     }
@@ -268,9 +260,21 @@ fn missing_input(text: &str, path: &Path, p: &Pipeline) -> Result<(), PipelineEr
 
 /// toml's own message already quotes the line; prefix it with "line N" so
 /// logs that keep only the first line still say where.
-fn toml_message(text: &str, e: &toml::de::Error) -> String {
+/// A TOML error as "line N: message" (the message names the key).
+pub(crate) fn toml_message(text: &str, e: &toml::de::Error) -> String {
     let line = e.span().map(|s| line_of(text, s.start));
-    let msg = e.message().trim().to_string();
+    let mut msg = e.message().trim().to_string();
+    // The key path is only in the error's plain rendering ("in `output.formats`").
+    let mut plain = e.clone();
+    plain.set_input(None);
+    let key = plain.to_string().lines().find_map(|l| {
+        l.strip_prefix("in `")
+            .and_then(|k| k.strip_suffix('`'))
+            .map(str::to_owned)
+    });
+    if let Some(key) = key.filter(|k| !msg.contains(k.as_str())) {
+        msg = format!("{key}: {msg}");
+    }
     match line {
         Some(l) => format!("line {l}: {msg}"),
         None => msg,
@@ -297,12 +301,23 @@ mod tests {
         let err = Pipeline::parse(text, Path::new("p.toml"))
             .unwrap_err()
             .to_string();
-        assert!(err.contains("\"pdf\""), "{err}");
+        assert!(
+            err.contains("pdf") && err.contains("line 4") && err.contains("output.formats"),
+            "{err}"
+        );
         let text = "[inputs]\npaths = [\"x\"]\n[athlete]\ntimezone = \"Mars/Olympus\"\n";
         let err = Pipeline::parse(text, Path::new("p.toml"))
             .unwrap_err()
             .to_string();
         assert!(err.contains("Mars/Olympus"), "{err}");
+        let text = "[inputs]\npaths = [\"x\"]\n[window]\nweek_start = \"tuesday\"\n";
+        let err = Pipeline::parse(text, Path::new("p.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("tuesday") && err.contains("line 4") && err.contains("window.week_start"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -366,6 +381,6 @@ mod tests {
         .unwrap();
         assert_eq!(p.output.dir, PathBuf::from("heavylegs-report"));
         assert!(p.output.cache);
-        assert_eq!(p.output.formats.len(), FORMATS.len());
+        assert_eq!(p.output.formats, OutputFormat::ALL);
     }
 }

@@ -175,7 +175,7 @@ pub fn rebuild(out: &Path) -> Result<Rebuilt, ReduceError> {
         .iter()
         .map(|d| row_from_dir(d))
         .collect::<Result<Vec<_>, _>>()?;
-    let files = crate::roster::write(out, &rows)?;
+    let files = crate::report::roster::write(out, &rows)?;
     Ok(Rebuilt {
         rows,
         files,

@@ -7,7 +7,8 @@ use crate::cli::{FailOn, IngestArgs, ProfileArgs, ReportArgs, RunArgs, RunContro
 use crate::decode::fit::FitDecoder;
 use crate::limits::Limits;
 use crate::metrics::MetricsConfig;
-use crate::pipeline::{FORMATS, Pipeline};
+use crate::output::OutputFormat;
+use crate::pipeline::Pipeline;
 use crate::profile::AthleteProfile;
 use crate::thresholds::Thresholds;
 use crate::units::Units;
@@ -48,7 +49,7 @@ pub struct Job {
     /// The report's "today": runs after it are ignored. `None` = the latest run.
     pub as_of: Option<chrono::NaiveDate>,
     pub week_start: chrono::Weekday,
-    pub formats: Vec<String>,
+    pub formats: Vec<OutputFormat>,
     pub units: Units,
     /// `None` = no cache.
     pub cache_dir: Option<PathBuf>,
@@ -115,7 +116,7 @@ impl Job {
             window_weeks: DEFAULT_WINDOW_WEEKS,
             as_of: None,
             week_start: chrono::Weekday::Mon,
-            formats: FORMATS.iter().map(|s| s.to_string()).collect(),
+            formats: OutputFormat::ALL.to_vec(),
             units: Units::Metric,
             cache_dir: Some(args.output.join(".cache")),
             fail_on: None,
@@ -167,10 +168,7 @@ impl Job {
             since: p.window.since,
             window_weeks: p.window.window_weeks.unwrap_or(DEFAULT_WINDOW_WEEKS),
             as_of: p.window.as_of,
-            week_start: match p.window.week_start.as_deref() {
-                Some("sunday") => chrono::Weekday::Sun,
-                _ => chrono::Weekday::Mon,
-            },
+            week_start: p.window.week_start.unwrap_or_default().weekday(),
             formats: p.output.formats.clone(),
             units: p.output.units.unwrap_or_default(),
             cache_dir: p.output.cache.then(|| out.join(".cache")),
@@ -240,7 +238,7 @@ impl Job {
         env: &dyn Fn(&str) -> Option<String>,
     ) -> Result<(), SettingsError> {
         let s = crate::shard::resolve(spec, count, env)?;
-        if !self.formats.iter().any(|f| f == "json") {
+        if !self.formats.contains(&OutputFormat::Json) {
             return Err(SettingsError::Invalid(format!(
                 "--shard {spec}: the roster step reads each athlete's report.json; add \"json\" to [output] formats"
             )));
@@ -261,12 +259,11 @@ fn profile_from_args(
         p.name = n.clone();
     }
     if let Some(tz) = &a.timezone {
-        tz.parse::<chrono_tz::Tz>().map_err(|_| {
+        p.timezone = Some(tz.parse::<chrono_tz::Tz>().map_err(|_| {
             SettingsError::Invalid(format!(
                 "--timezone: unknown time zone \"{tz}\" (use an IANA name like Europe/Berlin)"
             ))
-        })?;
-        p.timezone = Some(tz.clone());
+        })?);
     }
     p.max_hr_bpm = a.max_hr.or(p.max_hr_bpm);
     p.resting_hr_bpm = a.resting_hr.or(p.resting_hr_bpm);
@@ -305,7 +302,11 @@ fn folder_profile(
     let text = std::fs::read_to_string(&path)
         .map_err(|e| SettingsError::Invalid(format!("{}: {e}", path.display())))?;
     let file: AthleteProfile = toml::from_str(&text).map_err(|e| {
-        SettingsError::Invalid(format!("{}: {}", path.display(), e.message().trim()))
+        SettingsError::Invalid(format!(
+            "{}: {}",
+            path.display(),
+            crate::pipeline::toml_message(&text, &e)
+        ))
     })?;
     Ok(AthleteProfile {
         name: if base.name.is_empty() {
@@ -349,7 +350,7 @@ fn coach_athletes(
             dir.display()
         )));
     }
-    Ok(names
+    names
         .into_iter()
         .map(|name| {
             let folder = dir.join(&name);
@@ -364,7 +365,7 @@ fn coach_athletes(
                 profile,
             })
         })
-        .collect::<Result<Vec<_>, SettingsError>>()?)
+        .collect::<Result<Vec<_>, SettingsError>>()
 }
 
 /// Stable across runs, machines and Rust versions (FNV-1a), unlike std's hasher.
@@ -432,8 +433,39 @@ mod tests {
         assert_eq!(job.athletes.len(), 3);
         let err = job.shard("auto", None, &|_| None).unwrap_err();
         assert!(err.to_string().contains("JOB_COMPLETION_INDEX"), "{err}");
-        job.formats = vec!["html".into()];
+        job.formats = vec![OutputFormat::Html];
         let err = job.shard("1/2", None, &|_| None).unwrap_err();
         assert!(err.to_string().contains("json"), "{err}");
+    }
+
+    #[test]
+    fn a_misspelt_zone_in_athlete_toml_is_an_error_naming_file_key_and_line() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join(PROFILE_FILE),
+            "name = \"ana\"\ntimezone = \"Europe/Berln\"\n",
+        )
+        .unwrap();
+        let args = ReportArgs {
+            inputs: vec![dir.path().to_path_buf()],
+            athletes: None,
+            output: PathBuf::from("out"),
+            profile: Default::default(),
+            run: Default::default(),
+        };
+        let err = Job::from_report_args(&args).unwrap_err().to_string();
+        for part in [PROFILE_FILE, "line 2", "timezone", "\"Europe/Berln\""] {
+            assert!(err.contains(part), "{part} missing in: {err}");
+        }
+        std::fs::write(
+            dir.path().join(PROFILE_FILE),
+            "timezone = \"Europe/Berlin\"\n",
+        )
+        .unwrap();
+        let job = Job::from_report_args(&args).unwrap();
+        assert_eq!(
+            job.athletes[0].profile.timezone,
+            Some(chrono_tz::Tz::Europe__Berlin)
+        );
     }
 }

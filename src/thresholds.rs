@@ -302,12 +302,7 @@ pub enum Grade {
 
 impl Grade {
     pub fn as_str(self) -> &'static str {
-        match self {
-            Grade::A => "A",
-            Grade::B => "B",
-            Grade::C => "C",
-            Grade::D => "D",
-        }
+        crate::names::serde_name(&self)
     }
 }
 
@@ -782,6 +777,11 @@ pub fn source(field: &str) -> Option<&'static ThresholdSource> {
 /// Rows marked as heavylegs conventions are listed once, last, so real
 /// citations come first.
 pub fn cite(fields: &[&str]) -> String {
+    // A rule naming a threshold that is not in the table would lose its citation
+    // silently; every rule runs under the tests, so a misspelling fails them there.
+    for f in fields {
+        debug_assert!(source(f).is_some(), "cite(): no threshold {f:?} in SOURCES");
+    }
     // One entry per citation; a citation backing several rules lists each grade once.
     let mut seen: Vec<(&str, Vec<Grade>)> = Vec::new();
     let mut convention: Option<Grade> = None;

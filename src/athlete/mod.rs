@@ -1,6 +1,7 @@
 //! One athlete, all stages: items (decoded or cached, [`collect`]) →
-//! athlete-level form fit → weekly load → findings → report files. Pure
-//! orchestration: every computation lives in its stage's module.
+//! athlete-level form fit → weekly load → findings → the report model. Pure
+//! orchestration: every computation lives in its stage's module, and the
+//! files are written by the caller through [`crate::report::write_athlete`].
 
 pub mod collect;
 
@@ -21,15 +22,47 @@ use crate::verdicts;
 
 pub use collect::{AthleteOutcome, CacheUse, Item, collect_items};
 
+/// One athlete's run: its outcome (for the summary and the roster) and,
+/// unless held back, what its folder is written from.
+pub struct Analysed {
+    pub outcome: AthleteOutcome,
+    pub output: Option<Output>,
+}
+
+/// The report model and the rows behind its tables.
+pub struct Output {
+    pub report: report::Report,
+    pub opts: report::RenderOptions,
+    pub load: load::LoadTables,
+    pub records: Vec<crate::ingest::Record>,
+    /// Every run the load used, for the tables.
+    pub metrics: Vec<RunMetrics>,
+}
+
+impl Output {
+    pub fn files(&self) -> report::AthleteFiles<'_> {
+        report::AthleteFiles {
+            report: &self.report,
+            opts: &self.opts,
+            load: &self.load,
+            records: &self.records,
+            metrics: &self.metrics,
+        }
+    }
+}
+
 pub fn run(
     a: &AthleteJob,
     job: &Job,
     log: &Log,
     bar: Option<indicatif::ProgressBar>,
-) -> anyhow::Result<AthleteOutcome> {
+) -> anyhow::Result<Analysed> {
     let (items, decoded, cached) = collect_items(a, job, log, bar);
     if let Some(kept) = collect::hold_back_empty(a, job, log, &items, decoded, cached) {
-        return Ok(kept);
+        return Ok(Analysed {
+            outcome: kept,
+            output: None,
+        });
     }
     crate::interrupt::checkpoint()?;
     crate::interrupt::enter(crate::interrupt::Stage::Analysing);
@@ -54,7 +87,7 @@ pub fn run(
             &format!(
                 "{}: {} ({})",
                 i.record.path,
-                status_word(i.record.status),
+                crate::names::serde_name(&i.record.status),
                 i.record.reason.as_deref().unwrap_or("")
             ),
             &[],
@@ -74,7 +107,7 @@ pub fn run(
     });
     let load_cfg = LoadConfig {
         week_start: job.week_start,
-        timezone: a.profile.timezone.as_deref().and_then(|t| t.parse().ok()),
+        timezone: a.profile.timezone,
         ..LoadConfig::default()
     };
     // Local dates first (file offset, start position, configured zone, UTC).
@@ -163,12 +196,9 @@ pub fn run(
     let report = report::Report::new(&report::ReportInputs {
         athlete: &a.profile.name,
         generated_at: chrono::Utc::now(),
-        timezone: a.profile.timezone.as_deref(),
+        timezone: a.profile.timezone,
         timezone_source: &tz_summary,
-        display_units: match job.units {
-            crate::units::Units::Metric => report::Units::Metric,
-            crate::units::Units::Imperial => report::Units::Imperial,
-        },
+        display_units: job.units,
         records: &records,
         metrics: &shown_metrics,
         weeks: &shown_weeks,
@@ -206,28 +236,6 @@ pub fn run(
     let opts = report::RenderOptions {
         units: report.display_units,
     };
-    let formats: Vec<report::Format> = job
-        .formats
-        .iter()
-        .filter_map(|f| match f.as_str() {
-            "json" => Some(report::Format::Json),
-            "md" => Some(report::Format::Markdown),
-            "html" => Some(report::Format::Html),
-            _ => None,
-        })
-        .collect();
-    // The last safe point: from here this athlete's files are written (each atomically).
-    crate::interrupt::checkpoint()?;
-    crate::interrupt::enter(crate::interrupt::Stage::Writing);
-    report::write_all(&a.out_dir, &report, &opts, &formats)?;
-    if job.formats.iter().any(|f| f == "tables") {
-        load::write_tables(&a.out_dir, tables, &a.profile.name)?;
-        report::write_tables(&a.out_dir, &records, &all_metrics, &report)?;
-    }
-    if log.enabled(crate::log::Level::Info) && !log.json {
-        crate::output::out_line(&report::verdict(&report, &a.out_dir))?;
-    }
-
     let mut flagged: Vec<&findings::Finding> = found
         .iter()
         .filter(|f| f.status == FindingStatus::Flagged)
@@ -257,7 +265,7 @@ pub fn run(
         report: format!("{}/report.html", a.profile.name),
         stale: None,
     };
-    Ok(AthleteOutcome {
+    let outcome = AthleteOutcome {
         name: a.profile.name.clone(),
         out_dir: a.out_dir.clone(),
         ok,
@@ -269,6 +277,16 @@ pub fn run(
         flagged: roster.flagged.clone(),
         roster,
         held_back: false,
+    };
+    Ok(Analysed {
+        outcome,
+        output: Some(Output {
+            report,
+            opts,
+            load: v.tables,
+            records,
+            metrics: all_metrics,
+        }),
     })
 }
 
@@ -283,14 +301,6 @@ fn timezone_summary(run_days: &[(String, NaiveDate, load::TzSource)]) -> String 
         .map(|(k, v)| format!("{k}: {v}"))
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-fn status_word(s: Status) -> &'static str {
-    match s {
-        Status::Ok => "ok",
-        Status::Skipped => "skipped",
-        Status::Rejected => "rejected",
-    }
 }
 
 /// First local date of the report window: `--since`, or the start of the week

@@ -418,7 +418,8 @@ pub fn build(scenario: &Scenario, sims: &[SimRun]) -> Truth {
         generator: format!("heavylegs demo generator v1, seed {:#x}", scenario.seed),
         profile: AthleteProfile {
             name: scenario.athlete.clone(),
-            timezone: Some(scenario.timezone.clone()),
+            // Built-in scenario zones; `simulate_all` refuses an unknown one first.
+            timezone: scenario.timezone.parse().ok(),
             height_cm: Some(scenario.height_cm),
             max_hr_bpm: Some(scenario.runner.max_hr_bpm),
             resting_hr_bpm: Some(scenario.runner.resting_hr_bpm),

@@ -262,7 +262,7 @@ impl<'a> Inputs<'a> {
     /// Baseline and window weeks together, in start order.
     pub(crate) fn all_weeks(&self) -> Vec<&'a Week> {
         let mut weeks: Vec<&Week> = self.baseline.weeks.iter().chain(self.weeks).collect();
-        weeks.sort_by(|a, b| a.start.cmp(&b.start));
+        weeks.sort_by_key(|a| a.start);
         weeks
     }
 
@@ -336,7 +336,7 @@ impl<'a> Inputs<'a> {
     /// Weeks in start order.
     pub(crate) fn sorted_weeks(&self) -> Vec<&'a Week> {
         let mut weeks: Vec<&Week> = self.weeks.iter().collect();
-        weeks.sort_by(|a, b| a.start.cmp(&b.start));
+        weeks.sort_by_key(|a| a.start);
         weeks
     }
 }

@@ -380,9 +380,7 @@ fn week_streaks(weeks: &[&Week], min: u32) -> Vec<Dated> {
     let mut out = Vec::new();
     for (i, w) in weeks.iter().enumerate() {
         let continues = weeks.get(i + 1).is_some_and(|n| {
-            n.start == w.start + Days::new(7)
-                && n.streak_days >= w.streak_days + 1
-                && n.streak_days > 7
+            n.start == w.start + Days::new(7) && n.streak_days > w.streak_days && n.streak_days > 7
         });
         if w.streak_days >= min && !continues {
             let note = "longest streak ending this week".to_string();

@@ -73,10 +73,10 @@ pub fn weeks(first: NaiveDate, kms: &[f64]) -> Vec<Week> {
     let mut out: Vec<Week> = Vec::new();
     for (i, &km) in kms.iter().enumerate() {
         let mut w = week(first + chrono::Days::new(7 * i as u64), km, 4);
-        if let Some(prev) = out.last() {
-            if prev.distance_km > 0.0 {
-                w.ramp_pct = Some((km / prev.distance_km - 1.0) * 100.0);
-            }
+        if let Some(prev) = out.last()
+            && prev.distance_km > 0.0
+        {
+            w.ramp_pct = Some((km / prev.distance_km - 1.0) * 100.0);
         }
         out.push(w);
     }

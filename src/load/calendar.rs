@@ -21,12 +21,7 @@ pub enum TzSource {
 
 impl TzSource {
     pub fn as_str(self) -> &'static str {
-        match self {
-            TzSource::FileOffset => "file_offset",
-            TzSource::StartPosition => "start_position",
-            TzSource::Configured => "configured",
-            TzSource::Utc => "utc",
-        }
+        crate::names::serde_name(&self)
     }
 }
 
@@ -46,10 +41,8 @@ pub fn local_date(
         let local = start_utc.naive_utc() + Duration::seconds(i64::from(offset_s));
         return (local.date(), TzSource::FileOffset);
     }
-    if use_start_position {
-        if let Some(tz) = start_lat_lon.and_then(|(lat, lon)| zone_at(lat, lon)) {
-            return (date_in(start_utc, tz), TzSource::StartPosition);
-        }
+    if use_start_position && let Some(tz) = start_lat_lon.and_then(|(lat, lon)| zone_at(lat, lon)) {
+        return (date_in(start_utc, tz), TzSource::StartPosition);
     }
     match configured {
         Some(tz) => (date_in(start_utc, tz), TzSource::Configured),

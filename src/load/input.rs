@@ -64,10 +64,7 @@ pub enum LoadUnit {
 
 impl LoadUnit {
     pub fn as_str(self) -> &'static str {
-        match self {
-            LoadUnit::Trimp => "trimp",
-            LoadUnit::DistanceKm => "distance_km",
-        }
+        crate::names::serde_name(&self)
     }
 }
 

@@ -1,6 +1,7 @@
 //! Weekly load: per-run rows become daily and weekly tables in the runner's
 //! own calendar, with ramp, ACWR, monotony, streak and comeback rules.
 //! polars lives behind this module; everything it returns is plain Rust.
+//! Its tables are written by `report::load_tables`.
 //!
 //! Stages: [`calendar`] puts each run on a local date (plain Rust), the
 //! polars plan in `plan` aggregates days and weeks in one collect, and
@@ -12,8 +13,6 @@ mod input;
 #[cfg(feature = "tables")]
 mod plan;
 pub mod rules;
-#[cfg(feature = "tables")]
-mod write;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -22,8 +21,6 @@ pub use calendar::{TzSource, WeekCalendar};
 pub use input::{LoadConfig, LoadUnit, RunInput};
 #[cfg(feature = "tables")]
 pub use plan::{build, build_dated};
-#[cfg(feature = "tables")]
-pub use write::{with_athlete, write_tables};
 
 /// Everything [`build`] produces: the daily and weekly tables, the breaks
 /// found in them, and where each run landed in the calendar.

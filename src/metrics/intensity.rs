@@ -104,11 +104,7 @@ pub enum ZoneBasis {
 
 impl ZoneBasis {
     pub fn as_str(self) -> &'static str {
-        match self {
-            ZoneBasis::ThresholdHr => "threshold_hr",
-            ZoneBasis::MaxHr => "max_hr",
-            ZoneBasis::ObservedMaxHr => "observed_max_hr",
-        }
+        crate::names::serde_name(&self)
     }
 }
 

@@ -142,7 +142,8 @@ fn put<T>(reasons: &mut BTreeMap<String, String>, name: &str, m: Metric<T>) -> O
 }
 
 impl RunMetrics {
-    /// Names of the optional metrics that are `None` in this row.
+    /// Names of the optional metrics that are `None` in this row (checked
+    /// against the serde names by a test).
     pub fn none_fields(&self) -> Vec<&'static str> {
         let opts = [
             ("start", self.start.is_none()),
@@ -377,6 +378,23 @@ pub(crate) mod testutil {
 mod tests {
     use super::testutil::activity;
     use super::*;
+
+    /// `none_fields` is written by hand: it must name every optional metric,
+    /// by its JSON name, and nothing else.
+    #[test]
+    fn none_fields_names_every_optional_metric_as_the_json_does() {
+        let empty = RunMetrics::default();
+        let json = serde_json::to_value(&empty).unwrap();
+        let nulls: std::collections::BTreeSet<&str> = json
+            .as_object()
+            .unwrap()
+            .iter()
+            .filter(|(_, v)| v.is_null())
+            .map(|(k, _)| k.as_str())
+            .collect();
+        let listed: std::collections::BTreeSet<&str> = empty.none_fields().into_iter().collect();
+        assert_eq!(listed, nulls);
+    }
     use crate::activity::{Series, Sport};
 
     fn steady_run(minutes: usize) -> Activity {

@@ -216,6 +216,8 @@ pub fn form_over_weeks(report: &Report, u: Units) -> Res<String> {
         .collect();
     svg(440, |root| {
         let (top, bottom) = root.split_vertically(210);
+        // Two panels side by side in one literal; a named type would say less.
+        #[allow(clippy::type_complexity)]
         let panels: [(&Area<'_>, &Vec<(f64, f64)>, String, RGBColor, bool); 2] = [
             (&top, &cad, "Cadence (spm)".to_owned(), BLUE, false),
             (

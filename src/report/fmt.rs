@@ -5,8 +5,7 @@ use crate::findings::{Cause, Severity, Status};
 
 use super::model::Units;
 
-pub const KM_PER_MI: f64 = 1.609_344;
-pub const M_PER_FT: f64 = 0.3048;
+pub use crate::units::{KM_PER_MI, M_PER_FT};
 
 /// Human label of a cause (one wording everywhere: [`Cause::title`]).
 pub fn cause_label(c: Cause) -> &'static str {
@@ -26,13 +25,9 @@ pub fn status_label(s: Status) -> &'static str {
     }
 }
 
+/// The serde name (`none`, `low`, `moderate`, `high`), as in the JSON and the roster.
 pub fn severity_label(s: Severity) -> &'static str {
-    match s {
-        Severity::None => "none",
-        Severity::Low => "low",
-        Severity::Moderate => "moderate",
-        Severity::High => "high",
-    }
+    crate::names::serde_name(&s)
 }
 
 /// Distance with unit, from km.

@@ -1,15 +1,18 @@
 //! Report writers: the [`Report`] model rendered as JSON, Markdown and one
-//! self-contained HTML page, plus the activities tables.
+//! self-contained HTML page, plus the activities, days and weeks tables.
 //!
 //! Writers follow hyperfine's exporters: each `render` returns bytes and never
-//! opens a file; [`write_all`] is the only place that writes, through
-//! [`crate::output::write_atomic`].
+//! opens a file; [`write_athlete`] (one line per [`OutputFormat`]) and
+//! [`write_all`] write, through [`crate::output::write_atomic`].
 
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::output::{WriteError, write_atomic};
+use crate::ingest::Record;
+use crate::load::{LoadError, LoadTables};
+use crate::metrics::RunMetrics;
+use crate::output::{OutputFormat, WriteError, write_atomic};
 
 pub mod changes;
 mod charts;
@@ -17,9 +20,11 @@ pub mod damage;
 pub mod fmt;
 pub mod html;
 pub mod json;
+pub mod load_tables;
 pub mod markdown;
 pub mod model;
 mod plot;
+pub mod roster;
 pub mod tables;
 pub mod wellness;
 pub mod words;
@@ -62,6 +67,65 @@ impl Format {
     }
 }
 
+/// What one athlete's folder is written from.
+pub struct AthleteFiles<'a> {
+    pub report: &'a Report,
+    pub opts: &'a RenderOptions,
+    pub load: &'a LoadTables,
+    pub records: &'a [Record],
+    /// Every run the load used (the tables are not cut to the report window).
+    pub metrics: &'a [RunMetrics],
+}
+
+/// Why an athlete's folder could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum OutputError {
+    #[error(transparent)]
+    Write(#[from] WriteError),
+    #[error(transparent)]
+    Tables(#[from] TablesError),
+    #[error(transparent)]
+    Load(#[from] LoadError),
+}
+
+/// Writes each of `formats` into `dir`, atomically file by file. Every writer
+/// is registered here, one arm per format and no fallback: a new format is its
+/// writer's file plus one arm (and one [`OutputFormat`] variant).
+pub fn write_athlete(
+    dir: &Path,
+    files: &AthleteFiles,
+    formats: &[OutputFormat],
+) -> Result<(), OutputError> {
+    let report = with_changes(dir, files.report);
+    let document = |format: Format| {
+        write_atomic(
+            &dir.join(format.file_name()),
+            &format.render(&report, files.opts),
+        )
+    };
+    for format in formats {
+        match format {
+            OutputFormat::Json => document(Format::Json)?,
+            OutputFormat::Md => document(Format::Markdown)?,
+            OutputFormat::Html => document(Format::Html)?,
+            OutputFormat::Tables => {
+                load_tables::write_tables(dir, files.load, &files.report.athlete)?;
+                tables::write_tables(dir, files.records, files.metrics, files.report)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The report with `changes` since the `report.json` already in `dir`, read
+/// before anything is written so every format can say what changed.
+fn with_changes(dir: &Path, report: &Report) -> Report {
+    Report {
+        changes: changes::since_previous(dir, report),
+        ..report.clone()
+    }
+}
+
 /// Renders each format and writes it into `dir` atomically; returns the paths written, in `formats` order.
 /// A `report.json` already in `dir` is read first, so every format can say
 /// what changed since then (`changes`).
@@ -71,17 +135,7 @@ pub fn write_all(
     opts: &RenderOptions,
     formats: &[Format],
 ) -> Result<Vec<PathBuf>, WriteError> {
-    let changes = changes::since_previous(dir, report);
-    let with_changes;
-    let report = if changes.is_some() {
-        with_changes = Report {
-            changes,
-            ..report.clone()
-        };
-        &with_changes
-    } else {
-        report
-    };
+    let report = &with_changes(dir, report);
     let mut written = Vec::with_capacity(formats.len());
     for format in formats {
         let path = dir.join(format.file_name());

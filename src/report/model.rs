@@ -32,13 +32,7 @@ pub const SCHEMA_VERSION: u32 = 1;
 
 /// How the human-readable reports show distances, paces and temperatures.
 /// JSON, CSV and Parquet are always SI/metric with unit-named keys.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Units {
-    #[default]
-    Metric,
-    Imperial,
-}
+pub use crate::units::Units;
 
 /// The full report. Field order is the JSON key order.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -204,7 +198,7 @@ pub struct ReportInputs<'a> {
     pub athlete: &'a str,
     pub generated_at: DateTime<Utc>,
     /// IANA zone used for runs whose file carries no UTC offset; UTC when absent or unknown.
-    pub timezone: Option<&'a str>,
+    pub timezone: Option<chrono_tz::Tz>,
     pub timezone_source: &'a str,
     pub display_units: Units,
     pub records: &'a [Record],
@@ -227,7 +221,7 @@ impl Report {
             .iter()
             .filter_map(|r| Some((r.path.as_str(), r.activity.as_ref()?.utc_offset_s?)))
             .collect();
-        let tz: Option<chrono_tz::Tz> = inp.timezone.and_then(|t| t.parse().ok());
+        let tz: Option<chrono_tz::Tz> = inp.timezone;
         let known: BTreeMap<&str, NaiveDate> = inp
             .run_dates
             .iter()

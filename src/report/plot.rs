@@ -16,9 +16,9 @@ use chrono::{Datelike, Days, Months, NaiveDate};
 use crate::findings::{Evidence, Finding, Severity};
 
 use super::fmt as f;
-use super::html::esc;
 use super::model::{Report, Units, WeekRow};
 use super::words;
+use crate::escape::html as esc;
 
 // Okabe–Ito.
 pub const BLUE: &str = "#0072B2";
@@ -107,7 +107,7 @@ pub fn date_ticks(from: NaiveDate, to: NaiveDate, px: f64, font: f64) -> Vec<(Na
                 let months = [1, 3, 6, 12, 24, 60][step - 2];
                 let mut d = NaiveDate::from_ymd_opt(from.year(), from.month(), 1).unwrap_or(from);
                 // Align to a multiple of the step from January.
-                while (d.month0() % months.min(12)) != 0
+                while !d.month0().is_multiple_of(months.min(12))
                     || (months > 12 && d.year() % (months as i32 / 12) != 0)
                 {
                     d = d + Months::new(1);

@@ -167,8 +167,10 @@ pub fn write_tables(
     report: &Report,
 ) -> Result<Vec<PathBuf>, TablesError> {
     // `athlete` last: a coach folder's `OUT/*/activities.parquet` reads as one dataset.
-    let mut df =
-        crate::load::with_athlete(activities_frame(records, metrics, report)?, &report.athlete)?;
+    let mut df = super::load_tables::with_athlete(
+        activities_frame(records, metrics, report)?,
+        &report.athlete,
+    )?;
     let mut parquet = Vec::new();
     ParquetWriter::new(&mut parquet).finish(&mut df)?;
     let mut csv = Vec::new();

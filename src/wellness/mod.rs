@@ -249,8 +249,8 @@ impl Wellness {
             .sort_by(|a, b| a.date.cmp(&b.date).then(a.path.cmp(&b.path)));
         self.hrv
             .dedup_by(|a, b| a.date == b.date && a.kind == b.kind);
-        self.ferritin.sort_by(|a, b| a.date.cmp(&b.date));
-        self.notes.sort_by(|a, b| a.date.cmp(&b.date));
+        self.ferritin.sort_by_key(|a| a.date);
+        self.notes.sort_by_key(|a| a.date);
         self
     }
 }

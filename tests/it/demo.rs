@@ -392,44 +392,21 @@ fn regenerating_gives_identical_bytes_and_matches_committed_samples() {
     }
 }
 
-/// Rewrites the committed samples: `HEAVYLEGS_WRITE_SAMPLES=1 cargo test --test it demo::write_samples -- --ignored`.
-#[test]
-#[ignore]
-fn write_samples() {
-    if std::env::var_os("HEAVYLEGS_WRITE_SAMPLES").is_none() {
-        eprintln!("SKIP: set HEAVYLEGS_WRITE_SAMPLES=1 to rewrite samples/demo and samples/coach");
-        return;
-    }
-    let demo_dir = samples_dir().join("demo");
-    let coach_dir = samples_dir().join("coach");
-    let _ = std::fs::remove_dir_all(&demo_dir);
-    let _ = std::fs::remove_dir_all(&coach_dir);
-    demo::generate(&demo_dir, &demo::demo_athlete()).unwrap();
-    demo::generate_coach(&coach_dir).unwrap();
-}
-
-/// Decodes with heavylegs' own decoder; `None` (with a SKIP line) while that decoder is still a stub.
+/// Decodes with heavylegs' own decoder; any error fails the test, naming the file.
 fn heavylegs_decode(
     format: heavylegs::activity::Format,
     path: &Path,
-) -> Option<Vec<heavylegs::activity::Activity>> {
+) -> Vec<heavylegs::activity::Activity> {
     let bytes = std::fs::read(path).unwrap();
-    match heavylegs::decode::decode(format, &bytes, &heavylegs::limits::Limits::default()) {
-        Err(heavylegs::decode::DecodeError::NotAnActivity(m)) if m.contains("not written yet") => {
-            eprintln!("SKIP: {} decoder not written yet", format.as_str());
-            None
-        }
-        other => Some(other.unwrap_or_else(|e| panic!("{}: {e}", path.display()))),
-    }
+    heavylegs::decode::decode(format, &bytes, &heavylegs::limits::Limits::default())
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 #[test]
 fn heavylegs_decoder_reads_the_hot_long_run() {
     use heavylegs::activity::{CadenceRule, Format, Sport};
     let path = samples_dir().join("demo/2026-09-19-10-45-27.fit");
-    let Some(acts) = heavylegs_decode(Format::Fit, &path) else {
-        return;
-    };
+    let acts = heavylegs_decode(Format::Fit, &path);
     assert_eq!(acts.len(), 1);
     let a = &acts[0];
     assert_eq!(a.sport, Sport::Running);
@@ -464,9 +441,7 @@ fn heavylegs_decoder_matches_truth_for_every_demo_file() {
             } else {
                 Format::Gpx
             };
-            let Some(acts) = heavylegs_decode(format, &dir.join(file)) else {
-                continue;
-            };
+            let acts = heavylegs_decode(format, &dir.join(file));
             assert_eq!(acts.len(), 1, "{file}");
             let a = &acts[0];
             let km = a.distance_m.unwrap_or(0.0) / 1000.0;

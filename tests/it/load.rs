@@ -3,7 +3,8 @@
 //! under test.
 
 use chrono::{DateTime, Duration, NaiveDate, Utc, Weekday};
-use heavylegs::load::{LoadConfig, LoadError, LoadUnit, RunInput, TzSource, build, write_tables};
+use heavylegs::load::{LoadConfig, LoadError, LoadUnit, RunInput, TzSource, build};
+use heavylegs::report::load_tables::write_tables;
 
 fn utc(s: &str) -> DateTime<Utc> {
     s.parse().unwrap()

@@ -9,6 +9,7 @@ mod cron;
 mod demo;
 mod docs;
 mod fit;
+mod fit_bytes;
 mod fit_fast;
 mod fit_oracle;
 #[cfg(feature = "tables")]
@@ -24,6 +25,8 @@ mod pipeline;
 mod real_runs;
 #[cfg(feature = "tables")]
 mod report;
+#[cfg(feature = "tables")]
+mod report_fixture;
 #[cfg(feature = "tables")]
 mod scale;
 #[cfg(feature = "tables")]

@@ -156,14 +156,11 @@ fn check_activity(a: &Activity) -> Result<(), String> {
 /// sniff → decode → metrics for one input; `Err` names the broken promise.
 /// A panic in metrics is not caught here (the test fails on it directly).
 fn whole_path(bytes: &[u8]) -> Result<(), String> {
-    let format = match sniff(bytes).format() {
-        Some(f) => f,
-        None => {
-            if let heavylegs::ingest::sniff::Sniffed::Unknown(reason) = sniff(bytes) {
-                check_message("sniff", &reason)?;
-            }
-            return Ok(());
+    let Some(format) = sniff(bytes).format() else {
+        if let heavylegs::ingest::sniff::Sniffed::Unknown(reason) = sniff(bytes) {
+            check_message("sniff", &reason)?;
         }
+        return Ok(());
     };
     match decode::decode(format, bytes, &Limits::default()) {
         Err(DecodeError::Panic(msg)) => Err(format!("{format:?} decoder panicked: {msg}")),
@@ -183,6 +180,7 @@ fn whole_path(bytes: &[u8]) -> Result<(), String> {
 }
 
 /// What the walk's per-leaf step saw: the normal records plus contract breaks.
+#[allow(clippy::large_enum_variant)] // one per leaf, moved once
 enum Out {
     Record(Record),
     Broken(String),

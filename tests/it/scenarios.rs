@@ -116,7 +116,9 @@ fn generate(
                 })
                 .collect();
             let sum: f64 = shares.iter().sum();
-            shares.iter_mut().for_each(|s| *s /= sum);
+            for s in &mut shares {
+                *s /= sum;
+            }
             for (k, (wd, share)) in days.iter().zip(&shares).enumerate() {
                 let date = week + Duration::days(i64::from(wd.num_days_from_monday()));
                 if date < from || date > to {

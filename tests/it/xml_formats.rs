@@ -505,14 +505,13 @@ fn gpx_crate_differential() {
         .flatten()
         .map(|e| e.path())
         .collect();
-    match oracle("gpx_crate_differential (corpus part)") {
-        Some((dir, _)) => paths.extend(
+    if let Some((dir, _)) = oracle("gpx_crate_differential (corpus part)") {
+        paths.extend(
             std::fs::read_dir(dir.join("gpx"))
                 .unwrap()
                 .flatten()
                 .map(|e| e.path()),
-        ),
-        None => {}
+        )
     }
     paths.sort();
     let limits = Limits::default();

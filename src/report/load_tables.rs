@@ -10,7 +10,7 @@ use std::path::Path;
 use chrono::NaiveDate;
 use polars::prelude::*;
 
-use super::{LoadError, LoadTables, LoadUnit};
+use crate::load::{LoadError, LoadTables, LoadUnit, Week};
 use crate::output::write_atomic;
 
 /// Writes `days.parquet`, `days.csv`, `weeks.parquet` and `weeks.csv` of `athlete` into `dir`.
@@ -78,13 +78,13 @@ fn days_frame(t: &LoadTables) -> PolarsResult<DataFrame> {
 fn weeks_frame(t: &LoadTables) -> PolarsResult<DataFrame> {
     let w = &t.weeks;
     let [trimp, distance] = load_columns(t.load_unit, w.iter().map(|x| x.load));
-    let f = |name: &str, get: fn(&super::Week) -> f64| {
+    let f = |name: &str, get: fn(&Week) -> f64| {
         Column::new(name.into(), w.iter().map(get).collect::<Vec<_>>())
     };
-    let o = |name: &str, get: fn(&super::Week) -> Option<f64>| {
+    let o = |name: &str, get: fn(&Week) -> Option<f64>| {
         Column::new(name.into(), w.iter().map(get).collect::<Vec<_>>())
     };
-    let u = |name: &str, get: fn(&super::Week) -> u32| {
+    let u = |name: &str, get: fn(&Week) -> u32| {
         Column::new(name.into(), w.iter().map(get).collect::<Vec<_>>())
     };
     DataFrame::new_infer_height(vec![
