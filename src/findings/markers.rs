@@ -395,7 +395,7 @@ fn stretches(
         if day >= from && (base.is_some() || week.iter().any(|p| p.band_low.is_some())) {
             judged_window = true;
         }
-        match marker.judge(day, &week, base, t) {
+        match marker.judge(day, week, base, t) {
             Some(e) => match open.as_mut() {
                 Some(s) if s.to + Days::new(1) == day => {
                     s.to = day;
