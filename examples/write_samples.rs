@@ -1,5 +1,5 @@
-//! Rewrites the committed demo samples (`samples/demo`, `samples/coach`) from
-//! the demo generator: `cargo run --example write_samples`.
+//! Rewrites the committed demo samples (`samples/demo`, `samples/apple`,
+//! `samples/coach`) from the demo generator: `cargo run --example write_samples`.
 
 use std::path::Path;
 
@@ -13,6 +13,13 @@ fn main() -> anyhow::Result<()> {
     let _ = std::fs::remove_dir_all(&coach_dir);
     demo::generate(&demo_dir, &demo::demo_athlete())?;
     demo::generate_coach(&coach_dir)?;
-    println!("{}\n{}", demo_dir.display(), coach_dir.display());
+    let apple_dir = samples.join("apple");
+    demo::generate_apple(&apple_dir, &demo::demo_athlete())?;
+    println!(
+        "{}\n{}\n{}",
+        demo_dir.display(),
+        apple_dir.display(),
+        coach_dir.display()
+    );
     Ok(())
 }

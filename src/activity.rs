@@ -16,14 +16,22 @@ pub enum Format {
     Fit,
     Tcx,
     Gpx,
+    /// Apple Health `export.xml` (one activity per `<Workout>`).
+    #[serde(rename = "apple_health")]
+    AppleHealth,
+    /// Polar Flow account export `training-session-*.json`.
+    #[serde(rename = "polar_flow")]
+    PolarFlow,
 }
 
 impl Format {
-    /// Richer sources win when the same run arrives twice (FIT > TCX > GPX).
+    /// Richer sources win when the same run arrives twice (FIT > TCX, Apple
+    /// Health, Polar JSON > GPX): an Apple workout with heart rate and
+    /// cadence beats its own route GPX, which has positions only.
     pub fn richness(self) -> u8 {
         match self {
             Format::Fit => 3,
-            Format::Tcx => 2,
+            Format::Tcx | Format::AppleHealth | Format::PolarFlow => 2,
             Format::Gpx => 1,
         }
     }
@@ -33,6 +41,8 @@ impl Format {
             Format::Fit => "fit",
             Format::Tcx => "tcx",
             Format::Gpx => "gpx",
+            Format::AppleHealth => "apple_health",
+            Format::PolarFlow => "polar_flow",
         }
     }
 }

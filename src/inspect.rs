@@ -200,6 +200,8 @@ pub fn inspect(path: &Path, opts: &Options) -> Result<Inspection, InspectError> 
             path: shown,
             format: match format {
                 Format::Gpx => "GPX",
+                Format::AppleHealth => "Apple Health XML",
+                Format::PolarFlow => "Polar Flow JSON",
                 _ => "TCX",
             },
         });
@@ -211,6 +213,7 @@ pub fn inspect(path: &Path, opts: &Options) -> Result<Inspection, InspectError> 
         path: shown.clone(),
         bytes: &content,
         sha256: out.sha256.clone(),
+        stream: None,
     };
     out.entries = decode_leaf_with(&leaf, &opts.limits, opts.fit_decoder)
         .into_iter()
@@ -264,7 +267,11 @@ fn unwrap_gzip(stored: &[u8], limits: &Limits, layers: &mut u32) -> Result<Vec<u
                 );
             }
             Sniffed::Unknown(reason) => return Err(reason),
-            Sniffed::Fit | Sniffed::Gpx | Sniffed::Tcx => return Ok(content),
+            Sniffed::Fit
+            | Sniffed::Gpx
+            | Sniffed::Tcx
+            | Sniffed::AppleHealth
+            | Sniffed::PolarJson => return Ok(content),
         }
     }
 }

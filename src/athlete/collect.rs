@@ -273,10 +273,10 @@ pub(crate) fn log_warnings(items: &[Item], log: &Log) {
         return;
     }
     for item in items {
-        let Some(a) = item.record.activity.as_ref() else {
-            continue;
-        };
-        for w in &a.warnings {
+        // A wellness part's warnings (a malformed record's line) read like a run's.
+        let r = &item.record;
+        let activity = r.activity.iter().flat_map(|a| &a.warnings);
+        for w in activity.chain(r.wellness.iter().flat_map(|w| &w.warnings)) {
             let fields = [("path", json!(item.record.path)), ("warning", json!(w))];
             let fields: &[_] = if log.json { &fields } else { &[] };
             log.debug(&format!("{}: warning: {w}", item.record.path), fields);

@@ -5,9 +5,11 @@
 //! fills in [`crate::activity::Source`] path and hash afterwards; decoders set
 //! `source.device` and leave `path`/`sha256` empty.
 
+pub mod apple;
 mod deadline;
 pub mod fit;
 pub mod gpx;
+pub mod polar;
 pub mod tcx;
 pub(crate) mod xml;
 
@@ -69,6 +71,8 @@ pub fn decode_with(
         Format::Fit => fit::decode_with(bytes, limits, fit_decoder),
         Format::Gpx => gpx::decode(bytes, limits),
         Format::Tcx => tcx::decode(bytes, limits),
+        Format::AppleHealth => apple::decode(bytes, limits),
+        Format::PolarFlow => polar::decode(bytes, limits),
     };
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)) {
         Ok(r) => r,

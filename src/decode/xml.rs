@@ -316,7 +316,7 @@ pub(crate) fn attr<'s>(start: &'s BytesStart<'_>, local: &str) -> Option<Cow<'s,
 }
 
 /// Replaces the five predefined entities and character references; nothing else.
-fn unescape_predefined(raw: &str) -> String {
+pub(crate) fn unescape_predefined(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
     let mut rest = raw;
     while let Some(amp) = rest.find('&') {

@@ -6,6 +6,7 @@
 //! `samples/coach/<athlete>` are its committed output. Everything is
 //! deterministic: same scenario, same bytes.
 
+pub mod apple_write;
 pub mod fit_encode;
 pub mod gpx_write;
 mod rng;
@@ -102,10 +103,31 @@ pub fn generate(dir: &Path, scenario: &Scenario) -> Result<Truth, DemoError> {
     Ok(truth)
 }
 
-/// Writes the demo athlete to `dir/demo` and the coach folder to `dir/coach`;
-/// returns how many athletes were written.
+/// Writes the scenario as an Apple Health `export.zip` (plus the folder's
+/// `athlete.toml`) into `dir`: the same runs as [`generate`], as an Apple
+/// Watch owner exports them.
+pub fn generate_apple(dir: &Path, scenario: &Scenario) -> Result<(), DemoError> {
+    std::fs::create_dir_all(dir).map_err(|source| DemoError::Io {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    write_atomic(&dir.join("export.zip"), &apple_write::export_zip(scenario)?)?;
+    let sims = simulate_all(scenario)?;
+    let truth = truth::build(scenario, &sims);
+    let profile = format!(
+        "# What this athlete's files cannot say (read by `heavylegs report` for this folder).\n{}",
+        toml::to_string(&truth.profile).unwrap_or_default()
+    );
+    write_atomic(&dir.join(crate::settings::PROFILE_FILE), profile.as_bytes())?;
+    Ok(())
+}
+
+/// Writes the demo athlete to `dir/demo` (and as an Apple Health export to
+/// `dir/apple`) and the coach folder to `dir/coach`; returns how many
+/// athletes were written.
 pub fn generate_all(dir: &Path) -> Result<usize, DemoError> {
     generate(&dir.join("demo"), &demo_athlete())?;
+    generate_apple(&dir.join("apple"), &demo_athlete())?;
     Ok(1 + generate_coach(&dir.join("coach"))?.len())
 }
 

@@ -11,7 +11,7 @@
 //! rest of the archive and the batch carry on.
 
 use std::fs::File;
-use std::io::{self, Cursor, Read, Seek, SeekFrom};
+use std::io::{self, BufRead, BufReader, Cursor, Read, Seek, SeekFrom};
 use std::marker::PhantomData;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
@@ -247,6 +247,9 @@ where
             };
         }
         let max = self.limits.max_file_bytes;
+        if len > max && starts_apple_export(&file) {
+            return self.stream_file(name, path, len);
+        }
         if len > max {
             let reason = DecodeError::Limit(format!("file size over {}", human_bytes(max)));
             return self.reject(name, "", reason.to_string());
@@ -287,6 +290,7 @@ where
                 path,
                 bytes,
                 sha256: sha256.to_owned(),
+                stream: None,
             });
         }
         let depth = depth + 1;
@@ -334,7 +338,7 @@ where
         depth: u32,
     ) -> Vec<Keyed<T>>
     where
-        R: Read + Seek + Clone,
+        R: Read + Seek + Clone + Send + Sync,
     {
         let Some(name) = archive.name_for_index(i) else {
             return Vec::new();
@@ -358,6 +362,10 @@ where
         }
         let declared = member.size();
         let max = self.limits.max_decompressed_bytes;
+        if declared > max && name.ends_with("export.xml") {
+            drop(member);
+            return self.stream_member(path, &archive, i);
+        }
         if declared > max {
             let reason = DecodeError::Limit(format!("decompressed size over {}", human_bytes(max)));
             return self.reject(path, "", reason.to_string());
@@ -386,6 +394,86 @@ where
         self.bytes(path, &bytes, &sha, depth)
     }
 
+    /// An Apple Health `export.xml` above the size limits, on disk: streamed
+    /// by its reader (never held), hashed in one pass first.
+    fn stream_file(&self, name: String, path: &Path, len: u64) -> Vec<Keyed<T>> {
+        let open = || -> io::Result<Box<dyn BufRead + '_>> {
+            Ok(Box::new(BufReader::with_capacity(
+                STREAM_BUFFER,
+                File::open(path)?,
+            )))
+        };
+        self.stream_leaf(name, &open, len)
+    }
+
+    /// The same for an archive member: each pass inflates it afresh from the
+    /// archive (its CRC32 is not checked on this path).
+    fn stream_member<R>(&self, path: String, archive: &ZipArchive<R>, i: usize) -> Vec<Keyed<T>>
+    where
+        R: Read + Seek + Clone + Send + Sync,
+    {
+        let raw = archive.clone().by_index_raw(i).map(|m| {
+            (
+                m.data_start(),
+                m.compressed_size(),
+                m.size(),
+                m.compression(),
+            )
+        });
+        let (start, compressed, size, method) = match raw {
+            Ok(x) => x,
+            Err(e) => return self.reject(path, "", format!("unreadable zip member: {e}")),
+        };
+        let open = || -> io::Result<Box<dyn BufRead + '_>> {
+            let mut r = archive.clone().into_inner();
+            r.seek(SeekFrom::Start(start))?;
+            let data = r.take(compressed);
+            match method {
+                zip::CompressionMethod::Stored => {
+                    Ok(Box::new(BufReader::with_capacity(STREAM_BUFFER, data)))
+                }
+                zip::CompressionMethod::Deflated => Ok(Box::new(BufReader::with_capacity(
+                    STREAM_BUFFER,
+                    flate2::read::DeflateDecoder::new(data),
+                ))),
+                other => Err(io::Error::other(format!(
+                    "compression method {other} is not streamed"
+                ))),
+            }
+        };
+        self.stream_leaf(path, &open, size)
+    }
+
+    fn stream_leaf<'o>(
+        &self,
+        path: String,
+        open: &'o super::OpenStream<'o>,
+        len: u64,
+    ) -> Vec<Keyed<T>> {
+        let hashed = open().and_then(|mut r| {
+            let mut h = Sha256::new();
+            let mut buf = vec![0u8; STREAM_BUFFER];
+            loop {
+                let n = r.read(&mut buf)?;
+                if n == 0 {
+                    return Ok(format!("{:x}", h.finalize()));
+                }
+                h.update(&buf[..n]);
+            }
+        });
+        let sha = match hashed {
+            Ok(sha) => sha,
+            Err(e) => return self.reject(path, "", format!("cannot read: {e}")),
+        };
+        self.counters.bytes_read.fetch_add(len, Ordering::Relaxed);
+        self.leaf(&Leaf {
+            path,
+            bytes: &[],
+            sha256: sha,
+            stream: Some(open),
+        })
+    }
+
     /// Hands a leaf to the caller's closure; a panic there rejects this leaf only.
     fn leaf(&self, leaf: &Leaf) -> Vec<Keyed<T>> {
         let n = self.counters.leaves.fetch_add(1, Ordering::Relaxed);
@@ -409,6 +497,26 @@ where
             }
         }
     }
+}
+
+/// Read buffer of a streamed leaf.
+const STREAM_BUFFER: usize = 1 << 20;
+
+/// How much of a large file is looked at to recognise an Apple Health export
+/// (its DTD is about 10 KB).
+const APPLE_PREFIX: usize = 64 << 10;
+
+/// True when the file's first bytes are an XML prolog with root `<HealthData>`.
+fn starts_apple_export(file: &File) -> bool {
+    let mut head = vec![0u8; APPLE_PREFIX];
+    let mut filled = 0;
+    while filled < head.len() {
+        match read_at(file, &mut head[filled..], filled as u64) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => filled += n,
+        }
+    }
+    super::sniff::sniff(&head[..filled]) == super::sniff::Sniffed::AppleHealth
 }
 
 /// Fills `buf` as far as the file allows (short files give fewer bytes).

@@ -56,7 +56,24 @@ fn is_hidden(component: &str) -> bool {
     component.starts_with('.') && component != "." && component != ".."
 }
 
+/// Files with an otherwise irrelevant extension that hold activity data:
+/// Polar Flow's per-session JSON (`training-session-2026-04-07-….json`).
+fn is_known_export_file(file_name: &str) -> bool {
+    let lower = file_name.to_ascii_lowercase();
+    lower.starts_with("training-session-") && lower.ends_with(".json")
+}
+
+/// Apple Health's clinical-records twin of `export.xml` (HL7 CDA: lab
+/// results, no workouts) is not activity data.
+const IGNORED_FILE_NAMES: &[&str] = &["export_cda.xml"];
+
 fn has_irrelevant_extension(file_name: &str) -> bool {
+    if is_known_export_file(file_name) {
+        return false;
+    }
+    if IGNORED_FILE_NAMES.contains(&file_name.to_ascii_lowercase().as_str()) {
+        return true;
+    }
     match file_name.rsplit_once('.') {
         Some((stem, ext)) if !stem.is_empty() => {
             IRRELEVANT_EXTENSIONS.contains(&ext.to_ascii_lowercase().as_str())
@@ -151,5 +168,11 @@ mod tests {
         assert!(!is_ignored_name("run"));
         assert!(!is_ignored_name("UploadedFiles_0-_Part1.zip"));
         assert!(!is_ignored_name("weird.FIT"));
+        assert!(!is_ignored_name(
+            "polar-user-data-export/training-session-2026-04-07-1-a.json"
+        ));
+        assert!(is_ignored_name("polar-user-data-export/account-data.json"));
+        assert!(is_ignored_name("apple_health_export/export_cda.xml"));
+        assert!(!is_ignored_name("apple_health_export/export.xml"));
     }
 }

@@ -19,6 +19,7 @@ use crate::limits::Limits;
 use archive::{Counters, Expander, Keyed};
 use sniff::Sniffed;
 
+mod apple;
 pub mod archive;
 pub mod dedupe;
 pub mod discover;
@@ -70,8 +71,11 @@ impl Record {
     }
 }
 
+/// Opens a leaf's content again for reading, from its start.
+pub type OpenStream<'a> = dyn Fn() -> std::io::Result<Box<dyn std::io::BufRead + 'a>> + Sync + 'a;
+
 /// One decodable unit: a plain file, the content of a gzip, or an archive member.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Leaf<'a> {
     /// Display path; members read `export.zip!activities/1.fit.gz`, nested
     /// archives `a.zip!inner.zip!x.fit`.
@@ -81,6 +85,20 @@ pub struct Leaf<'a> {
     /// SHA-256 (hex) of the bytes as stored: the `.gz` bytes for `x.fit.gz`,
     /// the member's own content for an archive member.
     pub sha256: String,
+    /// Set (and `bytes` empty) for an Apple Health `export.xml` too large to
+    /// hold: the reader streams it from here instead, in bounded memory.
+    pub stream: Option<&'a OpenStream<'a>>,
+}
+
+impl std::fmt::Debug for Leaf<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Leaf")
+            .field("path", &self.path)
+            .field("bytes", &self.bytes.len())
+            .field("sha256", &self.sha256)
+            .field("stream", &self.stream.is_some())
+            .finish()
+    }
 }
 
 /// How a walk reads its inputs.
@@ -256,10 +274,17 @@ pub fn decode_leaf(leaf: &Leaf, limits: &Limits) -> Vec<Record> {
 
 /// [`decode_leaf`] with an explicit FIT engine (`--fit-decoder`).
 pub fn decode_leaf_with(leaf: &Leaf, limits: &Limits, fit_decoder: FitDecoder) -> Vec<Record> {
+    if let Some(open) = leaf.stream {
+        return apple::records(leaf, decode::apple::read(open, limits));
+    }
     let sniffed = match sniff::sniff(leaf.bytes) {
         Sniffed::Fit => Ok(Format::Fit),
         Sniffed::Gpx => Ok(Format::Gpx),
         Sniffed::Tcx => Ok(Format::Tcx),
+        Sniffed::AppleHealth => {
+            return apple::records(leaf, decode::apple::decode_export(leaf.bytes, limits));
+        }
+        Sniffed::PolarJson => Ok(Format::PolarFlow),
         Sniffed::Gzip => Err("gzip content was not unpacked before decoding".to_owned()),
         Sniffed::Zip => Err("zip content was not unpacked before decoding".to_owned()),
         Sniffed::Unknown(reason) => Err(reason),
@@ -328,16 +353,7 @@ pub fn decode_leaf_with(leaf: &Leaf, limits: &Limits, fit_decoder: FitDecoder) -
             if let Some(note) = &mislabel {
                 activity.warnings.push(note.clone());
             }
-            let (status, reason) = if let Some(bad) = implausible_time(&activity) {
-                (Status::Rejected, Some(bad))
-            } else if activity.is_run() {
-                (Status::Ok, None)
-            } else {
-                (
-                    Status::Skipped,
-                    Some(format!("not a run: {}", activity.sport.as_str())),
-                )
-            };
+            let (status, reason) = activity_status(&activity);
             Record {
                 path,
                 status,
@@ -347,6 +363,20 @@ pub fn decode_leaf_with(leaf: &Leaf, limits: &Limits, fit_decoder: FitDecoder) -
             }
         })
         .collect()
+}
+
+/// `ok`, `skipped` (not a run) or `rejected` (implausible start) for one decoded activity.
+pub(crate) fn activity_status(activity: &Activity) -> (Status, Option<String>) {
+    if let Some(bad) = implausible_time(activity) {
+        (Status::Rejected, Some(bad))
+    } else if activity.is_run() {
+        (Status::Ok, None)
+    } else {
+        (
+            Status::Skipped,
+            Some(format!("not a run: {}", activity.sport.as_str())),
+        )
+    }
 }
 
 /// Earliest start accepted: no consumer GPS watch recorded runs before 1990,

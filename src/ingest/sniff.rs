@@ -14,6 +14,10 @@ pub enum Sniffed {
     Fit,
     Gpx,
     Tcx,
+    /// Apple Health `export.xml` (root `<HealthData>`).
+    AppleHealth,
+    /// A Polar Flow `training-session-*.json` (a JSON object with `exercises`).
+    PolarJson,
     Gzip,
     Zip,
     /// Not something heavylegs reads; the text says why.
@@ -27,6 +31,8 @@ impl Sniffed {
             Sniffed::Fit => Some(Format::Fit),
             Sniffed::Gpx => Some(Format::Gpx),
             Sniffed::Tcx => Some(Format::Tcx),
+            Sniffed::AppleHealth => Some(Format::AppleHealth),
+            Sniffed::PolarJson => Some(Format::PolarFlow),
             Sniffed::Gzip | Sniffed::Zip | Sniffed::Unknown(_) => None,
         }
     }
@@ -57,7 +63,25 @@ pub fn sniff(bytes: &[u8]) -> Sniffed {
     if is_zip(bytes) {
         return Sniffed::Zip;
     }
+    if let Some(json) = sniff_json(bytes) {
+        return json;
+    }
     sniff_xml(bytes)
+}
+
+/// A JSON object is read only when it is a Polar Flow training session: its
+/// top level holds an `exercises` array (field names: see `decode::polar`).
+fn sniff_json(bytes: &[u8]) -> Option<Sniffed> {
+    let body = bytes.strip_prefix(&UTF8_BOM).unwrap_or(bytes);
+    let first = body.iter().position(|b| !b.is_ascii_whitespace())?;
+    if body[first] != b'{' {
+        return None;
+    }
+    Some(if find(body, b"\"exercises\"").is_some() {
+        Sniffed::PolarJson
+    } else {
+        Sniffed::Unknown("JSON without `exercises` is not a Polar Flow training session".into())
+    })
 }
 
 /// True when `prefix` (the first 4 bytes are enough) starts a zip archive.
@@ -90,8 +114,9 @@ fn sniff_xml(bytes: &[u8]) -> Sniffed {
             match local {
                 b"gpx" => Sniffed::Gpx,
                 b"TrainingCenterDatabase" => Sniffed::Tcx,
+                b"HealthData" => Sniffed::AppleHealth,
                 _ => Sniffed::Unknown(format!(
-                    "XML root <{}> is neither GPX nor TCX",
+                    "XML root <{}> is neither GPX, TCX nor Apple Health",
                     String::from_utf8_lossy(name)
                 )),
             }
@@ -190,8 +215,17 @@ mod tests {
     fn other_roots_and_garbage_say_why() {
         assert_eq!(
             sniff(b"<?xml version='1.0'?><kml>"),
-            Sniffed::Unknown("XML root <kml> is neither GPX nor TCX".into())
+            Sniffed::Unknown("XML root <kml> is neither GPX, TCX nor Apple Health".into())
         );
+        let apple =
+            b"<?xml version=\"1.0\"?>\n<!DOCTYPE HealthData [\n<!ELEMENT HealthData (Record*)>\n\
+            <!ATTLIST HealthData locale CDATA #REQUIRED>\n]>\n<HealthData locale=\"en_US\">";
+        assert_eq!(sniff(apple), Sniffed::AppleHealth);
+        assert_eq!(
+            sniff(b" {\"exportVersion\": \"1.6\", \"exercises\": []}"),
+            Sniffed::PolarJson
+        );
+        assert!(matches!(sniff(b"{\"a\": 1}"), Sniffed::Unknown(_)));
         assert_eq!(sniff(b""), Sniffed::Unknown("empty file (0 bytes)".into()));
         assert_eq!(
             sniff(b"<?xml version='1.0'"),

@@ -299,7 +299,13 @@ impl Report {
         let (mut inputs, mut rejected, mut skipped) =
             (InputCounts::default(), Vec::new(), Vec::new());
         for rec in inp.records {
-            for w in rec.activity.iter().flat_map(|a| &a.warnings) {
+            let wellness = rec.wellness.iter().flat_map(|w| &w.warnings);
+            for w in rec
+                .activity
+                .iter()
+                .flat_map(|a| &a.warnings)
+                .chain(wellness)
+            {
                 inputs.warnings.push(InputWarning {
                     path: rec.path.clone(),
                     warning: w.clone(),

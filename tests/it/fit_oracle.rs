@@ -120,6 +120,7 @@ fn jsonl_lines(rel: &str, bytes: &[u8]) -> Vec<Value> {
         path: rel.to_owned(),
         bytes,
         sha256: String::new(),
+        stream: None,
     };
     let cfg = heavylegs::metrics::MetricsConfig::default();
     heavylegs::ingest::decode_leaf(&leaf, &Limits::default())

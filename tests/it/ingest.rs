@@ -176,7 +176,7 @@ fn sniff_recognises_each_kind_by_content() {
     assert_eq!(sniff(&zip_of(&[])), Sniffed::Zip);
     assert_eq!(
         sniff(b"<?xml version=\"1.0\"?>\n<kml xmlns=\"http://www.opengis.net/kml/2.2\">"),
-        Sniffed::Unknown("XML root <kml> is neither GPX nor TCX".into())
+        Sniffed::Unknown("XML root <kml> is neither GPX, TCX nor Apple Health".into())
     );
 }
 
@@ -194,6 +194,8 @@ fn sniff_agrees_with_the_corpus_oracle() {
             Sniffed::Fit => "fit",
             Sniffed::Gpx => "gpx",
             Sniffed::Tcx => "tcx",
+            Sniffed::AppleHealth => "apple_health",
+            Sniffed::PolarJson => "polar_flow",
             Sniffed::Gzip => "gzip",
             Sniffed::Zip => "zip",
             Sniffed::Unknown(r) if r == "empty file (0 bytes)" => "empty",
@@ -263,6 +265,7 @@ fn corpus_bad_files_through_the_walk() {
             path: name.into(),
             bytes: &bytes,
             sha256: sha_hex(&bytes),
+            stream: None,
         };
         let records = decode_leaf(&leaf, &limits);
         assert!(
@@ -895,6 +898,7 @@ fn decode_leaf_rejects_unknown_content_and_keeps_sniffed_format() {
         path: "x/zero.fit".into(),
         bytes: &[],
         sha256: sha_hex(&[]),
+        stream: None,
     };
     let r = decode_leaf(&empty, &limits);
     assert_eq!(r.len(), 1);
@@ -907,6 +911,7 @@ fn decode_leaf_rejects_unknown_content_and_keeps_sniffed_format() {
         path: "a.zip!run.gpx".into(),
         bytes: &bytes,
         sha256: RUN_FIT_SHA.into(),
+        stream: None,
     };
     let records = decode_leaf(&leaf, &limits);
     assert_eq!(records.len(), 1);

@@ -1,6 +1,7 @@
 //! The one integration-test binary (one link of the polars-heavy crate):
 //! one module per pipeline stage.
 
+mod apple;
 #[cfg(feature = "tables")]
 mod calibration;
 mod common;
