@@ -39,6 +39,35 @@ pub enum Origin {
     Journal,
 }
 
+impl Origin {
+    /// Where the data came from, in words ("84 nights from the Garmin
+    /// Connect export").
+    pub fn words(self) -> &'static str {
+        match self {
+            Origin::GarminExport => "the Garmin Connect export",
+            Origin::GarminFit => "Garmin watch files",
+            Origin::StravaExport => "the Strava export",
+            Origin::AppleHealth => "Apple Health",
+            Origin::PolarFlow => "Polar Flow",
+            Origin::Journal => "your journal",
+        }
+    }
+}
+
+/// "the Garmin Connect export and your journal": the distinct origins in
+/// order, joined for a sentence; "no source" when there are none.
+pub fn origins_words(origins: impl IntoIterator<Item = Origin>) -> String {
+    let mut all: Vec<Origin> = origins.into_iter().collect();
+    all.sort_unstable();
+    all.dedup();
+    let words: Vec<&str> = all.iter().map(|o| o.words()).collect();
+    match words.as_slice() {
+        [] => "no source".to_owned(),
+        [one] => (*one).to_owned(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
 /// One night's sleep, dated by the local morning it ended.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Night {

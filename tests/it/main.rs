@@ -36,5 +36,7 @@ mod scenarios;
 mod verdict_kit;
 mod wellness;
 #[cfg(feature = "tables")]
+mod wellness_verdicts;
+#[cfg(feature = "tables")]
 mod window;
 mod xml_formats;
