@@ -97,6 +97,7 @@ fn bench_verdicts(c: &mut Criterion) {
         load: LoadConfig::default(),
         as_of: None,
         window_weeks: 4,
+        wellness: &heavylegs::wellness::EMPTY,
     };
     c.bench_function(
         &format!("verdicts::assess {} runs / 10 years", runs.len()),

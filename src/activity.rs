@@ -281,6 +281,24 @@ impl Series {
     }
 }
 
+/// The runner's own rating of one run, as the watch asks after it.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct SelfRating {
+    /// 0 (very weak) – 100 (very strong).
+    pub feel: Option<f64>,
+    /// Rate of perceived exertion, 1–10.
+    pub rpe: Option<f64>,
+}
+
+impl SelfRating {
+    /// Keeps values inside their scales; `None` when neither is left.
+    pub fn new(feel: Option<f64>, rpe: Option<f64>) -> Option<SelfRating> {
+        let feel = feel.filter(|f| (0.0..=100.0).contains(f));
+        let rpe = rpe.filter(|r| (1.0..=10.0).contains(r));
+        (feel.is_some() || rpe.is_some()).then_some(SelfRating { feel, rpe })
+    }
+}
+
 /// One activity (a FIT session, a GPX file, a TCX `<Activity>`), normalized.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Activity {
@@ -301,6 +319,9 @@ pub struct Activity {
     /// Average cadence the device itself stored for the session, steps/min.
     pub device_avg_cadence_spm: Option<f64>,
     pub cadence_rule: CadenceRule,
+    /// How the runner rated the run on the watch (FIT session `workout_feel`, `workout_rpe`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub self_rating: Option<SelfRating>,
     pub laps: Vec<Lap>,
     pub pauses: Vec<Pause>,
     pub series: Series,
@@ -329,6 +350,7 @@ impl Activity {
             distance_m: None,
             device_avg_cadence_spm: None,
             cadence_rule: CadenceRule::FitStridesTimesTwo,
+            self_rating: None,
             laps: Vec::new(),
             pauses: Vec::new(),
             series,

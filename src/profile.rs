@@ -18,6 +18,9 @@ pub struct AthleteProfile {
     /// Lactate-threshold HR; when set, zones are built from it instead of max HR.
     pub threshold_hr_bpm: Option<f64>,
     pub shoes: Vec<Shoe>,
+    /// `[[journal]]`: the runner's own daily notes (sleep, legs, RPE, ferritin).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub journal: Vec<crate::wellness::journal::JournalEntry>,
 }
 
 /// A time zone read and written by its IANA name.

@@ -324,6 +324,11 @@ fn folder_profile(
         } else {
             base.shoes
         },
+        journal: if base.journal.is_empty() {
+            file.journal
+        } else {
+            base.journal
+        },
     })
 }
 

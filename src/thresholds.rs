@@ -135,6 +135,12 @@ pub struct Thresholds {
     pub iron_window_days: u32,
     /// Weekly distance rise between the windows that explains the HR rise, %.
     pub iron_volume_rise_pct: f64,
+    /// Ferritin below this marks iron depletion in an athlete, µg/L.
+    /// Peeling et al. 2008 (stage-1 iron deficiency < 35 µg/L) — grade B.
+    pub iron_ferritin_low_ug_l: f64,
+    /// A ferritin value older than this (before the window's last day) no
+    /// longer decides the iron verdict, days. Convention — grade D.
+    pub iron_ferritin_max_age_days: u32,
 
     // ---- warm-up / cool-down ----------------------------------------------
     /// Easy running before the first hard effort that counts as a warm-up, s.
@@ -167,10 +173,48 @@ pub struct Thresholds {
     pub shoe_rotation_window_days: u32,
 
     // ---- sleep ----------------------------------------------------------------
-    /// Weekly mean sleep below this is flagged, h. Milewski 2014 — grade C.
+    /// Weekly mean sleep below this is flagged, h. Watson et al. 2015
+    /// (adults need ≥ 7 h) and Walsh et al. 2021 (athletes) — grade A for health.
     pub sleep_min_h: f64,
     /// Nights with data a week needs before its mean is used.
     pub sleep_min_nights: u32,
+    /// A short week under this mean is moderate even alone, h. Convention — grade D.
+    pub sleep_very_short_h: f64,
+
+    // ---- recovery markers: resting HR and HRV ------------------------------
+    /// Days before the window that make the runner's own resting-HR and HRV
+    /// baseline (HRV4Training's 60-day normal values) — grade D.
+    pub marker_baseline_days: u32,
+    /// Days with a value the baseline needs before a marker is judged — grade D.
+    pub marker_min_baseline_days: u32,
+    /// A 7-day resting-HR mean this far above the runner's baseline mean is
+    /// raised, bpm. Buchheit 2014 (judge against the runner's own smallest
+    /// worthwhile change); Dressendorfer 1985 (+10 bpm in overload); +5 is a
+    /// convention — grade D.
+    pub rhr_rise_bpm: f64,
+    /// Days of the 7 that must each be that high, so one feverish day is not
+    /// a trend — grade D.
+    pub rhr_min_days: u32,
+    /// HRV is low when the 7-day mean of ln rMSSD is below the baseline mean
+    /// minus this many SDs of the baseline's daily values. Plews et al.
+    /// 2013/2014 (7-day rolling ln rMSSD, smallest worthwhile change
+    /// 0.5 SD); Kiviniemi et al. 2007 — grade C.
+    pub hrv_band_sd: f64,
+    /// Nights with HRV a 7-day mean needs. Plews et al. 2014 (≥ 3 a week) — grade B.
+    pub hrv_min_nights: u32,
+    /// Consecutive days a marker must stay out of the runner's band before it
+    /// counts — grade D.
+    pub marker_min_run_days: u32,
+
+    // ---- how runs felt -------------------------------------------------------
+    /// A Garmin `workout_feel` at or below this (0 very weak … 100 very
+    /// strong; 25 = "weak") rates a run heavy — grade D.
+    pub felt_weak_max: f64,
+    /// RPE (1–10) at or above this on an easy run rates it heavy (Borg CR10:
+    /// 7 = very hard) — grade D.
+    pub felt_easy_rpe_min: f64,
+    /// A journal `legs` at or above this (1 fresh … 5 very heavy) rates the day heavy — grade D.
+    pub felt_legs_min: u8,
 }
 
 impl Default for Thresholds {
@@ -218,6 +262,8 @@ impl Default for Thresholds {
             iron_span_days: 21,
             iron_window_days: 14,
             iron_volume_rise_pct: 30.0,
+            iron_ferritin_low_ug_l: 35.0,
+            iron_ferritin_max_age_days: 180,
             warm_up_min_s: 300.0,
             hard_effort_min_s: 300.0,
             hard_effort_speed_ratio: 1.1,
@@ -228,8 +274,19 @@ impl Default for Thresholds {
             shoe_limit_km: 700.0,
             shoe_rotation_min_pairs: 2,
             shoe_rotation_window_days: 28,
-            sleep_min_h: 8.0,
+            sleep_min_h: 7.0,
             sleep_min_nights: 4,
+            sleep_very_short_h: 6.0,
+            marker_baseline_days: 60,
+            marker_min_baseline_days: 14,
+            rhr_rise_bpm: 5.0,
+            rhr_min_days: 3,
+            hrv_band_sd: 0.5,
+            hrv_min_nights: 3,
+            marker_min_run_days: 3,
+            felt_weak_max: 25.0,
+            felt_easy_rpe_min: 7.0,
+            felt_legs_min: 4,
         }
     }
 }
@@ -303,8 +360,20 @@ const SHOES: &str = "Cook, Kester & Brunet 1985, Am J Sports Med 13(4):248–253
      loss with mileage); no study links a mileage cutoff to injury";
 const ROTATION: &str = "Malisoux et al. 2015, Scand J Med Sci Sports 25:110–115 (parallel use \
      of > 1 pair: HR 0.614, 95 % CI 0.389–0.969)";
-const SLEEP: &str = "Milewski et al. 2014, J Pediatr Orthop 34(2):129–133 (< 8 h/night: \
-     RR 1.7, 95 % CI 1.0–3.0; adolescents, self-report)";
+const SLEEP: &str = "Watson et al. 2015, Sleep 38(6):843–844 / J Clin Sleep Med 11(6):591–592 \
+     (AASM/SRS consensus: adults need ≥ 7 h a night; for health); Walsh et al. 2021, BJSM \
+     55(7):356–368 (athletes: same floor, individualise, often need more)";
+const FERRITIN: &str = "Peeling et al. 2008, Eur J Appl Physiol 103:381–391 (ferritin < 35 µg/L: \
+     stage-1 iron deficiency in athletes); Mettler & Zimmermann 2010, Eur J Clin Nutr 64:490–494";
+const RHR: &str = "Buchheit 2014, Front Physiol 5:73 (judge resting HR against the runner's own \
+     baseline and smallest worthwhile change); Dressendorfer et al. 1985, Phys Sportsmed \
+     13(8):77–86 (+10 bpm during overload); the +5 bpm line is a convention";
+const HRV: &str = "Plews et al. 2013, Sports Med 43:773–781 and 2014, IJSPP 9:783–790 (7-day \
+     rolling ln rMSSD, ≥ 3 nights a week, against the athlete's own baseline); Kiviniemi et al. \
+     2007, Eur J Appl Physiol 101:743–751 (training lowered when HRV fell below the runner's band); \
+     the 0.5 SD band width is the commonly used smallest worthwhile change (exact value unverified)";
+const FELT: &str = "Garmin workout_feel scale (0 very weak, 25 weak, 50 normal, 75 strong, \
+     100 very strong); Borg CR10 RPE (7 = very hard); the cut-offs are conventions";
 const INTENSITY_MIX: &str = "Seiler 2010, IJSPP 5(3):276–291 (endurance athletes train ≈ 75–80 % \
      of sessions below the first threshold; zones 1–2 < 82 % of max HR); Stöggl & Sperlich 2014, \
      Front Physiol 5:33 (polarised beat threshold-heavy training in 48 trained athletes)";
@@ -534,6 +603,18 @@ pub const SOURCES: &[ThresholdSource] = &[
         Grade::D,
     ),
     src(
+        "iron_ferritin_low_ug_l",
+        "a ferritin < 35 µg/L flags iron; a value at or above it clears",
+        FERRITIN,
+        Grade::B,
+    ),
+    src(
+        "iron_ferritin_max_age_days",
+        "a ferritin value decides for 180 days",
+        CONVENTION,
+        Grade::D,
+    ),
+    src(
         "warm_up_min_s",
         "≥ 5 min easy before hard efforts",
         WARM_UP,
@@ -593,11 +674,77 @@ pub const SOURCES: &[ThresholdSource] = &[
         CONVENTION,
         Grade::D,
     ),
-    src("sleep_min_h", "weekly mean sleep < 8 h", SLEEP, Grade::C),
+    src("sleep_min_h", "weekly mean sleep < 7 h", SLEEP, Grade::A),
     src(
         "sleep_min_nights",
         "nights a week needs before its mean is used",
         CONVENTION,
+        Grade::D,
+    ),
+    src(
+        "sleep_very_short_h",
+        "one short week under 6 h a night is moderate, not low",
+        CONVENTION,
+        Grade::D,
+    ),
+    src(
+        "marker_baseline_days",
+        "resting HR and HRV baseline: the 60 days before the window",
+        CONVENTION,
+        Grade::D,
+    ),
+    src(
+        "marker_min_baseline_days",
+        "days with a value the baseline needs",
+        CONVENTION,
+        Grade::D,
+    ),
+    src(
+        "rhr_rise_bpm",
+        "7-day mean resting HR ≥ 5 bpm above the runner's baseline",
+        RHR,
+        Grade::D,
+    ),
+    src(
+        "rhr_min_days",
+        "and ≥ 3 of those 7 days each that high",
+        CONVENTION,
+        Grade::D,
+    ),
+    src(
+        "hrv_band_sd",
+        "7-day mean ln rMSSD below baseline mean − 0.5 SD",
+        HRV,
+        Grade::C,
+    ),
+    src(
+        "hrv_min_nights",
+        "a 7-day HRV mean needs ≥ 3 nights",
+        HRV,
+        Grade::B,
+    ),
+    src(
+        "marker_min_run_days",
+        "a marker counts after ≥ 3 consecutive days outside the band",
+        CONVENTION,
+        Grade::D,
+    ),
+    src(
+        "felt_weak_max",
+        "workout feel ≤ 25 of 100 rates a run heavy",
+        FELT,
+        Grade::D,
+    ),
+    src(
+        "felt_easy_rpe_min",
+        "RPE ≥ 7 on an easy run rates it heavy",
+        FELT,
+        Grade::D,
+    ),
+    src(
+        "felt_legs_min",
+        "journal legs ≥ 4 of 5 rates the day heavy",
+        FELT,
         Grade::D,
     ),
 ];

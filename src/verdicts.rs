@@ -42,6 +42,9 @@ pub struct Options<'a> {
     pub as_of: Option<NaiveDate>,
     /// Weeks judged, ending on the as-of day (at least 1).
     pub window_weeks: u32,
+    /// The athlete's wellness, finished ([`crate::wellness::gather`]);
+    /// `&wellness::EMPTY` when the inputs hold none.
+    pub wellness: &'a crate::wellness::Wellness,
 }
 
 /// Everything the report needs from the analysis.
@@ -63,6 +66,9 @@ pub struct Verdicts {
     pub too_old: usize,
     /// The athlete's cadence~speed fit over the runs used.
     pub fit: Option<athlete::CadenceSpeedFit>,
+    /// The runner's heavy ratings linked to the flagged weeks; `None` when
+    /// the wellness holds no rating.
+    pub felt: Option<findings::felt::Felt>,
 }
 
 /// Runs the load stage, splits window from baseline and evaluates every rule.
@@ -163,9 +169,11 @@ pub fn assess(runs: &[DatedRun], opts: &Options) -> Result<Verdicts, LoadError> 
             breaks: &base_breaks,
         },
         window: window.as_ref(),
+        wellness: opts.wellness,
         ..findings::Inputs::new(opts.profile, opts.thresholds)
     };
     let found = findings::evaluate(&finding_inputs);
+    let felt = findings::felt::link(&finding_inputs, &found);
     Ok(Verdicts {
         tables,
         window,
@@ -174,5 +182,6 @@ pub fn assess(runs: &[DatedRun], opts: &Options) -> Result<Verdicts, LoadError> 
         after_as_of,
         too_old,
         fit,
+        felt,
     })
 }

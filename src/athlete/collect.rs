@@ -226,6 +226,9 @@ pub fn collect_items(
         unchanged_files: shortcut.unchanged.into_inner(),
     };
     let mut items = walked.items;
+    if let Some(journal) = profile_journal(a) {
+        items.push(Item::from(journal));
+    }
     dedupe_items(&mut items);
     apply_max_hr_estimate(&mut items, &cfg, job.as_of, log);
     log_warnings(&items, log);
@@ -274,6 +277,25 @@ fn apply_max_hr_estimate(
     for m in items.iter_mut().filter_map(|i| i.metrics.as_mut()) {
         metrics::intensity::rederive(m, &cfg);
     }
+}
+
+/// The profile's `[[journal]]` entries as one wellness record.
+fn profile_journal(a: &AthleteJob) -> Option<Record> {
+    if a.profile.journal.is_empty() {
+        return None;
+    }
+    let path = format!("{}[[journal]]", crate::settings::PROFILE_FILE);
+    let w = crate::wellness::journal::entries(&path, &a.profile.journal);
+    Some(Record {
+        path,
+        sha256: String::new(),
+        format: None,
+        status: Status::Ok,
+        reason: None,
+        duplicate_of: None,
+        activity: None,
+        wellness: Some(Box::new(w)),
+    })
 }
 
 /// `-v`: every decoder warning (salvaged damage, bad CRC, dropped samples) on stderr.
@@ -374,11 +396,63 @@ fn settings_key(a: &AthleteJob, job: &Job) -> String {
     let cfg = MetricsConfig::from_profile(&a.profile);
     format!(
         // `dates=1`: files with implausible start times are rejected (caches
-        // written before that check would keep them as runs).
-        "rows v{}|{}|{}|fit_decoder={}|dates=1",
+        // written before that check would keep them as runs). `wellness=1`:
+        // wellness exports are read (older caches skipped them unread).
+        "rows v{}|{}|{}|fit_decoder={}|dates=1|wellness=1",
         metrics::ROW_VERSION,
         serde_json::to_string(&cfg).unwrap_or_default(),
         serde_json::to_string(&job.limits).unwrap_or_default(),
         serde_json::to_string(&job.fit_decoder).unwrap_or_default()
     )
+}
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A wellness record keeps its data through the on-disk cache (warm runs).
+    #[test]
+    fn cached_wellness_survives_a_warm_run() {
+        let uds = br#"[{"calendarDate": "2026-03-03", "restingHeartRate": 47}]"#;
+        let leaf = Leaf {
+            path: "x.zip!DI_CONNECT/DI-Connect-Aggregator/UDSFile_1.json".into(),
+            bytes: uds,
+            sha256: "abc".into(),
+            stream: None,
+        };
+        let cfg = MetricsConfig::default();
+        let items: Vec<Item> = ingest::decode_leaf(&leaf, &crate::limits::Limits::default())
+            .into_iter()
+            .map(|r| Item::from_decoded(r, &cfg, false))
+            .collect();
+        assert_eq!(items.len(), 1);
+        let dir = tempfile::tempdir().unwrap();
+        let (cache, _) = Cache::<Vec<Item>>::open(dir.path(), "k");
+        cache.put("abc:leaf", items.clone());
+        cache.save().unwrap();
+        let (warm, _) = Cache::<Vec<Item>>::open(dir.path(), "k");
+        let got = warm.get("abc:leaf").unwrap();
+        assert_eq!(got[0].record.status, Status::Ok);
+        assert_eq!(got[0].record.wellness, items[0].record.wellness);
+        assert_eq!(got[0].record.wellness.as_ref().unwrap().resting_hr.len(), 1);
+        let line = crate::commands::jsonl_line(&got[0]);
+        assert_eq!(line["kind"], "wellness");
+        assert_eq!(line["wellness"]["resting_hr_days"], 1);
+    }
+
+    #[test]
+    fn journal_entries_in_athlete_toml() {
+        let p: crate::profile::AthleteProfile = toml::from_str(
+            "name = \"a\"\n[[journal]]\ndate = 2026-03-02\nlegs = 4\nsleep_h = 6.0\n\
+             [[journal]]\ndate = \"2026-03-09\"\nferritin_ug_l = 22\nnote = \"blood test\"\n",
+        )
+        .unwrap();
+        let w = crate::wellness::journal::entries("athlete.toml", &p.journal);
+        assert_eq!(w.nights.len(), 1);
+        assert_eq!(w.feels[0].legs, Some(4));
+        assert_eq!(w.ferritin[0].value, 22.0);
+        assert_eq!(w.notes[0].text, "blood test");
+        let bad: Result<crate::profile::AthleteProfile, _> =
+            toml::from_str("[[journal]]\ndate = 2026-03-02\nlegz = 4\n");
+        assert!(bad.is_err(), "a misspelt key is an error, not ignored");
+    }
 }

@@ -71,8 +71,14 @@ pub fn run(
         .iter()
         .filter(|i| i.record.duplicate_of.is_some())
         .count();
+    // Wellness-only inputs are `ok` but no runs.
+    let wellness_only = items
+        .iter()
+        .filter(|i| i.record.status == Status::Ok && i.record.activity.is_none())
+        .filter(|i| i.record.wellness.is_some())
+        .count();
     let (ok, skipped, rejected) = (
-        count(Status::Ok),
+        count(Status::Ok) - wellness_only,
         count(Status::Skipped),
         count(Status::Rejected),
     );
@@ -128,6 +134,24 @@ pub fn run(
             })
         })
         .collect();
+    let wellness = crate::wellness::gather(items.iter().map(|i| &i.record));
+    // Each line names its file; a phone and a watch can overlap every night,
+    // so the console gets the first few and report.json keeps them all.
+    const WELLNESS_WARNINGS_SHOWN: usize = 20;
+    for w in wellness.warnings.iter().take(WELLNESS_WARNINGS_SHOWN) {
+        log.emit(crate::log::Level::Warn, w, &[]);
+    }
+    if wellness.warnings.len() > WELLNESS_WARNINGS_SHOWN {
+        log.emit(
+            crate::log::Level::Warn,
+            &format!(
+                "{}: {} more wellness warnings in report.json → wellness.warnings",
+                a.profile.name,
+                wellness.warnings.len() - WELLNESS_WARNINGS_SHOWN
+            ),
+            &[],
+        );
+    }
     let v = verdicts::assess(
         &dated,
         &verdicts::Options {
@@ -136,6 +160,7 @@ pub fn run(
             load: load_cfg,
             as_of: job.as_of,
             window_weeks: job.window_weeks,
+            wellness: &wellness,
         },
     )
     .with_context(|| format!("weekly load for {}", a.profile.name))?;
@@ -192,8 +217,26 @@ pub fn run(
         }),
         run_dates: &run_dates,
     });
+    let window_weeks: Vec<NaiveDate> = v
+        .window
+        .as_ref()
+        .map(|w| {
+            tables
+                .weeks
+                .iter()
+                .filter(|x| x.start + chrono::Duration::days(6) >= w.from && x.start <= w.to)
+                .map(|x| x.start)
+                .collect()
+        })
+        .unwrap_or_default();
     let report = report::Report {
         window: v.window.clone(),
+        wellness: report::wellness::WellnessSummary::new(
+            &wellness,
+            &window_weeks,
+            v.window.as_ref().map(|w| w.to),
+            v.felt.clone(),
+        ),
         ..report
     };
     let opts = report::RenderOptions {

@@ -64,6 +64,10 @@ pub fn run(args: &IngestArgs, log: &Log) -> anyhow::Result<Exit> {
         crate::report::tables::write_samples(dir, &activities)?;
     }
     let count = |s: Status| items.iter().filter(|i| i.record.status == s).count();
+    let wellness = items
+        .iter()
+        .filter(|i| i.record.status == Status::Ok && i.record.activity.is_none())
+        .count();
     let dups = items
         .iter()
         .filter(|i| i.record.duplicate_of.is_some())
@@ -73,7 +77,8 @@ pub fn run(args: &IngestArgs, log: &Log) -> anyhow::Result<Exit> {
         "ingest summary",
         &[
             ("files", json!(walked.stats.files_seen)),
-            ("ok", json!(count(Status::Ok))),
+            ("ok", json!(count(Status::Ok) - wellness)),
+            ("wellness", json!(wellness)),
             ("skipped", json!(count(Status::Skipped))),
             ("rejected", json!(rejected)),
             ("duplicates", json!(dups)),
@@ -91,9 +96,21 @@ pub fn jsonl_line(item: &Item) -> serde_json::Value {
     let r = &item.record;
     let a = r.activity.as_ref();
     let m = item.metrics.as_ref();
+    let w = r.wellness.as_deref();
+    let kind = match (a, w) {
+        (Some(_), _) => Some("activity"),
+        (None, Some(_)) => Some("wellness"),
+        (None, None) => crate::wellness::Source::of_name(&r.path).map(|_| "wellness"),
+    };
+    let warnings: Vec<&String> = a
+        .iter()
+        .flat_map(|a| &a.warnings)
+        .chain(w.iter().flat_map(|w| &w.warnings))
+        .collect();
     json!({
         "path": r.path,
         "sha256": r.sha256,
+        "kind": kind,
         "format": r.format.map(|f| f.as_str()),
         "status": r.status,
         "reason": r.reason,
@@ -117,6 +134,18 @@ pub fn jsonl_line(item: &Item) -> serde_json::Value {
         "warm_up_s": m.and_then(|m| m.warm_up_s),
         "cool_down_s": m.and_then(|m| m.cool_down_s),
         "decoupling_pct": m.and_then(|m| m.decoupling_pct),
-        "warnings": a.map(|a| a.warnings.as_slice()).unwrap_or_default(),
+        "warnings": warnings,
+        // Wellness records: how much of each kind the file held.
+        "wellness": w.map(|w| json!({
+            "nights": w.nights.len(),
+            "resting_hr_days": w.resting_hr.len(),
+            "hrv_days": w.hrv.len(),
+            "gear": w.gear.len(),
+            "gear_uses": w.gear_uses.len() + w.gear_links.len(),
+            "activities": w.activities.len(),
+            "feels": w.feels.len(),
+            "ferritin": w.ferritin.len(),
+            "notes": w.notes.len(),
+        })),
     })
 }

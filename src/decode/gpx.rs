@@ -353,6 +353,7 @@ fn build(mut parsed: Parsed) -> Result<Activity, DecodeError> {
         distance_m: distance,
         device_avg_cadence_spm: None,
         cadence_rule,
+        self_rating: None,
         laps: Vec::new(),
         pauses,
         series,

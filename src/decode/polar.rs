@@ -172,6 +172,7 @@ fn exercise(
         distance_m,
         device_avg_cadence_spm: None,
         cadence_rule,
+        self_rating: None,
         laps: Vec::new(),
         pauses: Vec::new(),
         series,

@@ -390,6 +390,7 @@ fn build(
         distance_m: distance,
         device_avg_cadence_spm: None,
         cadence_rule,
+        self_rating: None,
         laps: out_laps,
         pauses,
         series,

@@ -8,6 +8,7 @@
 
 pub mod apple_write;
 pub mod fit_encode;
+pub mod garmin_export;
 pub mod gpx_write;
 mod rng;
 pub mod scenario;
@@ -90,7 +91,12 @@ pub fn generate(dir: &Path, scenario: &Scenario) -> Result<Truth, DemoError> {
             )?;
         }
     }
-    let truth = truth::build(scenario, &sims);
+    let mut truth = truth::build(scenario, &sims);
+    if scenario.garmin_export {
+        let (zip, wellness) = garmin_export::build(scenario, &sims)?;
+        write_atomic(&dir.join(garmin_export::FILE_NAME), &zip)?;
+        truth.wellness = Some(wellness);
+    }
     let mut json = serde_json::to_string_pretty(&truth)?;
     json.push('\n');
     write_atomic(&dir.join("truth.json"), json.as_bytes())?;

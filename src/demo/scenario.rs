@@ -147,6 +147,8 @@ pub struct Scenario {
     /// Causes watch data cannot show; a report must not flag them.
     pub not_flagged: Vec<Cause>,
     pub notes: BTreeMap<String, String>,
+    /// Also write a Garmin account export with wellness data ([`super::garmin_export`]).
+    pub garmin_export: bool,
 }
 
 /// ISO week label (`2026-W07`) of a date.
@@ -575,6 +577,7 @@ pub fn demo_athlete() -> Scenario {
         clear: vec![],
         not_flagged: vec![Sleep, Circulation, Iron, Shoes, CoolDown],
         notes,
+        garmin_export: true,
     }
 }
 
@@ -641,6 +644,7 @@ pub fn coach_athletes() -> Vec<(String, Scenario)> {
         clear: vec![Recovery, WarmUp, Form],
         not_flagged: vec![Sleep, Circulation, Iron, Shoes, CoolDown],
         notes: BTreeMap::new(),
+        garmin_export: false,
     };
 
     // Ben: 35 km ± 1 with rest days, warm-ups and a good cadence.
@@ -682,6 +686,7 @@ pub fn coach_athletes() -> Vec<(String, Scenario)> {
         clear: vec![Overtraining, Recovery, WarmUp, Form],
         not_flagged: vec![Sleep, Circulation, Iron, Shoes, CoolDown],
         notes: BTreeMap::new(),
+        garmin_export: false,
     };
 
     // Cy: runs every single day, ~5 km, steady weeks.
@@ -725,6 +730,7 @@ pub fn coach_athletes() -> Vec<(String, Scenario)> {
         clear: vec![Overtraining, WarmUp, Form],
         not_flagged: vec![Sleep, Circulation, Iron, Shoes, CoolDown],
         notes: BTreeMap::new(),
+        garmin_export: false,
     };
     let _ = cy_runs;
     vec![("ana".into(), ana), ("ben".into(), ben), ("cy".into(), cy)]

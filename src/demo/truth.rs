@@ -32,6 +32,9 @@ pub struct Truth {
     /// Not measurable from watch data: a report must not flag these.
     pub not_flagged: Vec<Cause>,
     pub notes: BTreeMap<String, String>,
+    /// What the athlete's Garmin export (sleep, resting HR, HRV, gear) holds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wellness: Option<super::garmin_export::WellnessTruth>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -425,6 +428,7 @@ pub fn build(scenario: &Scenario, sims: &[SimRun]) -> Truth {
             resting_hr_bpm: Some(scenario.runner.resting_hr_bpm),
             threshold_hr_bpm: None,
             shoes: Vec::new(),
+            journal: Vec::new(),
         },
         weeks,
         runs,
@@ -434,5 +438,6 @@ pub fn build(scenario: &Scenario, sims: &[SimRun]) -> Truth {
         clear: scenario.clear.clone(),
         not_flagged: scenario.not_flagged.clone(),
         notes,
+        wellness: None,
     }
 }

@@ -1,4 +1,11 @@
-//! Low iron: never detectable from a watch, so at most a nudge to ask a doctor.
+//! Low iron: a ferritin value from a blood test decides; without one, at
+//! most a nudge to ask a doctor.
+//!
+//! A ferritin value (the runner's journal, `ferritin_ug_l`) from the
+//! `iron_ferritin_max_age_days` before the window's last day flags iron
+//! below `iron_ferritin_low_ug_l` (Peeling et al. 2008: < 35 µg/L is
+//! stage-1 iron deficiency in athletes) and clears it at or above. The HR
+//! heuristic stays secondary: its evidence is attached, never the verdict.
 //!
 //! The heuristic (grade D): heart rate at the athlete's easy pace rising by
 //! 5 bpm or more between two windows three weeks apart, with hot runs left
@@ -8,13 +15,120 @@
 
 use chrono::{Days, NaiveDate};
 
-use super::{Cause, Dated, Evidence, Finding, Inputs, Rule, RunView, Severity, finite};
+use super::{Cause, Dated, Evidence, Finding, Inputs, Rule, RunView, Severity, Status, finite};
 
 const ADVICE: &str = "Only a blood test can tell. If you also feel unusually tired or out of \
      breath, ask a doctor whether checking iron (ferritin) makes sense; do not take iron \
      supplements without a test.";
 
 pub(super) fn assess(inputs: &Inputs) -> Finding {
+    let t = inputs.thresholds;
+    let to = inputs.window_to();
+    let latest = inputs
+        .wellness
+        .ferritin
+        .iter()
+        .filter(|f| f.date <= to && f.value.is_finite() && f.value > 0.0)
+        .max_by_key(|f| f.date);
+    let max_age = i64::from(t.iron_ferritin_max_age_days);
+    match latest {
+        Some(f) if (to - f.date).num_days() <= max_age => from_ferritin(inputs, f),
+        Some(f) => {
+            let mut found = heuristic(inputs);
+            found.summary.push_str(&format!(
+                " Your last ferritin value ({} µg/L on {}) is more than {max_age} days old; a \
+                 new blood test would decide.",
+                f.value, f.date
+            ));
+            found
+        }
+        None => heuristic(inputs),
+    }
+}
+
+/// The verdict from a recent ferritin value, the HR heuristic attached as
+/// secondary evidence.
+fn from_ferritin(inputs: &Inputs, f: &crate::wellness::DayValue) -> Finding {
+    let t = inputs.thresholds;
+    let hr = heuristic(inputs);
+    let rule = Rule {
+        cause: Cause::Iron,
+        threshold: format!(
+            "latest ferritin (within {} days) < {} µg/L; secondary: {}",
+            t.iron_ferritin_max_age_days, t.iron_ferritin_low_ug_l, hr.threshold
+        ),
+        fields: &[
+            "iron_ferritin_low_ug_l",
+            "iron_ferritin_max_age_days",
+            "iron_hr_rise_bpm",
+            "iron_span_days",
+            "iron_window_days",
+            "iron_volume_rise_pct",
+            "heat_c",
+        ],
+        advice: ADVICE,
+    };
+    let low = f.value < t.iron_ferritin_low_ug_l;
+    let mut evidence: Vec<Dated> = vec![(
+        f.date,
+        Evidence::for_date(
+            f.date,
+            "ferritin_ug_l",
+            f.value,
+            Some(t.iron_ferritin_low_ug_l),
+            format!("blood test result from {}", f.origin.words()),
+        ),
+    )];
+    let hr_rose = hr.status == Status::Flagged;
+    if hr_rose {
+        evidence.extend(
+            hr.evidence
+                .iter()
+                .filter_map(|e| Some((e.date.as_deref()?.parse().ok()?, e.clone()))),
+        );
+    }
+    let value = format!(
+        "Your ferritin of {} µg/L on {} (from {})",
+        f.value,
+        f.date.format("%-d %b %Y"),
+        f.origin.words()
+    );
+    if low {
+        let hr_note = if hr_rose {
+            " Heart rate at your easy pace also rose without more mileage to explain it."
+        } else {
+            ""
+        };
+        return rule.flagged(
+            Severity::Moderate,
+            format!(
+                "{value} is below {} µg/L, the level taken as iron depletion in athletes. Low \
+                 iron stores can make legs feel heavy and tired.{hr_note} Talk to a doctor about \
+                 it; do not take iron supplements without their advice.",
+                t.iron_ferritin_low_ug_l
+            ),
+            evidence,
+        );
+    }
+    let text = format!(
+        "{value} is at or above {} µg/L, so low iron stores are unlikely to be the reason.",
+        t.iron_ferritin_low_ug_l
+    );
+    if hr_rose {
+        rule.noted(
+            format!(
+                "{text} Heart rate at your easy pace did rise without more mileage: look at the \
+                 other causes (a cold, stress, sleep, accumulated fatigue)."
+            ),
+            evidence,
+        )
+    } else {
+        rule.clear(text)
+    }
+}
+
+/// The easy-pace HR heuristic alone (no recent ferritin value).
+fn heuristic(inputs: &Inputs) -> Finding {
     let t = inputs.thresholds;
     let rule = Rule {
         cause: Cause::Iron,
@@ -213,7 +327,6 @@ fn weekly_km(inputs: &Inputs, from: NaiveDate, to: NaiveDate) -> f64 {
 
 #[cfg(test)]
 mod tests {
-    use super::super::Status;
     use super::super::testkit::*;
     use super::*;
     use crate::metrics::RunMetrics;
@@ -304,5 +417,75 @@ mod tests {
         assert_eq!(assess_views(&views(&ms)).status, Status::NotAssessable);
         let short = series(&[140.0, 150.0, 150.0], &[10.0; 3], None);
         assert_eq!(assess_views(&views(&short)).status, Status::NotAssessable);
+    }
+
+    fn with_ferritin(vs: &[RunView], values: &[(NaiveDate, f64)]) -> Finding {
+        let profile = AthleteProfile::default();
+        let t = Thresholds::default();
+        let w = crate::wellness::Wellness {
+            ferritin: values
+                .iter()
+                .map(|&(date, value)| crate::wellness::DayValue {
+                    date,
+                    value,
+                    origin: crate::wellness::Origin::Journal,
+                    path: "journal.csv".into(),
+                })
+                .collect(),
+            ..Default::default()
+        };
+        assess(&Inputs {
+            runs: vs,
+            wellness: &w,
+            ..Inputs::new(&profile, &t)
+        })
+    }
+
+    #[test]
+    fn a_low_ferritin_flags_and_a_normal_one_clears_with_the_hr_rise_secondary() {
+        // The runs alone show an unexplained easy-HR rise (see above).
+        let hr = [
+            140.0, 140.0, 140.0, 140.0, 140.0, 144.0, 144.0, 146.0, 146.0, 146.0, 146.0, 146.0,
+        ];
+        let ms = series(&hr, &[10.0; 12], Some(12.0));
+        let vs = views(&ms);
+        let f = with_ferritin(&vs, &[(d(2025, 11, 1), 60.0), (d(2026, 3, 20), 22.0)]);
+        assert_eq!(
+            (f.status, f.severity),
+            (Status::Flagged, Severity::Moderate)
+        );
+        assert_eq!(f.evidence[0].metric, "ferritin_ug_l");
+        assert_eq!(f.evidence[0].value, 22.0);
+        assert!(f.evidence.iter().any(|e| e.metric == "easy_hr_rise_bpm"));
+        assert!(f.summary.contains("22 µg/L"), "{}", f.summary);
+        assert!(f.source.starts_with("Peeling"), "{}", f.source);
+
+        // A normal value clears iron although easy HR rose; the rise stays as a note.
+        let f = with_ferritin(&vs, &[(d(2026, 3, 20), 48.0)]);
+        assert_eq!(f.status, Status::Clear, "{}", f.summary);
+        assert!(f.summary.contains("other causes"), "{}", f.summary);
+        assert!(f.evidence.iter().any(|e| e.metric == "easy_hr_rise_bpm"));
+
+        // A normal value and flat HR: clear without evidence.
+        let flat = series(&[141.0; 12], &[10.0; 12], None);
+        let f = with_ferritin(&views(&flat), &[(d(2026, 3, 1), 80.0)]);
+        assert_eq!(f.status, Status::Clear);
+        assert!(f.evidence.is_empty());
+    }
+
+    #[test]
+    fn an_old_ferritin_value_does_not_decide_and_no_runs_with_a_value_is_assessable() {
+        let flat = series(&[141.0; 12], &[10.0; 12], None);
+        let f = with_ferritin(&views(&flat), &[(d(2025, 6, 1), 20.0)]);
+        assert_eq!(f.status, Status::Clear, "{}", f.summary);
+        assert!(
+            f.summary.contains("more than 180 days old"),
+            "{}",
+            f.summary
+        );
+        // A blood test makes iron assessable even without heart rate.
+        let ms = vec![run(d(2026, 3, 2), 3000.0, 10.0)];
+        let f = with_ferritin(&views(&ms), &[(d(2026, 2, 20), 30.0)]);
+        assert_eq!(f.status, Status::Flagged);
     }
 }

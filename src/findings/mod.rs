@@ -1,17 +1,20 @@
 //! Findings: one verdict per heavy-leg cause, with the evidence behind it.
 //! One rule per module; thresholds and their sources live in [`crate::thresholds`].
 //!
-//! Rules read only per-run metrics, the weekly/daily load tables, breaks and
-//! the athlete profile. Each rule says `not_assessable` (and what would make
+//! Rules read only per-run metrics, the weekly/daily load tables, breaks,
+//! the athlete profile and the athlete's wellness (sleep, resting HR, HRV,
+//! gear, ratings, ferritin). Each rule says `not_assessable` (and what would make
 //! it assessable) rather than guessing, and words its summary as cautiously
 //! as its evidence grade: these are patterns in watch data, never diagnoses.
 
 mod circulation;
 mod cool_down;
+pub mod felt;
 mod form;
 mod hydration;
 mod intensity_mix;
 mod iron;
+mod markers;
 mod nutrition;
 mod overtraining;
 mod recovery;
@@ -28,8 +31,7 @@ use crate::load::{Break, Day, Week};
 use crate::metrics::RunMetrics;
 use crate::profile::AthleteProfile;
 use crate::thresholds::{Thresholds, cite};
-
-pub use sleep::SleepNight;
+use crate::wellness::{self, Wellness};
 
 /// The causes from "Why do my legs feel heavy when I run?", with stable ids.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -219,8 +221,11 @@ pub struct Inputs<'a> {
     pub breaks: &'a [Break],
     pub profile: &'a AthleteProfile,
     pub thresholds: &'a Thresholds,
-    /// Nightly sleep, when imported (no importer exists yet, so usually empty).
-    pub sleep: &'a [SleepNight],
+    /// The athlete's wellness (sleep, resting HR, HRV, gear, ratings,
+    /// ferritin), finished. It is not split like the runs: rules read the
+    /// days from [`Inputs::window_from`] to [`Inputs::window_to`] as the
+    /// window and the days before as the baseline.
+    pub wellness: &'a Wellness,
     /// Everything before the window: what the window is compared against.
     pub baseline: Baseline<'a>,
     /// The days judged; `None` when the caller judges everything it passes.
@@ -248,7 +253,7 @@ impl<'a> Inputs<'a> {
             breaks: &[],
             profile,
             thresholds,
-            sleep: &[],
+            wellness: &wellness::EMPTY,
             baseline: Baseline::default(),
             window: None,
         }
@@ -284,6 +289,41 @@ impl<'a> Inputs<'a> {
                 .or_else(|| self.days.iter().map(|d| d.date).min())
                 .unwrap_or(NaiveDate::MIN)
         })
+    }
+
+    /// Last day judged: the window's, else the last day of the window weeks
+    /// or runs. Wellness after it (a night after `--as-of`) is left out.
+    pub(crate) fn window_to(&self) -> NaiveDate {
+        self.window.map(|w| w.to).unwrap_or_else(|| {
+            let week_end = self
+                .weeks
+                .iter()
+                .map(|w| w.start + chrono::Days::new(6))
+                .max();
+            let run = self.runs.iter().map(|r| r.date).max();
+            week_end.max(run).unwrap_or(NaiveDate::MAX)
+        })
+    }
+
+    /// The load week a day falls in (start, label), so wellness groups into
+    /// the same weeks as the runs; an ISO week when the load table has none.
+    pub(crate) fn week_of(&self, date: NaiveDate) -> (NaiveDate, String) {
+        let found = self
+            .baseline
+            .weeks
+            .iter()
+            .chain(self.weeks)
+            .find(|w| w.start <= date && date < w.start + chrono::Days::new(7));
+        match found {
+            Some(w) => (w.start, w.week.clone()),
+            None => {
+                use chrono::Datelike;
+                let monday =
+                    date - chrono::Days::new(u64::from(date.weekday().num_days_from_monday()));
+                let iso = date.iso_week();
+                (monday, format!("{}-W{:02}", iso.year(), iso.week()))
+            }
+        }
     }
 
     /// Runs in (date, path) order, so output never depends on input order.

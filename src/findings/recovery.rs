@@ -106,6 +106,15 @@ pub(super) fn assess(inputs: &Inputs) -> Finding {
     if let Some(n) = &no_easy {
         parts.push(n.part.clone());
     }
+    // Its own signal block (see markers.rs): resting HR and HRV against the
+    // runner's own range.
+    let markers = super::markers::assess(inputs);
+    if let Some(p) = &markers.part {
+        parts.push(p.clone());
+    }
+    let mut history = history;
+    history.extend(markers.history);
+    let data_note = marker_note(&markers.used, &markers.unjudged, markers.part.is_some());
     let partial = if weeks.iter().any(|w| w.partial) {
         " The unfinished last week is not judged on rest days or monotony."
     } else {
@@ -136,7 +145,7 @@ pub(super) fn assess(inputs: &Inputs) -> Finding {
         }
         let text = format!(
             "The window's weeks had rest days, no streak reached {} days and monotony stayed at \
-             or below {}.{notes}{partial}",
+             or below {}.{notes}{partial}{data_note}",
             t.streak_days, t.monotony_flag
         );
         let f = match usual_mix {
@@ -152,13 +161,15 @@ pub(super) fn assess(inputs: &Inputs) -> Finding {
     };
     let severity = no_easy
         .as_ref()
-        .map_or(severity, |n| severity.max(n.severity));
+        .map_or(severity, |n| severity.max(n.severity))
+        .max(markers.severity);
     let mut summary = parts.join("; ");
     summary.push_str(
         ". Too little recovery is a common cause of heavy legs; monotony and streak \
          limits are rules of thumb from small studies.",
     );
     summary.push_str(partial);
+    summary.push_str(&data_note);
     if let Some(n) = &usual_mix {
         summary.push_str(&format!(
             " {}, as in the 12 weeks before (your usual mix).",
@@ -170,10 +181,25 @@ pub(super) fn assess(inputs: &Inputs) -> Finding {
     evidence.extend(streaks);
     evidence.extend(s.no_rest);
     evidence.extend(no_easy.map(|n| n.evidence).unwrap_or_default());
+    evidence.extend(markers.evidence);
     Rule::with_history(
         rule.flagged(severity, capitalise(&summary), evidence),
         history,
     )
+}
+
+/// " Read from resting HR on 28 days from …" — which recovery markers were
+/// read, whether they stayed in range, and what could not be judged.
+fn marker_note(used: &Option<String>, unjudged: &[String], out: bool) -> String {
+    let mut note = match (used, out || !unjudged.is_empty()) {
+        (None, _) => String::new(),
+        (Some(u), true) => format!(" Recovery markers read: {u}."),
+        (Some(u), false) => format!(" Recovery markers ({u}) stayed in your usual range."),
+    };
+    if !unjudged.is_empty() {
+        note.push_str(&format!(" Not judged: {}.", unjudged.join("; ")));
+    }
+    note
 }
 
 /// Whether this runner usually takes a rest day: at least `rest_habit_share`

@@ -14,15 +14,52 @@ const ADVICE: &str = "Check pairs past their distance limit for flattened cushio
      soles and replace them if so; rotating two or more pairs spreads the wear and varies the \
      load on your legs.";
 
+/// One pair as the rule counts it, from the profile or from an export's gear.
+struct Pair {
+    label: String,
+    /// Distance on the pair before the first analysed run, km.
+    start_km: f64,
+    limit_km: f64,
+    in_use: bool,
+    since: Option<NaiveDate>,
+}
+
+/// Where the pairs and the run → pair links came from.
+enum Mapping {
+    Profile,
+    /// Gear links of an export, with the origins named in the summary.
+    Gear(String),
+}
+
+/// A run's start may differ from the export's by a few seconds (rounding,
+/// GPS fix); beyond this it is another run, s.
+const GEAR_MATCH_S: i64 = 300;
+
 pub(super) fn assess(inputs: &Inputs) -> Finding {
     let t = inputs.thresholds;
+    let shoes = &inputs.profile.shoes;
+    let gear = gear_pairs(inputs);
+    let mapping = if !shoes.is_empty() {
+        Mapping::Profile
+    } else if let Some((_, _, origins)) = &gear {
+        Mapping::Gear(origins.clone())
+    } else {
+        Mapping::Profile
+    };
     let rule = Rule {
         cause: Cause::Shoes,
-        threshold: format!(
-            "distance on a pair still in use (start_km + mapped runs) ≥ its limit (default {} km); \
-             fewer than {} pairs used over the last {} days",
-            t.shoe_limit_km, t.shoe_rotation_min_pairs, t.shoe_rotation_window_days
-        ),
+        threshold: match mapping {
+            Mapping::Profile => format!(
+                "distance on a pair still in use (start_km + mapped runs) ≥ its limit (default {} km); \
+                 fewer than {} pairs used over the last {} days",
+                t.shoe_limit_km, t.shoe_rotation_min_pairs, t.shoe_rotation_window_days
+            ),
+            Mapping::Gear(_) => format!(
+                "distance of the runs the export links to a pair still in use ≥ the pair's own \
+                 maximum, else {} km; fewer than {} pairs used over the last {} days",
+                t.shoe_limit_km, t.shoe_rotation_min_pairs, t.shoe_rotation_window_days
+            ),
+        },
         fields: &[
             "shoe_limit_km",
             "shoe_rotation_min_pairs",
@@ -30,53 +67,72 @@ pub(super) fn assess(inputs: &Inputs) -> Finding {
         ],
         advice: ADVICE,
     };
-    let shoes = &inputs.profile.shoes;
-    if shoes.is_empty() {
-        return rule.not_assessable(
-            "The files do not say which shoes were worn. List your pairs in the athlete profile \
-             (name, since/until dates or file names) to count kilometres per pair.",
-        );
-    }
     // A pair's distance is a state built over its whole life, so the
     // baseline's runs count too; rotation looks at the last weeks only.
     let runs = inputs.all_runs();
-    let worn_by: Vec<Option<usize>> = runs.iter().map(|r| pair_for(shoes, r)).collect();
     let last_run = runs.last().map(|r| r.date);
+    let (pairs, worn_by): (Vec<Pair>, Vec<Option<usize>>) = match (&mapping, gear) {
+        (Mapping::Gear(_), Some((pairs, link, _))) => {
+            let worn = runs.iter().map(|r| link(r)).collect();
+            (pairs, worn)
+        }
+        _ if shoes.is_empty() => {
+            return rule.not_assessable(
+                "The files do not say which shoes were worn. List your pairs in the athlete \
+                 profile (name, since/until dates or file names), or add a Garmin Connect or \
+                 Strava export with gear, to count kilometres per pair.",
+            );
+        }
+        _ => {
+            let pairs = shoes
+                .iter()
+                .enumerate()
+                .map(|(i, s)| Pair {
+                    label: label(s, i),
+                    start_km: s.start_km,
+                    limit_km: s.limit_km.unwrap_or(t.shoe_limit_km),
+                    in_use: match (s.until, last_run) {
+                        (None, _) => true,
+                        (Some(until), Some(last)) => until >= last,
+                        (Some(_), None) => false,
+                    },
+                    since: s.since,
+                })
+                .collect();
+            let worn = runs.iter().map(|r| pair_for(shoes, r)).collect();
+            (pairs, worn)
+        }
+    };
 
     let mut evidence = Vec::new();
     let mut worn = Vec::new();
-    for (i, shoe) in shoes.iter().enumerate() {
+    for (i, pair) in pairs.iter().enumerate() {
         let mine: Vec<&RunView> = runs
             .iter()
             .zip(&worn_by)
             .filter(|(_, p)| **p == Some(i))
             .map(|(r, _)| *r)
             .collect();
-        let km = shoe.start_km + mine.iter().filter_map(|r| r.distance_km()).sum::<f64>();
-        let limit = shoe.limit_km.unwrap_or(t.shoe_limit_km);
-        let in_use = match (shoe.until, last_run) {
-            (None, _) => true,
-            (Some(until), Some(last)) => until >= last,
-            (Some(_), None) => false,
-        };
-        if in_use && km >= limit {
+        let km = pair.start_km + mine.iter().filter_map(|r| r.distance_km()).sum::<f64>();
+        let limit = pair.limit_km;
+        if pair.in_use && km >= limit {
             let date = mine
                 .last()
                 .map(|r| r.date)
-                .or(shoe.since)
+                .or(pair.since)
                 .or(last_run)
                 .unwrap_or(NaiveDate::MIN);
             let note = format!(
                 "{}: {} km before + {} mapped",
-                label(shoe, i),
-                shoe.start_km,
+                pair.label,
+                pair.start_km,
                 plural(mine.len(), "run", "runs")
             );
             evidence.push((
                 date,
                 Evidence::for_date(date, "shoe_km", km, Some(limit), note),
             ));
-            worn.push(format!("{} ({km:.0} of {limit:.0} km)", label(shoe, i)));
+            worn.push(format!("{} ({km:.0} of {limit:.0} km)", pair.label));
         }
     }
 
@@ -91,12 +147,12 @@ pub(super) fn assess(inputs: &Inputs) -> Finding {
             .filter(|(r, _)| r.date > from)
             .map(|(_, p)| *p)
             .collect();
-        let mut pairs: Vec<usize> = recent.iter().flatten().copied().collect();
-        pairs.sort_unstable();
-        pairs.dedup();
+        let mut used: Vec<usize> = recent.iter().flatten().copied().collect();
+        used.sort_unstable();
+        used.dedup();
         let mapped = recent.iter().flatten().count();
-        if mapped >= t.share_min_runs as usize && pairs.len() < t.shoe_rotation_min_pairs as usize {
-            let names: Vec<String> = pairs.iter().map(|&i| label(&shoes[i], i)).collect();
+        if mapped >= t.share_min_runs as usize && used.len() < t.shoe_rotation_min_pairs as usize {
+            let names: Vec<String> = used.iter().map(|&i| pairs[i].label.clone()).collect();
             let note = format!(
                 "{} in the last {} days, all in {}",
                 plural(mapped, "mapped run", "mapped runs"),
@@ -106,23 +162,33 @@ pub(super) fn assess(inputs: &Inputs) -> Finding {
             let e = Evidence::for_date(
                 last,
                 "pairs_in_use",
-                pairs.len() as f64,
+                used.len() as f64,
                 Some(f64::from(t.shoe_rotation_min_pairs)),
                 note,
             );
             evidence.push((last, e));
-            rotation = Some(pairs.len());
+            rotation = Some(used.len());
         }
     }
 
     let unmatched = worn_by.iter().filter(|p| p.is_none()).count();
-    let unmatched_note = if unmatched > 0 {
-        format!(
+    let matched = worn_by.len() - unmatched;
+    let unmatched_note = match &mapping {
+        Mapping::Profile if unmatched > 0 => format!(
             " {} matched no pair in the profile.",
             plural(unmatched, "run", "runs")
-        )
-    } else {
-        String::new()
+        ),
+        Mapping::Profile => String::new(),
+        Mapping::Gear(origins) => format!(
+            " {} linked to {} by {origins}{}.",
+            plural(matched, "run", "runs"),
+            plural(pairs.len(), "pair", "pairs"),
+            if unmatched > 0 {
+                format!("; {unmatched} without gear")
+            } else {
+                String::new()
+            }
+        ),
     };
     if worn.is_empty() && rotation.is_none() {
         return rule.clear(format!(
@@ -152,6 +218,91 @@ pub(super) fn assess(inputs: &Inputs) -> Finding {
         ),
         evidence,
     )
+}
+
+/// A run → pair link over the export's gear.
+type Link<'a> = Box<dyn Fn(&RunView) -> Option<usize> + 'a>;
+
+/// The export's shoes as pairs, a run → pair link (by file name, else by
+/// start time within [`GEAR_MATCH_S`]) and the origins in words; `None`
+/// when the wellness holds no shoe gear linked to runs.
+fn gear_pairs<'a>(inputs: &Inputs<'a>) -> Option<(Vec<Pair>, Link<'a>, String)> {
+    let w = inputs.wellness;
+    if w.gear_uses.is_empty() {
+        return None;
+    }
+    let t = inputs.thresholds;
+    let mut ids: Vec<&str> = Vec::new();
+    let mut pairs: Vec<Pair> = Vec::new();
+    for g in w.gear.iter().filter(|g| g.is_shoe) {
+        if ids.contains(&g.id.as_str()) {
+            continue;
+        }
+        ids.push(&g.id);
+        pairs.push(Pair {
+            label: format!(
+                "'{}'",
+                if g.name.trim().is_empty() {
+                    &g.id
+                } else {
+                    &g.name
+                }
+            ),
+            start_km: 0.0,
+            limit_km: g
+                .max_km
+                .filter(|k| k.is_finite() && *k > 0.0)
+                .unwrap_or(t.shoe_limit_km),
+            in_use: !g.retired && g.until.is_none_or(|u| u >= inputs.window_from()),
+            since: g.since,
+        });
+    }
+    // Gear named by a run but absent from the gear list (a Strava nickname
+    // without a shoes.csv row) still counts, unless the list says it is not a shoe.
+    for u in &w.gear_uses {
+        let known_other = w.gear.iter().any(|g| g.id == u.gear_id && !g.is_shoe);
+        if !known_other && !ids.contains(&u.gear_id.as_str()) {
+            ids.push(&u.gear_id);
+            pairs.push(Pair {
+                label: format!("'{}'", u.gear_id),
+                start_km: 0.0,
+                limit_km: t.shoe_limit_km,
+                in_use: true,
+                since: None,
+            });
+        }
+    }
+    if pairs.is_empty() {
+        return None;
+    }
+    let mut timed: Vec<(i64, usize)> = Vec::new();
+    let mut named: Vec<(&'a str, usize)> = Vec::new();
+    for u in &w.gear_uses {
+        let Some(i) = ids.iter().position(|id| *id == u.gear_id) else {
+            continue;
+        };
+        if let Some(f) = u.file.as_deref().filter(|f| !f.is_empty()) {
+            named.push((f, i));
+        }
+        if let Some(s) = u.start {
+            timed.push((s.timestamp(), i));
+        }
+    }
+    timed.sort_unstable();
+    let origins = crate::wellness::origins_words(w.gear_uses.iter().map(|u| u.origin));
+    let link: Link<'a> = Box::new(move |r: &RunView| {
+        if let Some((_, i)) = named.iter().find(|(f, _)| r.path.ends_with(f)) {
+            return Some(*i);
+        }
+        let s = r.metrics.start?.timestamp();
+        let at = timed.partition_point(|(x, _)| *x < s - GEAR_MATCH_S);
+        timed[at..]
+            .iter()
+            .take_while(|(x, _)| *x <= s + GEAR_MATCH_S)
+            .min_by_key(|(x, _)| (x - s).abs())
+            .map(|(_, i)| *i)
+    });
+    Some((pairs, link, origins))
 }
 
 fn label(shoe: &Shoe, i: usize) -> String {
@@ -284,5 +435,120 @@ mod tests {
         let f = assess_with(&AthleteProfile::default(), &block());
         assert_eq!(f.status, Status::NotAssessable);
         assert!(f.summary.contains("athlete profile"));
+    }
+
+    fn gear(id: &str, name: &str, max_km: Option<f64>, retired: bool) -> crate::wellness::Gear {
+        crate::wellness::Gear {
+            id: id.into(),
+            name: name.into(),
+            is_shoe: true,
+            retired,
+            since: None,
+            until: None,
+            max_km,
+            origin: crate::wellness::Origin::GarminExport,
+            path: "DI-Connect-Fitness/runner_gear.json".into(),
+        }
+    }
+
+    fn uses(
+        ms: &[RunMetrics],
+        pick: impl Fn(usize) -> &'static str,
+    ) -> Vec<crate::wellness::GearUse> {
+        ms.iter()
+            .enumerate()
+            .map(|(i, m)| crate::wellness::GearUse {
+                gear_id: pick(i).into(),
+                // The export's start is a few seconds off the file's.
+                start: m.start.map(|s| s + chrono::Duration::seconds(3)),
+                file: None,
+                origin: crate::wellness::Origin::GarminExport,
+            })
+            .collect()
+    }
+
+    fn assess_gear(
+        profile: &AthleteProfile,
+        w: &crate::wellness::Wellness,
+        ms: &[RunMetrics],
+    ) -> Finding {
+        let t = Thresholds::default();
+        let vs = views(ms);
+        assess(&Inputs {
+            runs: &vs,
+            wellness: w,
+            ..Inputs::new(profile, &t)
+        })
+    }
+
+    #[test]
+    fn export_gear_counts_km_per_pair_with_the_pairs_own_maximum() {
+        let ms = block(); // 10 × 12 km
+        // Runs 0, 2, 4… in pair 1 (max 50 km), the rest in pair 2 (default 700 km).
+        let w = crate::wellness::Wellness {
+            gear: vec![
+                gear("101", "Pegasus 40", Some(50.0), false),
+                gear("102", "Trail", None, false),
+                gear("103", "Old racers", Some(10.0), true),
+            ],
+            gear_uses: uses(&ms, |i| if i % 2 == 0 { "101" } else { "102" }),
+            ..Default::default()
+        };
+        let f = assess_gear(&AthleteProfile::default(), &w, &ms);
+        assert_eq!(
+            (f.status, f.severity),
+            (Status::Flagged, Severity::Moderate)
+        );
+        let km: Vec<(f64, Option<f64>)> = f
+            .evidence
+            .iter()
+            .filter(|e| e.metric == "shoe_km")
+            .map(|e| (e.value, e.limit))
+            .collect();
+        assert_eq!(km, vec![(60.0, Some(50.0))]); // 5 × 12 km; the retired pair is not judged
+        assert!(
+            f.summary.contains("'Pegasus 40' (60 of 50 km)"),
+            "{}",
+            f.summary
+        );
+        assert!(
+            f.summary
+                .contains("10 runs linked to 3 pairs by the Garmin Connect export"),
+            "{}",
+            f.summary
+        );
+        assert!(f.threshold.contains("own"), "{}", f.threshold);
+    }
+
+    #[test]
+    fn one_pair_in_the_export_suggests_rotation_and_a_profile_list_wins() {
+        let ms = block();
+        let mut w = crate::wellness::Wellness {
+            gear: vec![gear("101", "Pegasus 40", None, false)],
+            gear_uses: uses(&ms, |_| "101"),
+            ..Default::default()
+        };
+        // A run linked by file name instead of time still counts.
+        w.gear_uses[0].start = None;
+        w.gear_uses[0].file = Some("2026-02-02.fit".into());
+        let f = assess_gear(&AthleteProfile::default(), &w, &ms);
+        assert_eq!((f.status, f.severity), (Status::Flagged, Severity::Low));
+        assert!(f.evidence.iter().any(|e| e.metric == "pairs_in_use"));
+        assert!(f.summary.contains("10 runs linked"), "{}", f.summary);
+        // A start 10 minutes off is another activity: not linked.
+        w.gear_uses[1].start = w.gear_uses[1]
+            .start
+            .map(|s| s + chrono::Duration::minutes(10));
+        let f = assess_gear(&AthleteProfile::default(), &w, &ms);
+        assert!(f.summary.contains("9 runs linked"), "{}", f.summary);
+        assert!(f.summary.contains("1 without gear"), "{}", f.summary);
+
+        let profile = AthleteProfile {
+            shoes: vec![shoe("A", None, 0.0), shoe("B", Some(d(2026, 2, 20)), 0.0)],
+            ..AthleteProfile::default()
+        };
+        let f = assess_gear(&profile, &w, &ms);
+        assert_eq!(f.status, Status::Clear, "{}", f.summary);
+        assert!(!f.summary.contains("linked"), "{}", f.summary);
     }
 }

@@ -1,8 +1,9 @@
 //! Turns the command line's mix of files and folders into a sorted list of
 //! candidate files.
 //!
-//! Exports carry much that is not activity data (Strava's `activities.csv`,
-//! Garmin's JSON dumps, photos, macOS resource forks). Those are skipped
+//! Exports carry much that is not activity data (Garmin's JSON dumps,
+//! photos, macOS resource forks); the wellness files heavylegs reads
+//! ([`crate::wellness::Source`]) are let through by name. The rest is skipped
 //! without a ledger line but counted, so the summary can say "412 files
 //! ignored" instead of flooding the ledger with rejections.
 
@@ -67,8 +68,10 @@ fn is_known_export_file(file_name: &str) -> bool {
 /// results, no workouts) is not activity data.
 const IGNORED_FILE_NAMES: &[&str] = &["export_cda.xml"];
 
+/// Wellness exports (`*_sleepData.json`, `activities.csv`, …) are read even
+/// though their extensions are otherwise irrelevant.
 fn has_irrelevant_extension(file_name: &str) -> bool {
-    if is_known_export_file(file_name) {
+    if is_known_export_file(file_name) || crate::wellness::Source::of_name(file_name).is_some() {
         return false;
     }
     if IGNORED_FILE_NAMES.contains(&file_name.to_ascii_lowercase().as_str()) {
@@ -159,7 +162,14 @@ mod tests {
 
     #[test]
     fn irrelevant_names() {
-        assert!(is_ignored_name("activities.csv"));
+        assert!(is_ignored_name("bikes.csv"));
+        assert!(!is_ignored_name("activities.csv"));
+        assert!(!is_ignored_name(
+            "DI_CONNECT/DI-Connect-Wellness/1_sleepData.json"
+        ));
+        assert!(is_ignored_name(
+            "DI_CONNECT/DI-Connect-User/user_profile.json"
+        ));
         assert!(is_ignored_name("export/DI_CONNECT/x/user.JSON"));
         assert!(is_ignored_name("__MACOSX/activities/._1.fit"));
         assert!(is_ignored_name(".DS_Store"));

@@ -277,6 +277,9 @@ pub fn decode_leaf_with(leaf: &Leaf, limits: &Limits, fit_decoder: FitDecoder) -
     if let Some(open) = leaf.stream {
         return apple::records(leaf, decode::apple::read(open, limits));
     }
+    if let Some(source) = crate::wellness::Source::of_name(&leaf.path) {
+        return vec![wellness_record(leaf, source)];
+    }
     let sniffed = match sniff::sniff(leaf.bytes) {
         Sniffed::Fit => Ok(Format::Fit),
         Sniffed::Gpx => Ok(Format::Gpx),
@@ -354,15 +357,59 @@ pub fn decode_leaf_with(leaf: &Leaf, limits: &Limits, fit_decoder: FitDecoder) -
                 activity.warnings.push(note.clone());
             }
             let (status, reason) = activity_status(&activity);
+            let wellness = activity.self_rating.map(|r| {
+                Box::new(crate::wellness::Wellness {
+                    feels: vec![crate::wellness::Feel {
+                        start: Some(activity.start),
+                        date: None,
+                        file: Some(path.clone()),
+                        feel: r.feel,
+                        rpe: r.rpe,
+                        legs: None,
+                        origin: crate::wellness::Origin::GarminFit,
+                    }],
+                    ..Default::default()
+                })
+            });
             Record {
                 path,
                 status,
                 reason,
                 activity: Some(activity),
+                wellness,
                 ..base.clone()
             }
         })
         .collect()
+}
+
+/// A wellness export file (known by its name): `ok` with no activity and the
+/// data in `wellness`, or `rejected` when the whole file is unusable.
+fn wellness_record(leaf: &Leaf, source: crate::wellness::Source) -> Record {
+    match crate::wellness::read(source, &leaf.path, leaf.bytes) {
+        Ok(w) => Record {
+            path: leaf.path.clone(),
+            sha256: leaf.sha256.clone(),
+            format: None,
+            status: Status::Ok,
+            reason: None,
+            duplicate_of: None,
+            activity: None,
+            wellness: Some(Box::new(w)),
+        },
+        Err(e) => Record {
+            status: if e.is_skip() {
+                Status::Skipped
+            } else {
+                Status::Rejected
+            },
+            ..Record::rejected(
+                leaf.path.clone(),
+                leaf.sha256.clone(),
+                format!("{}: {e}", source.as_str()),
+            )
+        },
+    }
 }
 
 /// `ok`, `skipped` (not a run) or `rejected` (implausible start) for one decoded activity.

@@ -158,13 +158,17 @@ pub fn render(report: &Report, opts: &RenderOptions) -> Vec<u8> {
         + 0.0;
     let _ = writeln!(
         o,
-        "<ul class=\"counts\"><li>{} runs analysed</li><li>{}</li><li>{} skipped ({} duplicates)</li><li>{} rejected</li></ul>\n</header>",
+        "<ul class=\"counts\"><li>{} runs analysed</li><li>{}</li><li>{} skipped ({} duplicates)</li><li>{} rejected</li></ul>",
         i.ok,
         esc(&f::distance(total_km, u)),
         i.skipped,
         i.duplicates,
         i.rejected
     );
+    if let Some(w) = &report.wellness {
+        let _ = writeln!(o, "<p class=\"wellness\">{}</p>", esc(&w.line()));
+    }
+    o.push_str("</header>\n");
 
     answer(&mut o, report, opts);
     changes_section(&mut o, report, opts);
@@ -368,6 +372,21 @@ fn cause_chart(
     &'static str,
 ) {
     match fd.cause {
+        Cause::Sleep if report.wellness.is_some() => {
+            let limit = fd
+                .evidence
+                .iter()
+                .find(|e| e.metric == "sleep_mean_h")
+                .and_then(|e| e.limit);
+            (
+                plot::sleep_bars(report, limit).or_else(|| plot::evidence_strip(fd, report, u)),
+                vec![
+                    (plot::BLUE, "week"),
+                    (plot::VERMILLION, "▼ week under the line"),
+                ],
+                "Dashed line: the hours a night the rule asks for.",
+            )
+        }
         Cause::Overtraining | Cause::Recovery => {
             let weeks: BTreeSet<&str> = fd
                 .evidence
@@ -422,6 +441,20 @@ fn answer(o: &mut String, report: &Report, opts: &RenderOptions) {
         "<p class=\"lead\">{}</p>",
         esc(&words::answer_lead(report))
     );
+    if let Some(felt) = words::felt_lines(report) {
+        let mut lines = felt.into_iter();
+        if let Some(first) = lines.next() {
+            let _ = writeln!(o, "<p class=\"felt\"><strong>{}</strong></p>", esc(&first));
+        }
+        let rest: Vec<String> = lines.collect();
+        if !rest.is_empty() {
+            o.push_str("<ul class=\"felt\">\n");
+            for line in rest {
+                let _ = writeln!(o, "<li>{}</li>", esc(line.trim_start_matches("- ")));
+            }
+            o.push_str("</ul>\n");
+        }
+    }
     if !ranked.is_empty() {
         o.push_str("<ol class=\"reasons\">\n");
         for fd in ranked.iter().take(words::ANSWER_CAUSES) {

@@ -31,11 +31,20 @@ pub fn render(report: &Report, opts: &RenderOptions) -> Vec<u8> {
         "- Inputs: {} runs analysed, {} skipped ({} duplicates), {} rejected",
         i.ok, i.skipped, i.duplicates, i.rejected
     );
+    if let Some(w) = &report.wellness {
+        let _ = writeln!(o, "- {}", esc(&w.line()));
+    }
     let _ = writeln!(o, "- Generated: {}\n", report.generated_at);
 
     // The answer first.
     o.push_str("## The answer\n\n");
     let _ = writeln!(o, "{}\n", esc(&words::answer_lead(report)));
+    if let Some(felt) = words::felt_lines(report) {
+        for line in felt {
+            let _ = writeln!(o, "{}", esc(&line));
+        }
+        o.push('\n');
+    }
     let ranked = words::ranked(report);
     for (n, fd) in ranked.iter().take(words::ANSWER_CAUSES).enumerate() {
         let key = words::key_evidence(fd)

@@ -26,6 +26,7 @@ pub mod model;
 mod plot;
 pub mod roster;
 pub mod tables;
+pub mod wellness;
 pub mod words;
 
 pub use model::{CadenceFit, Changes, Report, ReportInputs, Units, Window};

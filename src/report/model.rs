@@ -13,7 +13,8 @@
 //! decoders salvaged or corrected, per input),
 //! `weeks`, `findings`, `rejected`, `skipped`, `runs`, `cadence_fit`,
 //! `speed_bins`, `window`, `changes` (what changed since the previous
-//! report in the same folder, or null).
+//! report in the same folder, or null), `wellness` (only when the inputs
+//! hold sleep, resting HR, HRV, gear, ratings or ferritin).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -63,6 +64,10 @@ pub struct Report {
     /// by [`super::write_all`], `None` when there was none (or it was unreadable).
     #[serde(default)]
     pub changes: Option<Changes>,
+    /// Sleep, resting HR, HRV, gear and ratings read besides the runs; the
+    /// key is absent when the inputs hold none (added in schema 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wellness: Option<super::wellness::WellnessSummary>,
 }
 
 /// The difference to the previous report written into the same folder.
@@ -315,6 +320,8 @@ impl Report {
                     })
             };
             match rec.status {
+                // A wellness-only input (sleep, gear, …) is no run.
+                RecordStatus::Ok if rec.activity.is_none() && rec.wellness.is_some() => {}
                 RecordStatus::Ok => inputs.ok += 1,
                 RecordStatus::Skipped => {
                     inputs.skipped += 1;
@@ -374,6 +381,7 @@ impl Report {
             }),
             speed_bins,
             changes: None,
+            wellness: None,
         }
     }
 

@@ -461,6 +461,68 @@ fn bars_over(
     Some(c.finish())
 }
 
+/// Mean sleep per window week (`report.wellness.sleep_weeks`) as bars, the
+/// weeks under `limit_h` in vermillion with a triangle, and the line itself.
+pub fn sleep_bars(report: &Report, limit_h: Option<f64>) -> Option<String> {
+    let weeks = &report.wellness.as_ref()?.sleep_weeks;
+    let from = weeks.first()?.start;
+    let to = weeks.last()?.start + Days::new(7);
+    let top = weeks
+        .iter()
+        .map(|w| w.mean_sleep_h)
+        .fold(limit_h.unwrap_or(0.0), f64::max)
+        .max(1.0);
+    let yt = nice_ticks(0.0, top * 1.1, 4);
+    let ymax = yt.last().map(|t| t.0).unwrap_or(top);
+    let mut c = Canvas::new(210.0, "Sleep per night, by week");
+    let x = lin(0.0, days_between(from, to), c.x0, c.x1);
+    let xd = |d: NaiveDate| x(days_between(from, d));
+    let y = lin(0.0, ymax, c.y1, c.y0);
+    c.y_axis(&yt, &y, "Mean sleep a night (h)");
+    for w in weeks {
+        let (a, e) = (xd(w.start), xd(w.start + Days::new(7)));
+        let gap = ((e - a) * 0.15).min(6.0);
+        let (bx, bw) = (a + gap / 2.0, (e - a - gap).max(0.8));
+        let by = y(w.mean_sleep_h);
+        let short = limit_h.is_some_and(|l| w.mean_sleep_h < l);
+        let colour = if short { VERMILLION } else { BLUE };
+        let _ = write!(
+            c.svg,
+            "<rect x=\"{bx:.1}\" y=\"{by:.1}\" width=\"{bw:.1}\" height=\"{:.1}\" fill=\"{colour}\"><title>Week of {}: {:.1} h a night over {} nights</title></rect>",
+            (c.y1 - by).max(0.0),
+            words::day(w.start, report),
+            w.mean_sleep_h,
+            w.nights
+        );
+        if short {
+            let (cx, s) = (bx + bw / 2.0, 5.0_f64.min(bw / 2.0 + 2.0));
+            let _ = write!(
+                c.svg,
+                "<path class=\"flagmark\" d=\"M{:.1} {:.1}L{:.1} {:.1}L{:.1} {:.1}Z\" fill=\"{VERMILLION}\"/>",
+                cx - s,
+                by - 3.0 - 2.0 * s,
+                cx + s,
+                by - 3.0 - 2.0 * s,
+                cx,
+                by - 3.0
+            );
+        }
+    }
+    if let Some(l) = limit_h {
+        let py = y(l);
+        let _ = write!(
+            c.svg,
+            "<line class=\"limit\" x1=\"{:.1}\" x2=\"{:.1}\" y1=\"{py:.1}\" y2=\"{py:.1}\"><title>The line: {} h</title></line>",
+            c.x0,
+            c.x1,
+            f::num(l)
+        );
+    }
+    let ticks = date_ticks(from, to, c.x1 - c.x0, FONT);
+    c.x_dates(&ticks, &xd, "Week starting");
+    Some(c.finish())
+}
+
 /// Cadence against speed: every speed band of every run (older ones faint),
 /// the athlete's own line, the 170 spm reference, and the runs `flagged_days`
 /// names as triangles.
@@ -925,6 +987,7 @@ pub(crate) mod tests {
             runs: vec![],
             cadence_fit: None,
             changes: None,
+            wellness: None,
         }
     }
 
@@ -1002,6 +1065,35 @@ pub(crate) mod tests {
         let fd = &r.findings[0];
         let strip = evidence_strip(fd, &r, Units::Metric).unwrap();
         assert_no_overlap(&strip);
+    }
+
+    #[test]
+    fn sleep_bars_mark_the_short_weeks_and_draw_the_line() {
+        use crate::report::wellness::{SleepWeekRow, WellnessSummary};
+        let mut r = long_report(1);
+        assert!(sleep_bars(&r, Some(7.0)).is_none());
+        let week = |day: u32, h: f64| SleepWeekRow {
+            start: d(2026, 6, day),
+            nights: 7,
+            mean_sleep_h: h,
+        };
+        r.wellness = Some(WellnessSummary {
+            nights: 28,
+            resting_hr_days: 0,
+            hrv_days: 0,
+            ferritin_values: 0,
+            shoes: 0,
+            gear_links: 0,
+            ratings: 0,
+            sources: vec![],
+            sleep_weeks: vec![week(1, 7.6), week(8, 6.1), week(15, 6.3), week(22, 7.5)],
+            felt: None,
+            warnings: vec![],
+        });
+        let svg = sleep_bars(&r, Some(7.0)).unwrap();
+        assert_eq!(svg.matches("class=\"flagmark\"").count(), 2, "{svg}");
+        assert_eq!(svg.matches("class=\"limit\"").count(), 1);
+        assert!(svg.contains("6.1 h a night over 7 nights"), "{svg}");
     }
 
     #[test]

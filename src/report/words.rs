@@ -220,6 +220,27 @@ pub fn evidence(e: &Evidence, report: &Report, u: Units) -> String {
             lim.map(|l| format!(" ({} h or more is the aim)", f::num(l)))
                 .unwrap_or_default()
         )),
+        "sleep_h" => wk(format!(
+            "{:.1} h of sleep the night to {}",
+            v,
+            date.clone().unwrap_or_else(|| "that day".into())
+        )),
+        "resting_hr_rise_bpm" => wk(format!(
+            "resting heart rate over the 7 days{upto} {:.0} beats a minute above your usual",
+            v
+        )),
+        "hrv_7d_ms" => wk(format!(
+            "HRV over the 7 days{upto} at {:.0} ms, below your usual range{}",
+            v,
+            lim.map(|l| format!(" (from {l:.0} ms)"))
+                .unwrap_or_default()
+        )),
+        "ferritin_ug_l" => wk(format!(
+            "ferritin {} µg/L in the blood test{on}{}",
+            f::num(v),
+            lim.map(|l| format!(" ({} µg/L or more is the athletes' line)", f::num(l)))
+                .unwrap_or_default()
+        )),
         "easy_hr_rise_bpm" => wk(format!(
             "heart rate at easy pace {:.0} beats a minute higher than a few weeks before{upto}",
             v
@@ -243,6 +264,31 @@ pub fn evidence(e: &Evidence, report: &Report, u: Units) -> String {
         }
     }
 }
+
+/// The ratings line that leads the answer when the runner rated runs: the
+/// link sentence, then up to [`FELT_SHOWN`] heavy runs (latest first) with
+/// the patterns in their week, as "- " lines.
+pub fn felt_lines(report: &Report) -> Option<Vec<String>> {
+    let felt = report.wellness.as_ref()?.felt.as_ref()?;
+    let mut out = vec![format!("How your runs felt: {}", felt.summary)];
+    for r in felt.runs.iter().rev().take(FELT_SHOWN) {
+        let causes: Vec<&str> = r
+            .causes
+            .iter()
+            .map(|c| crate::findings::felt::name(*c))
+            .collect();
+        let week = if causes.is_empty() {
+            "no pattern in that week".to_owned()
+        } else {
+            format!("that week: {}", causes.join("; "))
+        };
+        out.push(format!("- {}: {} ({week})", day(r.date, report), r.rating));
+    }
+    Some(out)
+}
+
+/// Heavy runs listed under the ratings line.
+pub const FELT_SHOWN: usize = 5;
 
 /// The first letter in upper case.
 pub fn capitalised(s: &str) -> String {
@@ -466,6 +512,7 @@ mod tests {
             cadence_fit: None,
             speed_bins: vec![],
             changes: None,
+            wellness: None,
         }
     }
 
@@ -653,6 +700,91 @@ mod tests {
     }
 
     #[test]
+    fn wellness_metrics_read_as_sentences() {
+        assert_eq!(
+            say(ev(None, Some("2026-11-11"), "sleep_h", 5.62, Some(7.0))),
+            "5.6 h of sleep the night to 11 Nov"
+        );
+        assert_eq!(
+            say(ev(
+                None,
+                Some("2026-11-11"),
+                "resting_hr_rise_bpm",
+                6.87,
+                Some(5.0)
+            )),
+            "Resting heart rate over the 7 days up to 11 Nov 7 beats a minute above your usual"
+        );
+        assert_eq!(
+            say(ev(None, Some("2026-11-11"), "hrv_7d_ms", 44.95, Some(52.3))),
+            "HRV over the 7 days up to 11 Nov at 45 ms, below your usual range (from 52 ms)"
+        );
+        assert_eq!(
+            say(ev(
+                None,
+                Some("2026-11-11"),
+                "ferritin_ug_l",
+                28.0,
+                Some(35.0)
+            )),
+            "Ferritin 28 µg/L in the blood test on 11 Nov (35 µg/L or more is the athletes' line)"
+        );
+    }
+
+    #[test]
+    fn the_ratings_lead_the_answer_with_the_latest_heavy_runs() {
+        use crate::findings::felt::{Felt, FeltRun};
+        let mut r = report();
+        assert!(felt_lines(&r).is_none());
+        let run = |day: u32, causes: Vec<Cause>| FeltRun {
+            date: NaiveDate::from_ymd_opt(2026, 11, day).unwrap(),
+            week: "2026-W46".into(),
+            file: None,
+            rating: "felt weak (25 of 100)".into(),
+            causes,
+        };
+        let felt = Felt {
+            rated: 20,
+            heavy: 2,
+            heavy_with_cause: 1,
+            summary: "1 of the 2 runs you rated heavy came in weeks with short sleep.".into(),
+            runs: vec![run(3, vec![]), run(12, vec![Cause::Sleep, Cause::Recovery])],
+        };
+        r.wellness = crate::report::wellness::WellnessSummary::new(
+            &crate::wellness::Wellness {
+                feels: vec![crate::wellness::Feel {
+                    start: None,
+                    date: None,
+                    file: None,
+                    feel: Some(25.0),
+                    rpe: None,
+                    legs: None,
+                    origin: crate::wellness::Origin::GarminFit,
+                }],
+                ..Default::default()
+            },
+            &[],
+            None,
+            Some(felt),
+        );
+        let lines = felt_lines(&r).unwrap();
+        assert_eq!(
+            lines,
+            vec![
+                "How your runs felt: 1 of the 2 runs you rated heavy came in weeks with short sleep."
+                    .to_string(),
+                "- 12 Nov: felt weak (25 of 100) (that week: short sleep; too little recovery)"
+                    .to_string(),
+                "- 3 Nov: felt weak (25 of 100) (no pattern in that week)".to_string(),
+            ]
+        );
+        assert_eq!(
+            r.wellness.as_ref().unwrap().line(),
+            "Wellness read: 20 rated runs from Garmin watch files."
+        );
+    }
+
+    #[test]
     fn unknown_metric_still_reads() {
         assert_eq!(
             say(ev(
@@ -689,6 +821,10 @@ mod tests {
             "shoe_km",
             "pairs_in_use",
             "sleep_mean_h",
+            "sleep_h",
+            "resting_hr_rise_bpm",
+            "hrv_7d_ms",
+            "ferritin_ug_l",
             "easy_hr_rise_bpm",
         ] {
             // `say` fails on any internal name (an underscore) or the raw note.

@@ -11,6 +11,15 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
+mod csv;
+pub mod garmin;
+pub mod journal;
+mod lenient;
+mod source;
+pub mod strava;
+
+pub use source::{Source, WellnessError, read};
+
 /// Which export a value came from, named in evidence lines
 /// ("84 nights from Garmin sleep data").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -28,6 +37,35 @@ pub enum Origin {
     PolarFlow,
     /// The runner's own `journal.csv` or `[[journal]]` entries.
     Journal,
+}
+
+impl Origin {
+    /// Where the data came from, in words ("84 nights from the Garmin
+    /// Connect export").
+    pub fn words(self) -> &'static str {
+        match self {
+            Origin::GarminExport => "the Garmin Connect export",
+            Origin::GarminFit => "Garmin watch files",
+            Origin::StravaExport => "the Strava export",
+            Origin::AppleHealth => "Apple Health",
+            Origin::PolarFlow => "Polar Flow",
+            Origin::Journal => "your journal",
+        }
+    }
+}
+
+/// "the Garmin Connect export and your journal": the distinct origins in
+/// order, joined for a sentence; "no source" when there are none.
+pub fn origins_words(origins: impl IntoIterator<Item = Origin>) -> String {
+    let mut all: Vec<Origin> = origins.into_iter().collect();
+    all.sort_unstable();
+    all.dedup();
+    let words: Vec<&str> = all.iter().map(|o| o.words()).collect();
+    match words.as_slice() {
+        [] => "no source".to_owned(),
+        [one] => (*one).to_owned(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
 }
 
 /// One night's sleep, dated by the local morning it ended.
@@ -111,6 +149,31 @@ pub struct GearUse {
     pub origin: Origin,
 }
 
+/// A link from gear to an activity by the export's own activity id
+/// (Garmin `gearActivityDTOs`); [`Wellness::finish`] turns it into a
+/// [`GearUse`] with the start time from [`Wellness::activities`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GearLink {
+    pub gear_id: String,
+    pub activity_id: String,
+    pub origin: Origin,
+    pub path: String,
+}
+
+/// An activity as an export's summary lists it (Garmin
+/// `summarizedActivities`): what an activity id in a gear link means.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExportActivity {
+    pub id: String,
+    pub start: Option<DateTime<Utc>>,
+    pub distance_m: Option<f64>,
+    /// The export's own activity type (`running`, `trail_running`, …).
+    pub sport: Option<String>,
+    pub name: Option<String>,
+    pub origin: Origin,
+    pub path: String,
+}
+
 /// How one run felt to the runner.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Feel {
@@ -147,6 +210,10 @@ pub struct Wellness {
     pub gear_uses: Vec<GearUse>,
     pub feels: Vec<Feel>,
     pub notes: Vec<Note>,
+    /// Gear links by activity id, resolved into `gear_uses` by [`Wellness::finish`].
+    pub gear_links: Vec<GearLink>,
+    /// Activities an export summarises (to resolve gear links).
+    pub activities: Vec<ExportActivity>,
     /// One line each for what a reader could not use ("2026-03-04: sleep
     /// window ends before it starts"), shown like a damaged file's warnings.
     pub warnings: Vec<String>,
@@ -162,6 +229,8 @@ pub static EMPTY: Wellness = Wellness {
     gear_uses: Vec::new(),
     feels: Vec::new(),
     notes: Vec::new(),
+    gear_links: Vec::new(),
+    activities: Vec::new(),
     warnings: Vec::new(),
 };
 
@@ -175,6 +244,8 @@ impl Wellness {
             && self.gear_uses.is_empty()
             && self.feels.is_empty()
             && self.notes.is_empty()
+            && self.gear_links.is_empty()
+            && self.activities.is_empty()
     }
 
     /// Appends another part (from another file) to this one.
@@ -187,6 +258,8 @@ impl Wellness {
         self.gear_uses.extend(other.gear_uses);
         self.feels.extend(other.feels);
         self.notes.extend(other.notes);
+        self.gear_links.extend(other.gear_links);
+        self.activities.extend(other.activities);
         self.warnings.extend(other.warnings);
     }
 
@@ -222,7 +295,43 @@ impl Wellness {
             .dedup_by(|a, b| a.date == b.date && a.kind == b.kind);
         self.ferritin.sort_by_key(|a| a.date);
         self.notes.sort_by_key(|a| a.date);
+        self.gear
+            .sort_by(|a, b| (a.origin, &a.id, &a.path).cmp(&(b.origin, &b.id, &b.path)));
+        self.gear
+            .dedup_by(|a, b| a.origin == b.origin && a.id == b.id);
+        self.resolve_gear_links();
         self
+    }
+
+    /// Gear links by activity id become gear uses with the activity's start
+    /// (links are drained, so finishing twice adds nothing). Links to ids no
+    /// summary lists leave one warning per file.
+    fn resolve_gear_links(&mut self) {
+        let starts: std::collections::HashMap<(Origin, &str), Option<DateTime<Utc>>> = self
+            .activities
+            .iter()
+            .map(|a| ((a.origin, a.id.as_str()), a.start))
+            .collect();
+        let mut unresolved: std::collections::BTreeMap<String, usize> = Default::default();
+        for link in std::mem::take(&mut self.gear_links) {
+            match starts.get(&(link.origin, link.activity_id.as_str())) {
+                Some(Some(start)) => self.gear_uses.push(GearUse {
+                    gear_id: link.gear_id,
+                    start: Some(*start),
+                    file: None,
+                    origin: link.origin,
+                }),
+                _ => *unresolved.entry(link.path).or_default() += 1,
+            }
+        }
+        for (path, n) in unresolved {
+            self.warnings.push(format!(
+                "{path}: {n} gear link(s) name activities with no start time in any activity summary"
+            ));
+        }
+        self.gear_uses
+            .sort_by(|a, b| (a.start, &a.file, &a.gear_id).cmp(&(b.start, &b.file, &b.gear_id)));
+        self.gear_uses.dedup();
     }
 }
 

@@ -76,6 +76,7 @@ fn differences(fast: &Activity, reference: &Activity) -> Vec<(String, String, St
         distance_m,
         device_avg_cadence_spm,
         cadence_rule,
+        self_rating,
         laps,
         pauses
     );
@@ -411,4 +412,60 @@ fn a_developer_field_redescribed_after_its_definition_is_read_as_fitparser_reads
         fast[0].series.power_w.as_deref(),
         Some(&[200.0, 300.0, 310.0][..])
     );
+}
+
+#[test]
+fn workout_feel_and_rpe_are_read_alike_and_become_a_feel() {
+    use heavylegs::demo::fit_encode::{BaseType as B, Field, FitWriter};
+    let t0 = 1_100_000_000i64;
+    let file = |feel: i64, rpe: i64| {
+        let mut w = FitWriter::new();
+        w.message(0, 0, &[Field::new(0, B::Enum, 4)]);
+        for i in 0..3 {
+            w.message(
+                1,
+                20,
+                &[
+                    Field::new(253, B::UInt32, t0 + i),
+                    Field::new(3, B::UInt8, 140),
+                ],
+            );
+        }
+        w.message(
+            2,
+            18,
+            &[
+                Field::new(253, B::UInt32, t0 + 2),
+                Field::new(2, B::UInt32, t0),
+                Field::new(5, B::Enum, 1),
+                Field::new(7, B::UInt32, 2000),
+                Field::new(192, B::UInt8, feel),
+                Field::new(193, B::UInt8, rpe),
+            ],
+        );
+        w.finish()
+    };
+    let limits = Limits::default();
+    let rated = file(25, 70);
+    let fast = decode_with(&rated, &limits, FitDecoder::Fast).unwrap();
+    let reference = decode_with(&rated, &limits, FitDecoder::Fitparser).unwrap();
+    assert!(differences(&fast[0], &reference[0]).is_empty());
+    let r = fast[0].self_rating.expect("rated");
+    assert_eq!((r.feel, r.rpe), (Some(25.0), Some(7.0)));
+    // Invalid markers (0xFF) mean "not asked": no rating.
+    let unrated = decode_with(&file(0xFF, 0xFF), &limits, FitDecoder::Fast).unwrap();
+    assert_eq!(unrated[0].self_rating, None);
+    // The ingest record carries it as a Feel of this run.
+    let leaf = heavylegs::ingest::Leaf {
+        path: "rated.fit".into(),
+        bytes: &rated,
+        sha256: String::new(),
+        stream: None,
+    };
+    let rec = heavylegs::ingest::decode_leaf(&leaf, &limits);
+    let feels = &rec[0].wellness.as_ref().expect("a feel").feels;
+    assert_eq!(feels.len(), 1);
+    assert_eq!(feels[0].rpe, Some(7.0));
+    assert_eq!(feels[0].file.as_deref(), Some("rated.fit"));
+    assert_eq!(feels[0].start, Some(fast[0].start));
 }

@@ -586,7 +586,7 @@ fn hidden_and_irrelevant_files_are_counted_not_recorded() {
     fs::create_dir_all(d.join(".git")).unwrap();
     fs::write(d.join(".git/HEAD.fit"), b"x").unwrap();
     fs::write(d.join(".DS_Store"), b"x").unwrap();
-    fs::write(d.join("activities.csv"), b"Activity ID,Date\n").unwrap();
+    fs::write(d.join("bikes.csv"), b"Bike Name,Bike Brand\n").unwrap();
     fs::write(d.join("a/photo.JPG"), b"x").unwrap();
     fs::write(d.join("a/b/run.fit"), read_sample(RUN_FIT)).unwrap();
     fs::write(d.join("a/0.gpx"), read_sample(RUN_GPX)).unwrap();
@@ -717,9 +717,11 @@ fn loose_set(rels: &[&str]) -> BTreeSet<(String, String)> {
 }
 
 /// Leaves as (file name with any `.gz` dropped, content sha256) pairs.
+/// Activity leaves by (file name, content hash); wellness files (read by name) are left out.
 fn leaf_set(items: &[Item]) -> BTreeSet<(String, String)> {
     items
         .iter()
+        .filter(|i| heavylegs::wellness::Source::of_name(i.path()).is_none())
         .filter_map(|i| match i {
             Item::Leaf {
                 path,
@@ -766,7 +768,7 @@ fn strava_export(dir: &Path) -> PathBuf {
     let export = zip_of(&[
         (
             "activities.csv",
-            b"Activity ID,Activity Date,Activity Name\n1,x,y\n",
+            b"Activity ID,Activity Date,Activity Name,Filename\n101,\"Mar 2, 2026, 6:30:00 AM\",y,activities/101.fit.gz\n",
         ),
         ("activities/101.fit.gz", &gzip(&read_sample(RUN_FIT))),
         ("activities/102.gpx", &read_sample(RUN_GPX)),
@@ -786,8 +788,9 @@ fn garmin_export_yields_the_same_files_as_loose_copies() {
     let export = garmin_export(dir.path());
     let (items, stats) = leaves_of(std::slice::from_ref(&export), Limits::default());
     assert!(rejected(&items).is_empty(), "{:?}", rejected(&items));
-    assert_eq!(stats.leaves, 3);
-    assert_eq!(stats.ignored, 2);
+    // The three activity files and the activity summaries (a wellness file).
+    assert_eq!(stats.leaves, 4);
+    assert_eq!(stats.ignored, 1, "user_profile.json");
     assert_eq!(
         leaf_set(&items),
         loose_set(&[RUN_FIT, BIKE_FIT, ACTIVITY_FIT])
@@ -797,7 +800,10 @@ fn garmin_export_yields_the_same_files_as_loose_copies() {
         p(&export)
     );
     assert!(
-        items.iter().all(|i| i.path().starts_with(&part)),
+        items
+            .iter()
+            .filter(|i| !i.path().ends_with("_summarizedActivities.json"))
+            .all(|i| i.path().starts_with(&part)),
         "{items:?}"
     );
     // Members' hashes are of their own bytes.
@@ -814,8 +820,9 @@ fn strava_export_yields_the_same_files_as_loose_copies() {
     let export = strava_export(dir.path());
     let (items, stats) = leaves_of(std::slice::from_ref(&export), Limits::default());
     assert!(rejected(&items).is_empty(), "{:?}", rejected(&items));
-    assert_eq!(stats.leaves, 4);
-    assert_eq!(stats.ignored, 3, "activities.csv, photo.jpg, __MACOSX");
+    // Four activity files and activities.csv (a wellness file).
+    assert_eq!(stats.leaves, 5);
+    assert_eq!(stats.ignored, 2, "photo.jpg, __MACOSX");
     // Strava renames files; compare contents under Strava's names.
     let mut want = BTreeSet::new();
     want.insert(("101.fit".to_owned(), RUN_FIT_SHA.to_owned()));
@@ -860,7 +867,22 @@ fn exports_decode_like_loose_files() {
         Some("not a run: cycling")
     );
 
-    let garmin = ingest(&[garmin_export(dir.path())], &WalkOptions::default()).items;
+    // Wellness files (read by name) are ok records without an activity.
+    let activities_only = |rs: Vec<Record>| -> Vec<Record> {
+        let (wellness, rest): (Vec<Record>, Vec<Record>) = rs
+            .into_iter()
+            .partition(|r| heavylegs::wellness::Source::of_name(&r.path).is_some());
+        assert!(
+            wellness
+                .iter()
+                .all(|r| r.status == Status::Ok && r.activity.is_none()),
+            "{wellness:?}"
+        );
+        assert_eq!(wellness.len(), 1);
+        rest
+    };
+    let garmin =
+        activities_only(ingest(&[garmin_export(dir.path())], &WalkOptions::default()).items);
     let loose_fit: Vec<Record> = loose
         .iter()
         .filter(|r| r.format == Some(Format::Fit))
@@ -868,7 +890,8 @@ fn exports_decode_like_loose_files() {
         .collect();
     assert_eq!(outcome(&garmin), outcome(&loose_fit));
 
-    let strava = ingest(&[strava_export(dir.path())], &WalkOptions::default()).items;
+    let strava =
+        activities_only(ingest(&[strava_export(dir.path())], &WalkOptions::default()).items);
     let statuses = |rs: &[Record]| -> Vec<Status> {
         let mut v: Vec<Status> = rs.iter().map(|r| r.status).collect();
         v.sort_by_key(|s| *s as u8);

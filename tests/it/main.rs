@@ -34,6 +34,9 @@ mod scale;
 mod scenarios;
 #[cfg(feature = "tables")]
 mod verdict_kit;
+mod wellness;
+#[cfg(feature = "tables")]
+mod wellness_verdicts;
 #[cfg(feature = "tables")]
 mod window;
 mod xml_formats;

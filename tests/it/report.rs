@@ -474,3 +474,91 @@ fn tables_hold_every_record() {
     let pq = std::fs::read(&paths[0]).unwrap();
     assert_eq!(&pq[..4], b"PAR1");
 }
+#[test]
+fn wellness_is_an_added_key_and_the_ratings_lead_the_answer() {
+    use heavylegs::findings::felt::{Felt, FeltRun};
+    use heavylegs::report::wellness::WellnessSummary;
+    use heavylegs::wellness::{Feel, Night, Origin, Wellness};
+    let mut r = sample();
+    // Without wellness the key is absent (schema 1 unchanged for old inputs).
+    let plain: serde_json::Value =
+        serde_json::from_str(&text(json::render(&r, &metric()))).unwrap();
+    assert!(plain.get("wellness").is_none());
+
+    let night = |day: u32, h: f64| Night {
+        date: NaiveDate::from_ymd_opt(2026, 6, day).unwrap(),
+        start: None,
+        end: None,
+        asleep_s: h * 3600.0,
+        deep_s: None,
+        light_s: None,
+        rem_s: None,
+        awake_s: None,
+        score: None,
+        confirmed: true,
+        origin: Origin::GarminExport,
+        path: "sleepData.json".into(),
+    };
+    let w = Wellness {
+        nights: (1..=14).map(|d| night(d, 6.2)).collect(),
+        feels: vec![Feel {
+            start: None,
+            date: Some(NaiveDate::from_ymd_opt(2026, 6, 6).unwrap()),
+            file: None,
+            feel: None,
+            rpe: None,
+            legs: Some(5),
+            origin: Origin::Journal,
+        }],
+        ..Wellness::default()
+    };
+    let felt = Felt {
+        rated: 1,
+        heavy: 1,
+        heavy_with_cause: 1,
+        summary: "1 of the 1 run you rated heavy came in weeks with a load spike.".into(),
+        runs: vec![FeltRun {
+            date: NaiveDate::from_ymd_opt(2026, 6, 6).unwrap(),
+            week: "2026-W23".into(),
+            file: Some("runs/2026-06-06.fit".into()),
+            rating: "legs 5 of 5".into(),
+            causes: vec![Cause::Overtraining],
+        }],
+    };
+    let weeks = [
+        NaiveDate::from_ymd_opt(2026, 6, 1).unwrap(),
+        NaiveDate::from_ymd_opt(2026, 6, 8).unwrap(),
+    ];
+    r.wellness = WellnessSummary::new(&w, &weeks, None, Some(felt));
+    let v: serde_json::Value = serde_json::from_str(&text(json::render(&r, &metric()))).unwrap();
+    assert_eq!(v["schema_version"], 1);
+    assert_eq!(v["wellness"]["nights"], 14);
+    assert_eq!(
+        v["wellness"]["sources"],
+        serde_json::json!(["garmin_export", "journal"])
+    );
+    assert_eq!(v["wellness"]["sleep_weeks"][1]["mean_sleep_h"], 6.2);
+    assert_eq!(v["wellness"]["felt"]["heavy_with_cause"], 1);
+    let back: Report = serde_json::from_str(&text(json::render(&r, &metric()))).unwrap();
+    assert_eq!(back, r);
+
+    let md = text(markdown::render(&r, &metric()));
+    let answer = md.find("## The answer").unwrap();
+    let felt_at = md.find("How your runs felt: 1 of the 1 run").unwrap();
+    let first_reason = md.find("1. **").unwrap();
+    assert!(answer < felt_at && felt_at < first_reason, "{md}");
+    assert!(
+        md.contains("- 6 Jun: legs 5 of 5 (that week: a load spike)"),
+        "{md}"
+    );
+    assert!(
+        md.contains("Wellness read: 14 nights of sleep, 1 rated run from the Garmin Connect export and your journal."),
+        "{md}"
+    );
+    let html = text(html::render(&r, &metric()));
+    assert!(
+        html.contains("<p class=\"felt\"><strong>How your runs felt:"),
+        "{html}"
+    );
+    assert!(html.contains("<p class=\"wellness\">Wellness read:"));
+}

@@ -39,6 +39,7 @@ pub fn findings_as_of(rows: &[Row], profile: &AthleteProfile, as_of: NaiveDate) 
             load: LoadConfig::default(),
             as_of: Some(as_of),
             window_weeks: 4,
+            wellness: &heavylegs::wellness::EMPTY,
         },
     )
     .expect("verdicts never fail on plausible rows")

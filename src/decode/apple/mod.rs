@@ -261,6 +261,7 @@ impl Head {
             distance_m,
             device_avg_cadence_spm,
             cadence_rule,
+            self_rating: None,
             laps: Vec::new(),
             pauses: Vec::new(),
             series,

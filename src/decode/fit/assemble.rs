@@ -9,7 +9,8 @@ use super::content::{Collector, SessionMsg, Totals};
 use super::profile::{FIT_EPOCH_UNIX_S, MIN_WALL_CLOCK};
 use super::records::{Records, col};
 use crate::activity::{
-    Activity, CadenceRule, Format, Lap, Pause, Series, Source, Sport, fit_running_cadence_to_spm,
+    Activity, CadenceRule, Format, Lap, Pause, SelfRating, Series, Source, Sport,
+    fit_running_cadence_to_spm,
 };
 use crate::decode::DecodeError;
 
@@ -167,6 +168,7 @@ pub(super) fn activities(
                 .filter(|_| on_foot)
                 .map(|c| fit_running_cadence_to_spm(c, session.avg_fractional_cadence)),
             cadence_rule,
+            self_rating: SelfRating::new(session.workout_feel, session.workout_rpe),
             laps: std::mem::take(&mut laps_of[i]),
             pauses: std::mem::take(&mut pauses_of[i]),
             series,

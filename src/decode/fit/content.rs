@@ -59,6 +59,8 @@ pub(super) struct SessionMsg {
     pub sub_sport: Option<u8>,
     pub avg_cadence: Option<f64>,
     pub avg_fractional_cadence: Option<f64>,
+    pub workout_feel: Option<f64>,
+    pub workout_rpe: Option<f64>,
 }
 
 /// A timer start or stop event.
@@ -176,6 +178,8 @@ impl Collector {
                 sub_sport: small(msg, session::SUB_SPORT.num),
                 avg_cadence: msg.scaled(session::AVG_CADENCE),
                 avg_fractional_cadence: msg.scaled(session::AVG_FRACTIONAL_CADENCE),
+                workout_feel: msg.scaled(session::WORKOUT_FEEL),
+                workout_rpe: msg.scaled(session::WORKOUT_RPE),
             }),
             mesg::LAP => self
                 .laps

@@ -119,6 +119,10 @@ pub(super) mod session {
         0.0,
         "rpm",
     );
+    /// How the run felt, asked by the watch after the run: 0 (very weak) – 100 (very strong).
+    pub const WORKOUT_FEEL: Field = field(mesg::SESSION, 192, "workout_feel", 1.0, 0.0, "");
+    /// Rate of perceived exertion, stored × 10 (10 – 100).
+    pub const WORKOUT_RPE: Field = field(mesg::SESSION, 193, "workout_rpe", 10.0, 0.0, "");
 }
 
 pub(super) mod event {
