@@ -518,12 +518,26 @@ mod tests {
         use crate::athlete::collect::Item;
         use crate::ingest::Record;
         let dir = tempfile::tempdir().unwrap();
-        let plain = Item::from(Record::rejected("a.fit".into(), "h".into(), "bad".into()));
+        let start = chrono::DateTime::from_timestamp(1_700_000_000, 0).unwrap();
+        let activity = crate::activity::Activity::from_series(
+            "a.fit",
+            crate::activity::Sport::Running,
+            start,
+            crate::activity::Series::default(),
+        );
+        let mut plain = Record::rejected("a.fit".into(), "h".into(), "bad".into());
+        plain.activity = Some(activity.clone());
+        let plain = Item::from(plain);
         let mut rich = Record::rejected("b.csv".into(), "h2".into(), "why".into());
         rich.wellness = Some(Box::new(crate::wellness::Wellness {
             warnings: vec!["2026-03-04: sleep window ends before it starts".into()],
             ..Default::default()
         }));
+        rich.activity = Some(crate::activity::Activity {
+            self_rating: crate::activity::SelfRating::new(Some(75.0), Some(6.0)),
+            warnings: vec!["salvaged".into()],
+            ..activity
+        });
         let rich = Item {
             start_lat_lon: Some((47.5, 8.5)),
             records: 3,

@@ -427,7 +427,7 @@ mod tests {
         assert_eq!(items.len(), 1);
         let dir = tempfile::tempdir().unwrap();
         let (cache, _) = Cache::<Vec<Item>>::open(dir.path(), "k");
-        cache.put("abc:leaf", items.clone());
+        cache.put("abc:leaf", &items);
         cache.save().unwrap();
         let (warm, _) = Cache::<Vec<Item>>::open(dir.path(), "k");
         let got = warm.get("abc:leaf").unwrap();
