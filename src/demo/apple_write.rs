@@ -304,13 +304,16 @@ pub fn export_xml(scenario: &Scenario, sims: &[SimRun]) -> String {
                 r#" <Record type="HKCategoryTypeIdentifierSleepAnalysis" sourceName="{source}" sourceVersion="17.1" creationDate="{e}" startDate="{s}" endDate="{e}" value="HKCategoryValueSleepAnalysis{stage}"/>"#
             );
         };
-        sleep(&mut x, PHONE, 0, 500, "InBed");
-        sleep(&mut x, PHONE, 20, 470, "AsleepUnspecified");
+        // The last 14 nights are the Garmin export's short-sleep block
+        // (≈ 5.75 h asleep instead of ≈ 7.75 h), so both exports tell one story.
+        let cut = if d >= days - 14 { 120 } else { 0 };
+        sleep(&mut x, PHONE, 0, 500 - cut, "InBed");
+        sleep(&mut x, PHONE, 20, 470 - cut, "AsleepUnspecified");
         sleep(&mut x, WATCH, 15, 120, "AsleepCore");
         sleep(&mut x, WATCH, 120, 200, "AsleepDeep");
         sleep(&mut x, WATCH, 200, 210, "Awake");
-        sleep(&mut x, WATCH, 210, 380, "AsleepCore");
-        sleep(&mut x, WATCH, 380, 480, "AsleepREM");
+        sleep(&mut x, WATCH, 210, 380 - cut, "AsleepCore");
+        sleep(&mut x, WATCH, 380 - cut, 480 - cut, "AsleepREM");
     }
     // Workouts come last, as in real exports; a Sunday ride among them.
     for (plan, run) in scenario.runs.iter().zip(sims) {

@@ -573,9 +573,19 @@ pub fn demo_athlete() -> Scenario {
         },
         runs: b.runs,
         patterns,
-        flagged: vec![Overtraining, Recovery, Form, Nutrition, Hydration, WarmUp],
+        // Sleep and shoes come from the Garmin-style export written beside the files.
+        flagged: vec![
+            Overtraining,
+            Recovery,
+            Form,
+            Sleep,
+            Nutrition,
+            Hydration,
+            WarmUp,
+            Shoes,
+        ],
         clear: vec![],
-        not_flagged: vec![Sleep, Circulation, Iron, Shoes, CoolDown],
+        not_flagged: vec![Circulation, Iron, CoolDown],
         notes,
         garmin_export: true,
     }

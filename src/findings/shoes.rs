@@ -289,6 +289,33 @@ fn gear_pairs<'a>(inputs: &Inputs<'a>) -> Option<(Vec<Pair>, Link<'a>, String)> 
         }
     }
     timed.sort_unstable();
+    // Runs the export lists before the first analysed file (older history
+    // not downloaded as files) are already on the pair: their distance,
+    // from the export's activity summaries, is the pair's starting distance.
+    let first = inputs
+        .all_runs()
+        .iter()
+        .filter_map(|r| r.metrics.start)
+        .map(|s| s.timestamp())
+        .min();
+    if let Some(first) = first {
+        for u in &w.gear_uses {
+            let (Some(at), Some(i)) = (u.start, ids.iter().position(|id| *id == u.gear_id)) else {
+                continue;
+            };
+            if at.timestamp() >= first - GEAR_MATCH_S {
+                continue;
+            }
+            let km = w
+                .activities
+                .iter()
+                .find(|a| a.start == Some(at))
+                .and_then(|a| a.distance_m)
+                .filter(|m| m.is_finite() && *m > 0.0)
+                .map_or(0.0, |m| m / 1000.0);
+            pairs[i].start_km += km;
+        }
+    }
     let origins = crate::wellness::origins_words(w.gear_uses.iter().map(|u| u.origin));
     let link: Link<'a> = Box::new(move |r: &RunView| {
         if let Some((_, i)) = named.iter().find(|(f, _)| r.path.ends_with(f)) {
@@ -550,5 +577,55 @@ mod tests {
         let f = assess_gear(&profile, &w, &ms);
         assert_eq!(f.status, Status::Clear, "{}", f.summary);
         assert!(!f.summary.contains("linked"), "{}", f.summary);
+    }
+    #[test]
+    fn runs_the_export_lists_before_the_first_file_are_already_on_the_pair() {
+        let ms = block(); // 10 × 12 km
+        let first = ms.iter().filter_map(|m| m.start).min().expect("starts");
+        let older = |days: i64, km: f64, id: &str| {
+            let start = first - chrono::Duration::days(days);
+            let use_ = crate::wellness::GearUse {
+                gear_id: id.into(),
+                start: Some(start),
+                file: None,
+                origin: crate::wellness::Origin::GarminExport,
+            };
+            let act = crate::wellness::ExportActivity {
+                id: format!("{days}"),
+                start: Some(start),
+                distance_m: Some(km * 1000.0),
+                sport: Some("running".into()),
+                name: None,
+                origin: crate::wellness::Origin::GarminExport,
+                path: "DI-Connect-Fitness/runner_summarizedActivities.json".into(),
+            };
+            (use_, act)
+        };
+        // 660 km on the pair before the files start, 40 km on the other one.
+        let (mut gear_uses, mut activities): (Vec<_>, Vec<_>) =
+            (1..=30).map(|d| older(d, 22.0, "101")).unzip();
+        let (u, a) = older(40, 40.0, "102");
+        gear_uses.push(u);
+        activities.push(a);
+        gear_uses.extend(uses(&ms, |i| if i % 2 == 0 { "101" } else { "102" }));
+        let w = crate::wellness::Wellness {
+            gear: vec![
+                gear("101", "Pegasus 40", None, false),
+                gear("102", "Trail", None, false),
+            ],
+            gear_uses,
+            activities,
+            ..Default::default()
+        };
+        let f = assess_gear(&AthleteProfile::default(), &w, &ms);
+        assert_eq!(f.status, Status::Flagged, "{}", f.summary);
+        let km: Vec<(f64, Option<f64>)> = f
+            .evidence
+            .iter()
+            .filter(|e| e.metric == "shoe_km")
+            .map(|e| (e.value, e.limit))
+            .collect();
+        // 660 km listed before the files + 5 × 12 km in them; the other pair is at 100 km.
+        assert_eq!(km, vec![(720.0, Some(700.0))]);
     }
 }
