@@ -134,7 +134,8 @@ pub fn run(
             })
         })
         .collect();
-    let wellness = crate::wellness::gather(items.iter().map(|i| &i.record));
+    let wellness =
+        crate::wellness::gather(items.iter().filter_map(|i| i.record.wellness.as_deref()));
     // Each line names its file; a phone and a watch can overlap every night,
     // so the console gets the first few and report.json keeps them all.
     const WELLNESS_WARNINGS_SHOWN: usize = 20;

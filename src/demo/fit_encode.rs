@@ -8,7 +8,8 @@
 //! uses a fixed local message number and a fixed field list, so a file is a
 //! pure function of its [`SimRun`](super::simulate::SimRun).
 
-use super::simulate::{SimRun, fit_timestamp};
+use super::scenario::Device;
+use super::simulate::{SimRun, fit_timestamp, spm_to_strides};
 
 /// FIT base types (the byte stored in a definition message).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -157,28 +158,8 @@ impl FitWriter {
     }
 }
 
-/// FIT running cadence: whole strides/min of one foot plus the 1/128 fraction.
-pub fn spm_to_strides(spm: f64) -> (u8, u8) {
-    let strides = (spm / 2.0).max(0.0);
-    let mut whole = strides.floor();
-    let mut frac = ((strides - whole) * 128.0).round();
-    if frac >= 128.0 {
-        whole += 1.0;
-        frac = 0.0;
-    }
-    (whole.min(254.0) as u8, frac as u8)
-}
-
 fn semicircles(deg: f64) -> i64 {
     (deg * (2_147_483_648.0 / 180.0)).round() as i64
-}
-
-/// Device identity written to file_id / device_info.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Device {
-    pub manufacturer: u16,
-    pub product: u16,
-    pub serial: u32,
 }
 
 /// Encodes one simulated run as a FIT activity file.

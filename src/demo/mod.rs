@@ -65,7 +65,7 @@ pub fn generate(dir: &Path, scenario: &Scenario) -> Result<Truth, DemoError> {
     })?;
     let sims = simulate_all(scenario)?;
     for (plan, sim) in scenario.runs.iter().zip(&sims) {
-        let names = truth::file_names(plan);
+        let names = scenario::file_names(plan);
         if plan.export != Export::Gpx {
             write_atomic(
                 &dir.join(&names[0]),

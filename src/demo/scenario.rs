@@ -25,7 +25,6 @@ use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
 
 use crate::findings::Cause;
 
-use super::fit_encode::Device;
 use super::rng::Rng;
 
 /// The runner's physiology: the lines HR and cadence follow with speed.
@@ -522,7 +521,7 @@ pub fn demo_athlete() -> Scenario {
         b.runs
             .iter()
             .find(|r| r.id == id)
-            .map(|r| super::truth::file_names(r).join(" + "))
+            .map(|r| file_names(r).join(" + "))
             .unwrap_or_default()
     };
     notes.insert(
@@ -744,4 +743,26 @@ pub fn coach_athletes() -> Vec<(String, Scenario)> {
     };
     let _ = cy_runs;
     vec![("ana".into(), ana), ("ben".into(), ben), ("cy".into(), cy)]
+}
+
+/// Device identity written to file_id / device_info.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Device {
+    pub manufacturer: u16,
+    pub product: u16,
+    pub serial: u32,
+}
+
+/// File names of a run, FIT first.
+pub fn file_names(plan: &RunPlan) -> Vec<String> {
+    let fit = format!("{}.fit", plan.id);
+    let gpx = match plan.gpx_id {
+        Some(id) => format!("{id}.gpx"),
+        None => format!("{}.gpx", plan.id),
+    };
+    match plan.export {
+        Export::Fit => vec![fit],
+        Export::Gpx => vec![gpx],
+        Export::FitAndGpx => vec![fit, gpx],
+    }
 }

@@ -10,7 +10,6 @@ use chrono::{DateTime, Offset, TimeZone, Utc};
 use chrono_tz::Tz;
 
 use super::DemoError;
-use super::fit_encode::spm_to_strides;
 use super::rng::Rng;
 use super::scenario::{RunPlan, Runner};
 
@@ -285,4 +284,16 @@ pub fn simulate(
         samples,
         pauses,
     })
+}
+
+/// FIT running cadence: whole strides/min of one foot plus the 1/128 fraction.
+pub fn spm_to_strides(spm: f64) -> (u8, u8) {
+    let strides = (spm / 2.0).max(0.0);
+    let mut whole = strides.floor();
+    let mut frac = ((strides - whole) * 128.0).round();
+    if frac >= 128.0 {
+        whole += 1.0;
+        frac = 0.0;
+    }
+    (whole.min(254.0) as u8, frac as u8)
 }

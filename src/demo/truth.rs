@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::findings::Cause;
 use crate::profile::AthleteProfile;
 
-use super::scenario::{RunKind, Scenario, iso_week_label};
+use super::scenario::{RunKind, Scenario, file_names, iso_week_label};
 use super::simulate::SimRun;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -93,21 +93,6 @@ fn r2(x: f64) -> f64 {
 
 fn r1(x: f64) -> f64 {
     (x * 10.0).round() / 10.0
-}
-
-/// File names of a run, FIT first.
-pub fn file_names(plan: &super::scenario::RunPlan) -> Vec<String> {
-    use super::scenario::Export;
-    let fit = format!("{}.fit", plan.id);
-    let gpx = match plan.gpx_id {
-        Some(id) => format!("{id}.gpx"),
-        None => format!("{}.gpx", plan.id),
-    };
-    match plan.export {
-        Export::Fit => vec![fit],
-        Export::Gpx => vec![gpx],
-        Export::FitAndGpx => vec![fit, gpx],
-    }
 }
 
 /// Friel's aerobic decoupling: (speed/HR) of the first half vs the second half, %.

@@ -143,7 +143,11 @@ pub fn render(report: &Report, opts: &RenderOptions) -> Vec<u8> {
 
     // Header: who, when, from what.
     let _ = writeln!(o, "<header>\n<h1>Heavy legs report: {}</h1>", esc(athlete));
-    let _ = writeln!(o, "<p class=\"meta\">{}</p>", esc(&period_line(report)));
+    let _ = writeln!(
+        o,
+        "<p class=\"meta\">{}</p>",
+        esc(&plot::period_line(report))
+    );
     let tz = words::timezone(&report.timezone_source);
     if !tz.is_empty() {
         let _ = writeln!(o, "<p class=\"meta\">{}.</p>", esc(&tz));
@@ -333,32 +337,6 @@ pub fn render(report: &Report, opts: &RenderOptions) -> Vec<u8> {
     );
     o.push_str("</main>\n</body>\n</html>\n");
     o.into_bytes()
-}
-
-/// "1 Sep – 22 Nov 2026 · judged: 26 Oct – 22 Nov".
-pub(crate) fn period_line(report: &Report) -> String {
-    let mut s = match (report.period.from, report.period.to) {
-        (Some(a), Some(b)) => format!(
-            "Runs from {} to {}",
-            words::day(a, report),
-            b.format("%-d %b %Y")
-        ),
-        _ => "No runs".to_owned(),
-    };
-    if let Some((a, b)) = plot::window(report) {
-        let _ = write!(
-            s,
-            " · verdicts judge {} – {}{}",
-            words::day(a, report),
-            words::day(b, report),
-            if report.window.as_ref().is_some_and(|w| w.partial_last_week) {
-                " (last week not finished)"
-            } else {
-                ""
-            }
-        );
-    }
-    s
 }
 
 /// The chart that shows a flagged cause best.

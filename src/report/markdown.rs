@@ -20,7 +20,7 @@ pub fn render(report: &Report, opts: &RenderOptions) -> Vec<u8> {
         report.athlete.as_str()
     };
     let _ = writeln!(o, "# Heavy legs report: {}\n", esc(athlete));
-    let _ = writeln!(o, "- {}", esc(&super::html::period_line(report)));
+    let _ = writeln!(o, "- {}", esc(&super::plot::period_line(report)));
     let tz = words::timezone(&report.timezone_source);
     if !tz.is_empty() {
         let _ = writeln!(o, "- {}", esc(&tz));

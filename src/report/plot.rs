@@ -815,6 +815,32 @@ pub fn timeline(report: &Report) -> Option<String> {
     Some(c.finish())
 }
 
+/// "1 Sep – 22 Nov 2026 · judged: 26 Oct – 22 Nov".
+pub(crate) fn period_line(report: &Report) -> String {
+    let mut s = match (report.period.from, report.period.to) {
+        (Some(a), Some(b)) => format!(
+            "Runs from {} to {}",
+            words::day(a, report),
+            b.format("%-d %b %Y")
+        ),
+        _ => "No runs".to_owned(),
+    };
+    if let Some((a, b)) = window(report) {
+        let _ = write!(
+            s,
+            " · verdicts judge {} – {}{}",
+            words::day(a, report),
+            words::day(b, report),
+            if report.window.as_ref().is_some_and(|w| w.partial_last_week) {
+                " (last week not finished)"
+            } else {
+                ""
+            }
+        );
+    }
+    s
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;

@@ -36,20 +36,9 @@ fn array(bytes: &[u8]) -> Result<Vec<Value>, WellnessError> {
         Ok(Value::Array(a)) => Ok(a),
         Ok(other) => Err(WellnessError::Layout(format!(
             "a JSON array expected, found {}",
-            kind(&other)
+            super::lenient::kind(&other)
         ))),
         Err(e) => Err(WellnessError::Json(e.to_string())),
-    }
-}
-
-pub(super) fn kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
     }
 }
 

@@ -62,6 +62,18 @@ pub fn time(v: Option<&Value>) -> Option<DateTime<Utc>> {
     }
 }
 
+/// What a JSON value is, in words, for an error naming what stands where an array was expected.
+pub(super) fn kind(v: &serde_json::Value) -> &'static str {
+    match v {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "a boolean",
+        serde_json::Value::Number(_) => "a number",
+        serde_json::Value::String(_) => "a string",
+        serde_json::Value::Array(_) => "an array",
+        serde_json::Value::Object(_) => "an object",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -349,7 +361,7 @@ pub mod typed {
                 Err(e) => Err(WellnessError::Json(e.to_string())),
                 Ok(v) => Err(WellnessError::Layout(format!(
                     "a JSON array expected, found {}",
-                    crate::wellness::garmin::kind(&v)
+                    crate::wellness::lenient::kind(&v)
                 ))),
             };
         }

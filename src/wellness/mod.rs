@@ -335,10 +335,10 @@ impl Wellness {
     }
 }
 
-/// One athlete's wellness from all their ingest records, finished.
-pub fn gather<'a>(records: impl IntoIterator<Item = &'a crate::ingest::Record>) -> Wellness {
+/// One athlete's wellness from the parts their inputs held, finished.
+pub fn gather<'a>(parts: impl IntoIterator<Item = &'a Wellness>) -> Wellness {
     let mut all = Wellness::default();
-    for part in records.into_iter().filter_map(|r| r.wellness.as_deref()) {
+    for part in parts {
         all.extend(part.clone());
     }
     all.finish()

@@ -59,7 +59,7 @@ fn the_demo_export_holds_the_injected_truth() {
     let truth = heavylegs::demo::generate(dir.path(), &heavylegs::demo::demo_athlete()).unwrap();
     let wt = truth.wellness.expect("the demo athlete has wellness truth");
     let records = ingest_all(&[dir.path().to_path_buf()]);
-    let w = wellness::gather(&records);
+    let w = wellness::gather(records.iter().filter_map(|r| r.wellness.as_deref()));
     assert!(w.warnings.is_empty(), "{:?}", w.warnings);
     // Wellness inputs are ok, with no activity; runs keep their own records.
     let zipped: Vec<&Record> = records
@@ -240,7 +240,7 @@ fn export_zips_give_the_loose_files_runs_and_their_wellness() {
         records.iter().all(|r| r.status != Status::Rejected),
         "nothing rejected"
     );
-    let w = wellness::gather(&records);
+    let w = wellness::gather(records.iter().filter_map(|r| r.wellness.as_deref()));
     assert!(!w.nights.is_empty() && !w.resting_hr.is_empty() && !w.hrv.is_empty());
     assert_eq!(w.gear.len(), 2);
     assert!(w.nights.iter().all(|n| n.origin == Origin::GarminExport));
@@ -280,7 +280,7 @@ fn export_zips_give_the_loose_files_runs_and_their_wellness() {
     let strava = write(dir.path(), "export_1234.zip", &zip_bytes(&members));
     let records = ingest_all(&[strava]);
     assert_eq!(runs(&records), want);
-    let w: Wellness = wellness::gather(&records);
+    let w: Wellness = wellness::gather(records.iter().filter_map(|r| r.wellness.as_deref()));
     assert!(w.warnings.is_empty(), "{:?}", w.warnings);
     assert_eq!(w.gear.len(), 1);
     assert_eq!(w.gear_uses.len(), 6);
@@ -332,7 +332,7 @@ fn a_malformed_wellness_file_is_one_rejection_and_the_rest_goes_on() {
         "{:?}",
         sleep.reason
     );
-    let w = wellness::gather(&records);
+    let w = wellness::gather(records.iter().filter_map(|r| r.wellness.as_deref()));
     assert_eq!(w.resting_hr.len(), 1);
     assert_eq!(w.nights.len(), 1);
     assert_eq!(w.nights[0].origin, Origin::Journal);
