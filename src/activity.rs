@@ -36,14 +36,9 @@ impl Format {
         }
     }
 
+    /// The serde name (`fit`, `apple_health`): one spelling in JSON, CSV and logs.
     pub fn as_str(self) -> &'static str {
-        match self {
-            Format::Fit => "fit",
-            Format::Tcx => "tcx",
-            Format::Gpx => "gpx",
-            Format::AppleHealth => "apple_health",
-            Format::PolarFlow => "polar_flow",
-        }
+        crate::names::serde_name(&self)
     }
 }
 
@@ -65,19 +60,9 @@ pub enum Sport {
 }
 
 impl Sport {
+    /// The serde name (`running`, `cycling`): one spelling in JSON, CSV and logs.
     pub fn as_str(self) -> &'static str {
-        match self {
-            Sport::Running => "running",
-            Sport::Walking => "walking",
-            Sport::Hiking => "hiking",
-            Sport::Cycling => "cycling",
-            Sport::Swimming => "swimming",
-            Sport::Transition => "transition",
-            Sport::Multisport => "multisport",
-            Sport::Generic => "generic",
-            Sport::Other => "other",
-            Sport::Unknown => "unknown",
-        }
+        crate::names::serde_name(&self)
     }
 
     /// Parses the spellings FIT enum names, TCX `Sport=` and GPX `<type>` use.

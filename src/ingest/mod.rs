@@ -280,27 +280,22 @@ pub fn decode_leaf_with(leaf: &Leaf, limits: &Limits, fit_decoder: FitDecoder) -
     if let Some(source) = crate::wellness::Source::of_name(&leaf.path) {
         return vec![wellness_record(leaf, source)];
     }
-    let sniffed = match sniff::sniff(leaf.bytes) {
-        Sniffed::Fit => Ok(Format::Fit),
-        Sniffed::Gpx => Ok(Format::Gpx),
-        Sniffed::Tcx => Ok(Format::Tcx),
-        Sniffed::AppleHealth => {
-            return apple::records(leaf, decode::apple::decode_export(leaf.bytes, limits));
-        }
-        Sniffed::PolarJson => Ok(Format::PolarFlow),
-        Sniffed::Gzip => Err("gzip content was not unpacked before decoding".to_owned()),
-        Sniffed::Zip => Err("zip content was not unpacked before decoding".to_owned()),
-        Sniffed::Unknown(reason) => Err(reason),
-    };
-    let format = match sniffed {
-        Ok(format) => format,
-        Err(reason) => {
-            return vec![Record::rejected(
-                leaf.path.clone(),
-                leaf.sha256.clone(),
-                reason,
-            )];
-        }
+    let sniffed = sniff::sniff(leaf.bytes);
+    if sniffed == Sniffed::AppleHealth {
+        return apple::records(leaf, decode::apple::decode_export(leaf.bytes, limits));
+    }
+    let Some(format) = sniffed.format() else {
+        let reason = match sniffed {
+            Sniffed::Gzip => "gzip content was not unpacked before decoding".to_owned(),
+            Sniffed::Zip => "zip content was not unpacked before decoding".to_owned(),
+            Sniffed::Unknown(reason) => reason,
+            other => format!("{other:?} content has no decoder"),
+        };
+        return vec![Record::rejected(
+            leaf.path.clone(),
+            leaf.sha256.clone(),
+            reason,
+        )];
     };
     let mislabel = mislabel_warning(&leaf.path, format);
     let base = Record {
