@@ -27,29 +27,64 @@ const ADVICE: &str = "Take at least one or two rest days a week and keep easy da
 
 pub(super) fn assess(inputs: &Inputs) -> Finding {
     let t = inputs.thresholds;
+    // The resting-HR and HRV markers are part of this verdict only when the
+    // inputs hold them; then their thresholds (and sources) are the rule's too.
+    let w = inputs.wellness;
+    let with_markers = !w.resting_hr.is_empty() || !w.hrv.is_empty();
+    let mut threshold = format!(
+        "Foster monotony > {} in ≥ 2 weeks (≥ {} or one week worth a note); ≥ {} consecutive \
+         run days; complete \
+         weeks with runs and no rest day, when ≥ {} % of the runner's recent weeks had one; \
+         unfinished weeks are not judged; ≥ {:.0} % of the window's runs moderate or hard \
+         (at least {} runs with HR)",
+        t.monotony_flag,
+        t.monotony_warn,
+        t.streak_days,
+        t.rest_habit_share * 100.0,
+        t.no_easy_share * 100.0,
+        t.no_easy_min_runs
+    );
+    if with_markers {
+        threshold.push_str(&format!(
+            "; 7-day mean resting HR ≥ {} bpm above the runner's {}-day baseline on ≥ {} days, \
+             or 7-day mean ln HRV (≥ {} nights) below the baseline mean − {} SD, for ≥ {} \
+             days in a row",
+            t.rhr_rise_bpm,
+            t.marker_baseline_days,
+            t.rhr_min_days,
+            t.hrv_min_nights,
+            t.hrv_band_sd,
+            t.marker_min_run_days
+        ));
+    }
     let rule = Rule {
         cause: Cause::Recovery,
-        threshold: format!(
-            "Foster monotony > {} in ≥ 2 weeks (≥ {} or one week worth a note); ≥ {} consecutive \
-             run days; complete \
-             weeks with runs and no rest day, when ≥ {} % of the runner's recent weeks had one; \
-             unfinished weeks are not judged; ≥ {:.0} % of the window's runs moderate or hard \
-             (at least {} runs with HR)",
-            t.monotony_flag,
-            t.monotony_warn,
-            t.streak_days,
-            t.rest_habit_share * 100.0,
-            t.no_easy_share * 100.0,
-            t.no_easy_min_runs
-        ),
-        fields: &[
-            "monotony_flag",
-            "monotony_warn",
-            "streak_days",
-            "rest_habit_share",
-            "no_easy_share",
-            "no_easy_min_runs",
-        ],
+        threshold,
+        fields: if with_markers {
+            &[
+                "monotony_flag",
+                "monotony_warn",
+                "streak_days",
+                "rest_habit_share",
+                "no_easy_share",
+                "no_easy_min_runs",
+                "marker_baseline_days",
+                "rhr_rise_bpm",
+                "rhr_min_days",
+                "hrv_band_sd",
+                "hrv_min_nights",
+                "marker_min_run_days",
+            ]
+        } else {
+            &[
+                "monotony_flag",
+                "monotony_warn",
+                "streak_days",
+                "rest_habit_share",
+                "no_easy_share",
+                "no_easy_min_runs",
+            ]
+        },
         advice: ADVICE,
     };
     let weeks = inputs.sorted_weeks();
