@@ -200,8 +200,23 @@ pub(super) fn assess(inputs: &Inputs) -> Markers {
 
 /// What differs between the markers: how a day's 7-day value is judged.
 trait Marker {
+    /// The scale a marker is averaged on (HRV: ln, after Plews; resting HR as it is).
+    fn scale(&self, value: f64) -> f64 {
+        value
+    }
     /// The baseline from the values before `end` (inclusive), or `None` when too short.
-    fn baseline(&self, values: &[Point], t: &Thresholds) -> Option<Baseline>;
+    fn baseline(&self, values: &[Point], t: &Thresholds) -> Option<Baseline> {
+        if values.len() < t.marker_min_baseline_days as usize {
+            return None;
+        }
+        let xs: Vec<f64> = values.iter().map(|p| self.scale(p.value)).collect();
+        let (mean, sd) = mean_sd(&xs);
+        Some(Baseline {
+            mean,
+            sd,
+            days: xs.len(),
+        })
+    }
     /// The day's evidence when its 7-day values are out of range.
     fn judge(
         &self,
@@ -229,19 +244,6 @@ fn mean_sd(xs: &[f64]) -> (f64, f64) {
 struct Rhr;
 
 impl Marker for Rhr {
-    fn baseline(&self, values: &[Point], t: &Thresholds) -> Option<Baseline> {
-        if values.len() < t.marker_min_baseline_days as usize {
-            return None;
-        }
-        let xs: Vec<f64> = values.iter().map(|p| p.value).collect();
-        let (mean, sd) = mean_sd(&xs);
-        Some(Baseline {
-            mean,
-            sd,
-            days: xs.len(),
-        })
-    }
-
     fn judge(
         &self,
         day: NaiveDate,
@@ -280,17 +282,8 @@ struct Hrv {
 }
 
 impl Marker for Hrv {
-    fn baseline(&self, values: &[Point], t: &Thresholds) -> Option<Baseline> {
-        if values.len() < t.marker_min_baseline_days as usize {
-            return None;
-        }
-        let xs: Vec<f64> = values.iter().map(|p| p.value.ln()).collect();
-        let (mean, sd) = mean_sd(&xs);
-        Some(Baseline {
-            mean,
-            sd,
-            days: xs.len(),
-        })
+    fn scale(&self, value: f64) -> f64 {
+        value.ln()
     }
 
     fn judge(
@@ -303,7 +296,7 @@ impl Marker for Hrv {
         if week.len() < t.hrv_min_nights as usize {
             return None;
         }
-        let ln_mean = week.iter().map(|p| p.value.ln()).sum::<f64>() / week.len() as f64;
+        let ln_mean = week.iter().map(|p| self.scale(p.value)).sum::<f64>() / week.len() as f64;
         let kind = match self.kind {
             HrvKind::Rmssd => "rMSSD",
             HrvKind::Sdnn => "SDNN",
