@@ -31,7 +31,7 @@
 
 pub mod record;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::BTreeMap;
 use std::marker::PhantomData;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -41,7 +41,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use crate::output::{WriteError, write_atomic};
+use crate::output::{WriteError, write_atomic_with};
 
 const FILE_NAME: &str = "cache.bin";
 /// What caches before [`FORMAT`] 1 were called: removed when a new one is written.
@@ -118,13 +118,26 @@ pub struct StatEntry {
     pub leaves: Vec<(String, String)>,
 }
 
-/// The body's first part; the payloads follow it in `entries` order.
+/// The body's first part; the payloads follow it in `entries` order. Read
+/// in place: its strings borrow from the file. Entries are in key order and
+/// stats in path order (as written from sorted maps), so lookups are binary
+/// searches over the file's own bytes.
 #[derive(Serialize, Deserialize)]
-struct Index {
-    key: String,
+struct Index<'a> {
+    key: &'a str,
     /// Entry key and the length of its payload.
-    entries: Vec<(String, u64)>,
-    stats: BTreeMap<String, StatEntry>,
+    #[serde(borrow)]
+    entries: Vec<(&'a str, u64)>,
+    #[serde(borrow)]
+    stats: Vec<(&'a str, StatRef<'a>)>,
+}
+
+/// [`StatEntry`] with borrowed strings: the same bytes on disk.
+#[derive(Serialize, Deserialize)]
+struct StatRef<'a> {
+    stat: FileStat,
+    #[serde(borrow)]
+    leaves: Vec<(&'a str, &'a str)>,
 }
 
 fn config() -> bincode::config::Configuration {
@@ -147,31 +160,115 @@ fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, String> {
     }
 }
 
+const CHECK_K: u64 = 0x517c_c1b7_2722_0a95;
+
 /// A 64-bit check of the body: catches a damaged file, not an attacker.
-fn checksum(bytes: &[u8]) -> u64 {
-    const K: u64 = 0x517c_c1b7_2722_0a95;
-    let mut h = (bytes.len() as u64).wrapping_mul(K);
-    let mut words = bytes.chunks_exact(8);
-    for w in &mut words {
-        let w = u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]);
-        h = (h.rotate_left(5) ^ w).wrapping_mul(K);
-    }
-    for &b in words.remainder() {
-        h = (h.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
-    }
-    h ^ (h >> 29)
+/// Fed in pieces (a save streams the body), it gives what one pass over the
+/// whole would: 8-byte words from the start, then the last bytes one by one.
+struct Checksum {
+    h: u64,
+    tail: [u8; 8],
+    tail_len: usize,
 }
 
-/// A cache file read and checked: its index and where each payload lies in `buf`.
+impl Checksum {
+    /// `len`: the length of the whole body.
+    fn new(len: u64) -> Checksum {
+        Checksum {
+            h: len.wrapping_mul(CHECK_K),
+            tail: [0; 8],
+            tail_len: 0,
+        }
+    }
+
+    fn word(&mut self, w: [u8; 8]) {
+        self.h = (self.h.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(CHECK_K);
+    }
+
+    fn update(&mut self, mut bytes: &[u8]) {
+        if self.tail_len > 0 {
+            let take = (8 - self.tail_len).min(bytes.len());
+            self.tail[self.tail_len..self.tail_len + take].copy_from_slice(&bytes[..take]);
+            self.tail_len += take;
+            bytes = &bytes[take..];
+            if self.tail_len < 8 {
+                return;
+            }
+            self.word(self.tail);
+            self.tail_len = 0;
+        }
+        let mut words = bytes.chunks_exact(8);
+        for w in &mut words {
+            self.word([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]);
+        }
+        let rest = words.remainder();
+        self.tail[..rest.len()].copy_from_slice(rest);
+        self.tail_len = rest.len();
+    }
+
+    fn finish(self) -> u64 {
+        let mut h = self.h;
+        for &b in &self.tail[..self.tail_len] {
+            h = (h.rotate_left(5) ^ u64::from(b)).wrapping_mul(CHECK_K);
+        }
+        h ^ (h >> 29)
+    }
+}
+
+fn checksum(bytes: &[u8]) -> u64 {
+    let mut c = Checksum::new(bytes.len() as u64);
+    c.update(bytes);
+    c.finish()
+}
+
+/// Where a string read in place lies in the file (it borrows from `file`).
+fn span(file: &[u8], s: &str) -> Range<usize> {
+    let at = s.as_ptr().addr() - file.as_ptr().addr();
+    at..at + s.len()
+}
+
+/// One entry of the file: its key and its payload, as places in the file.
+struct Slot {
+    key: Range<usize>,
+    payload: Range<usize>,
+}
+
+/// One file of the stored stat index; `leaves` indexes [`Loaded::leaves`].
+struct OldStat {
+    path: Range<usize>,
+    stat: FileStat,
+    leaves: Range<usize>,
+}
+
+/// A cache file read and checked: where its keys, payloads and stat index lie in `file`.
 struct Loaded {
-    buf: Vec<u8>,
-    entries: HashMap<String, Range<usize>>,
-    stats: BTreeMap<String, StatEntry>,
+    file: memmap2::Mmap,
+    entries: Vec<Slot>,
+    stats: Vec<OldStat>,
+    /// (leaf path, entry key) of every stat entry, one after the other.
+    leaves: Vec<(Range<usize>, Range<usize>)>,
+}
+
+/// Maps the cache file. A cache is only ever replaced by renaming a new
+/// file over it (`write_atomic_with`) and heavylegs holds the output lock
+/// while it runs, so the mapped file is never changed under the mapping.
+fn map(path: &Path) -> std::io::Result<Option<memmap2::Mmap>> {
+    let file = std::fs::File::open(path)?;
+    if file.metadata()?.len() < HEADER_LEN as u64 {
+        return Ok(None);
+    }
+    // SAFETY: see above; a file truncated in place by hand would fault
+    // here, which the lock and the rename-only writes rule out for heavylegs.
+    // `populate`: every page is read by the checksum at once, so map them all
+    // in one go instead of faulting them in one by one.
+    let file = unsafe { memmap2::MmapOptions::new().populate().map(&file)? };
+    Ok(Some(file))
 }
 
 /// Why a file cannot be used: `Err(reason)` for the warning.
-fn parse(buf: Vec<u8>, key: &str) -> Result<Loaded, String> {
+fn parse(file: memmap2::Mmap, key: &str) -> Result<Loaded, String> {
     let corrupt = |why: &str| format!("corrupt: {why}");
+    let buf: &[u8] = &file;
     if buf.len() < HEADER_LEN || &buf[..8] != MAGIC {
         return Err(corrupt("not a heavylegs cache"));
     }
@@ -193,39 +290,73 @@ fn parse(buf: Vec<u8>, key: &str) -> Result<Loaded, String> {
     if index_len > body.len() {
         return Err(corrupt("index longer than the file"));
     }
-    let index: Index = decode(&body[..index_len]).map_err(|e| corrupt(&e))?;
+    let (index, used): (Index, usize) =
+        bincode::serde::borrow_decode_from_slice(&body[..index_len], config())
+            .map_err(|e| corrupt(&e.to_string()))?;
+    if used != index_len {
+        return Err(corrupt("index shorter than its length"));
+    }
     if index.key != key {
         return Err("made by another version or settings".into());
     }
+    let ascending = |a: &str, b: &str| a < b;
+    if !index.entries.is_sorted_by(|a, b| ascending(a.0, b.0))
+        || !index.stats.is_sorted_by(|a, b| ascending(a.0, b.0))
+    {
+        return Err(corrupt("index out of order"));
+    }
     let mut at = HEADER_LEN + index_len;
-    let mut entries = HashMap::with_capacity(index.entries.len());
-    for (k, len) in index.entries {
-        let end = usize::try_from(len)
+    let mut entries = Vec::with_capacity(index.entries.len());
+    for (k, len) in &index.entries {
+        let end = usize::try_from(*len)
             .ok()
             .and_then(|l| at.checked_add(l))
             .filter(|&e| e <= buf.len())
             .ok_or_else(|| corrupt("entry past the end"))?;
-        entries.insert(k, at..end);
+        entries.push(Slot {
+            key: span(buf, k),
+            payload: at..end,
+        });
         at = end;
     }
+    let mut leaves = Vec::with_capacity(index.stats.len());
+    let stats = index
+        .stats
+        .iter()
+        .map(|(path, e)| {
+            let first = leaves.len();
+            leaves.extend(e.leaves.iter().map(|(l, k)| (span(buf, l), span(buf, k))));
+            OldStat {
+                path: span(buf, path),
+                stat: e.stat,
+                leaves: first..leaves.len(),
+            }
+        })
+        .collect();
+    drop(index);
     Ok(Loaded {
-        buf,
+        file,
         entries,
-        stats: index.stats,
+        stats,
+        leaves,
     })
 }
 
 pub struct Cache<T> {
     path: PathBuf,
     key: String,
-    /// The file as read; entries are decoded from it when asked for.
-    buf: Vec<u8>,
-    old: HashMap<String, Range<usize>>,
-    old_stats: BTreeMap<String, StatEntry>,
-    /// Keys of `old` this run used.
-    used: Mutex<BTreeSet<String>>,
+    /// The file as read (mapped); entries are decoded from it when asked for.
+    file: Option<memmap2::Mmap>,
+    old: Vec<Slot>,
+    /// Which of `old` this run used (by position: no lock, no key copied).
+    used: Vec<AtomicBool>,
+    old_stats: Vec<OldStat>,
+    old_leaves: Vec<(Range<usize>, Range<usize>)>,
+    /// Which of `old_stats` this run found unchanged.
+    reused_stats: Vec<AtomicBool>,
     /// Entries this run computed, encoded.
     added: Mutex<BTreeMap<String, Vec<u8>>>,
+    /// Stat entries of files this run read.
     stats: Mutex<BTreeMap<String, StatEntry>>,
     /// Set when this run's entries differ from what is on disk.
     dirty: AtomicBool,
@@ -244,21 +375,247 @@ pub enum CacheState {
     Rebuilt(String),
 }
 
+impl<T> Cache<T> {
+    /// A cache that never hits and never saves (`--no-cache`).
+    pub fn disabled() -> Self {
+        Cache {
+            path: PathBuf::new(),
+            key: String::new(),
+            file: None,
+            old: Vec::new(),
+            used: Vec::new(),
+            old_stats: Vec::new(),
+            old_leaves: Vec::new(),
+            reused_stats: Vec::new(),
+            added: Mutex::new(BTreeMap::new()),
+            stats: Mutex::new(BTreeMap::new()),
+            dirty: AtomicBool::new(false),
+            hits: Default::default(),
+            undecodable: Default::default(),
+            kind: PhantomData,
+        }
+    }
+
+    fn bytes(&self) -> &[u8] {
+        self.file.as_deref().unwrap_or(&[])
+    }
+
+    /// A string of the file's index (checked as UTF-8 when it was read).
+    fn text(&self, at: &Range<usize>) -> &str {
+        std::str::from_utf8(&self.bytes()[at.clone()]).unwrap_or_default()
+    }
+
+    /// The position of `key` in `old`.
+    fn find(&self, key: &[u8]) -> Option<usize> {
+        let bytes = self.bytes();
+        self.old
+            .binary_search_by(|s| bytes[s.key.clone()].cmp(key))
+            .ok()
+    }
+
+    fn find_stat(&self, file: &str) -> Option<usize> {
+        let bytes = self.bytes();
+        self.old_stats
+            .binary_search_by(|s| bytes[s.path.clone()].cmp(file.as_bytes()))
+            .ok()
+    }
+
+    pub fn hits(&self) -> usize {
+        self.hits.load(Ordering::Relaxed)
+    }
+
+    /// Entries found but not decodable this run (their files were read again).
+    pub fn undecodable(&self) -> usize {
+        self.undecodable.load(Ordering::Relaxed)
+    }
+
+    /// Whether this run used or computed `key`.
+    pub fn holds(&self, key: &str) -> bool {
+        self.find(key.as_bytes())
+            .is_some_and(|i| self.used[i].load(Ordering::Relaxed))
+            || lock(&self.added).contains_key(key)
+    }
+
+    /// Records the stat of a file read this run and the entries its leaves have.
+    pub fn put_stat(&self, file: &str, entry: StatEntry) {
+        let same = self.find_stat(file).is_some_and(|i| {
+            let old = &self.old_stats[i];
+            let leaves = &self.old_leaves[old.leaves.clone()];
+            old.stat == entry.stat
+                && leaves.len() == entry.leaves.len()
+                && leaves
+                    .iter()
+                    .zip(&entry.leaves)
+                    .all(|((l, k), (nl, nk))| self.text(l) == nl && self.text(k) == nk)
+        });
+        if !same {
+            self.dirty.store(true, Ordering::Relaxed);
+        }
+        lock(&self.stats).insert(file.to_owned(), entry);
+    }
+
+    /// Writes the entries this run used or added; others (deleted inputs) are
+    /// dropped. Nothing is written when that is exactly what is on disk.
+    pub fn save(&self) -> Result<(), WriteError> {
+        if self.path.as_os_str().is_empty() {
+            return Ok(());
+        }
+        let added = std::mem::take(&mut *lock(&self.added));
+        let new_stats = std::mem::take(&mut *lock(&self.stats));
+        let used = self.used.iter().filter(|u| u.load(Ordering::Relaxed)).count();
+        // The stat index: files found unchanged, then those read this run.
+        let mut stats: BTreeMap<&str, StatRef<'_>> = BTreeMap::new();
+        for (old, _) in self
+            .old_stats
+            .iter()
+            .zip(&self.reused_stats)
+            .filter(|(_, r)| r.load(Ordering::Relaxed))
+        {
+            let leaves = self.old_leaves[old.leaves.clone()]
+                .iter()
+                .map(|(l, k)| (self.text(l), self.text(k)))
+                .collect();
+            stats.insert(
+                self.text(&old.path),
+                StatRef {
+                    stat: old.stat,
+                    leaves,
+                },
+            );
+        }
+        for (file, e) in &new_stats {
+            let leaves = e.leaves.iter().map(|(l, k)| (l.as_str(), k.as_str()));
+            stats.insert(
+                file,
+                StatRef {
+                    stat: e.stat,
+                    leaves: leaves.collect(),
+                },
+            );
+        }
+        let same = !self.dirty.load(Ordering::Relaxed)
+            && added.is_empty()
+            && used == self.old.len()
+            && stats.len() == self.old_stats.len();
+        if same {
+            return Ok(());
+        }
+        // Reused entries are copied as the bytes they were read as.
+        let bytes = self.bytes();
+        let mut entries: BTreeMap<&str, &[u8]> = self
+            .old
+            .iter()
+            .zip(&self.used)
+            .filter(|(_, u)| u.load(Ordering::Relaxed))
+            .map(|(s, _)| (self.text(&s.key), &bytes[s.payload.clone()]))
+            .collect();
+        entries.extend(added.iter().map(|(k, v)| (k.as_str(), v.as_slice())));
+        let index = Index {
+            key: &self.key,
+            entries: entries.iter().map(|(k, v)| (*k, v.len() as u64)).collect(),
+            // A stat entry is only worth keeping while all its leaves are.
+            stats: stats
+                .into_iter()
+                .filter(|(_, e)| e.leaves.iter().all(|(_, k)| entries.contains_key(k)))
+                .collect(),
+        };
+        let index = encode(&index).map_err(|e| WriteError::Write {
+            path: self.path.clone(),
+            source: std::io::Error::other(e),
+        })?;
+        let payload: usize = entries.values().map(|v| v.len()).sum();
+        let mut sum = Checksum::new((index.len() + payload) as u64);
+        sum.update(&index);
+        for v in entries.values() {
+            sum.update(v);
+        }
+        let sum = sum.finish();
+        // Streamed: the reused payloads go from the mapped file to the new one.
+        write_atomic_with(&self.path, |w| {
+            w.write_all(MAGIC)?;
+            w.write_all(&FORMAT.to_le_bytes())?;
+            w.write_all(&sum.to_le_bytes())?;
+            w.write_all(&(index.len() as u64).to_le_bytes())?;
+            w.write_all(&index)?;
+            for v in entries.values() {
+                w.write_all(v)?;
+            }
+            Ok(())
+        })?;
+        if let Some(dir) = self.path.parent() {
+            // The JSON cache of earlier versions is never read again.
+            let _ = std::fs::remove_file(dir.join(OLD_FILE_NAME));
+        }
+        Ok(())
+    }
+}
+
+impl<T: 'static> Cache<T> {
+    /// [`Cache::save`] on a thread of its own, so the run goes on meanwhile;
+    /// the handle waits for it (also when dropped: a save is never cut short).
+    pub fn save_in_background(self) -> PendingSave {
+        let path = self.path.clone();
+        let spawned = std::thread::Builder::new()
+            .name("cache-save".into())
+            .spawn(move || self.save());
+        PendingSave(Some(spawned.map_err(|source| WriteError::Write {
+            path,
+            source,
+        })))
+    }
+}
+
+/// A save running in the background: [`PendingSave::wait`] for its outcome.
+pub struct PendingSave(Option<Result<std::thread::JoinHandle<Result<(), WriteError>>, WriteError>>);
+
+impl PendingSave {
+    /// Nothing to wait for (the run did not save).
+    pub fn none() -> PendingSave {
+        PendingSave(None)
+    }
+
+    /// Waits until the cache is written; what a foreground save would have returned.
+    pub fn wait(mut self) -> Result<(), WriteError> {
+        match self.0.take() {
+            None => Ok(()),
+            Some(Err(e)) => Err(e),
+            Some(Ok(thread)) => thread.join().unwrap_or_else(|_| {
+                Err(WriteError::Write {
+                    path: PathBuf::from(FILE_NAME),
+                    source: std::io::Error::other("the saving thread panicked"),
+                })
+            }),
+        }
+    }
+}
+
+impl Drop for PendingSave {
+    fn drop(&mut self) {
+        if let Some(Ok(thread)) = self.0.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
 impl<T: Serialize + DeserializeOwned> Cache<T> {
     /// `settings_key` must change whenever per-file results would change.
     pub fn open(dir: &Path, settings_key: &str) -> (Self, CacheState) {
         let path = dir.join(FILE_NAME);
         let key = format!("heavylegs {} / {settings_key}", env!("CARGO_PKG_VERSION"));
         let mut cache = Cache::disabled();
-        let state = match std::fs::read(&path) {
+        let state = match map(&path) {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => CacheState::Fresh,
             Err(e) => CacheState::Rebuilt(format!("unreadable: {e}")),
-            Ok(bytes) => match parse(bytes, &key) {
+            Ok(None) => CacheState::Rebuilt("corrupt: not a heavylegs cache".into()),
+            Ok(Some(file)) => match parse(file, &key) {
                 Ok(l) => {
                     let n = l.entries.len();
-                    cache.buf = l.buf;
+                    cache.used = l.entries.iter().map(|_| AtomicBool::new(false)).collect();
+                    cache.reused_stats = l.stats.iter().map(|_| AtomicBool::new(false)).collect();
+                    cache.file = Some(l.file);
                     cache.old = l.entries;
                     cache.old_stats = l.stats;
+                    cache.old_leaves = l.leaves;
                     CacheState::Loaded(n)
                 }
                 Err(why) => CacheState::Rebuilt(why),
@@ -270,32 +627,18 @@ impl<T: Serialize + DeserializeOwned> Cache<T> {
         (cache, state)
     }
 
-    /// A cache that never hits and never saves (`--no-cache`).
-    pub fn disabled() -> Self {
-        Cache {
-            path: PathBuf::new(),
-            key: String::new(),
-            buf: Vec::new(),
-            old: HashMap::new(),
-            old_stats: BTreeMap::new(),
-            used: Mutex::new(BTreeSet::new()),
-            added: Mutex::new(BTreeMap::new()),
-            stats: Mutex::new(BTreeMap::new()),
-            dirty: AtomicBool::new(false),
-            hits: Default::default(),
-            undecodable: Default::default(),
-            kind: PhantomData,
-        }
+    pub fn get(&self, key: &str) -> Option<T> {
+        let i = self.find(key.as_bytes())?;
+        self.decode_at(i)
     }
 
-    pub fn get(&self, key: &str) -> Option<T> {
-        let range = self.old.get(key)?;
-        let Ok(v) = decode(&self.buf[range.clone()]) else {
+    fn decode_at(&self, i: usize) -> Option<T> {
+        let Ok(v) = decode(&self.bytes()[self.old[i].payload.clone()]) else {
             self.undecodable.fetch_add(1, Ordering::Relaxed);
             return None;
         };
         self.hits.fetch_add(1, Ordering::Relaxed);
-        lock(&self.used).insert(key.to_string());
+        self.used[i].store(true, Ordering::Relaxed);
         Some(v)
     }
 
@@ -308,105 +651,27 @@ impl<T: Serialize + DeserializeOwned> Cache<T> {
         lock(&self.added).insert(key.to_string(), bytes);
     }
 
-    /// Whether this run used or computed `key`.
-    pub fn holds(&self, key: &str) -> bool {
-        lock(&self.used).contains(key) || lock(&self.added).contains_key(key)
-    }
-
     /// The entries of a file whose stat matches the index, without reading it:
     /// one `(leaf path, value)` per leaf, in the file's order. `None` when the
     /// file is new, its stat differs, or an entry is missing or undecodable.
     pub fn unchanged(&self, file: &str, stat: &FileStat) -> Option<Vec<(String, T)>> {
-        let entry = self.old_stats.get(file).filter(|e| e.stat == *stat)?;
-        if !entry.leaves.iter().all(|(_, k)| self.old.contains_key(k)) {
+        let s = self.find_stat(file)?;
+        let entry = &self.old_stats[s];
+        if entry.stat != *stat {
             return None;
         }
-        let mut found = Vec::with_capacity(entry.leaves.len());
-        for (leaf, k) in &entry.leaves {
-            found.push((leaf.clone(), self.get(k)?));
-        }
-        lock(&self.stats).insert(file.to_owned(), entry.clone());
-        Some(found)
-    }
-
-    /// Records the stat of a file read this run and the entries its leaves have.
-    pub fn put_stat(&self, file: &str, entry: StatEntry) {
-        if self.old_stats.get(file) != Some(&entry) {
-            self.dirty.store(true, Ordering::Relaxed);
-        }
-        lock(&self.stats).insert(file.to_owned(), entry);
-    }
-
-    pub fn hits(&self) -> usize {
-        self.hits.load(Ordering::Relaxed)
-    }
-
-    /// Entries found but not decodable this run (their files were read again).
-    pub fn undecodable(&self) -> usize {
-        self.undecodable.load(Ordering::Relaxed)
-    }
-
-    /// Writes the entries this run used or added; others (deleted inputs) are
-    /// dropped. Nothing is written when that is exactly what is on disk.
-    pub fn save(&self) -> Result<(), WriteError> {
-        if self.path.as_os_str().is_empty() {
-            return Ok(());
-        }
-        let used = std::mem::take(&mut *lock(&self.used));
-        let added = std::mem::take(&mut *lock(&self.added));
-        let stats = std::mem::take(&mut *lock(&self.stats));
-        let same = !self.dirty.load(Ordering::Relaxed)
-            && added.is_empty()
-            && used.len() == self.old.len()
-            && stats.len() == self.old_stats.len();
-        if same {
-            return Ok(());
-        }
-        // Reused entries are copied as the bytes they were read as.
-        let mut entries: BTreeMap<&str, &[u8]> = used
+        let leaves = &self.old_leaves[entry.leaves.clone()];
+        let bytes = self.bytes();
+        let slots = leaves
             .iter()
-            .filter_map(|k| Some((k.as_str(), &self.buf[self.old.get(k)?.clone()])))
-            .collect();
-        entries.extend(added.iter().map(|(k, v)| (k.as_str(), v.as_slice())));
-        // A stat entry is only worth keeping while all its leaves are.
-        let stats: BTreeMap<String, StatEntry> = stats
-            .into_iter()
-            .filter(|(_, e)| {
-                e.leaves
-                    .iter()
-                    .all(|(_, k)| entries.contains_key(k.as_str()))
-            })
-            .collect();
-        let index = Index {
-            key: self.key.clone(),
-            entries: entries
-                .iter()
-                .map(|(k, v)| ((*k).to_owned(), v.len() as u64))
-                .collect(),
-            stats,
-        };
-        let index = encode(&index).map_err(|e| WriteError::Write {
-            path: self.path.clone(),
-            source: std::io::Error::other(e),
-        })?;
-        let payload: usize = entries.values().map(|v| v.len()).sum();
-        let mut bytes = Vec::with_capacity(HEADER_LEN + index.len() + payload);
-        bytes.extend_from_slice(MAGIC);
-        bytes.extend_from_slice(&FORMAT.to_le_bytes());
-        bytes.extend_from_slice(&[0; 8]); // checksum, below
-        bytes.extend_from_slice(&(index.len() as u64).to_le_bytes());
-        bytes.extend_from_slice(&index);
-        for v in entries.values() {
-            bytes.extend_from_slice(v);
+            .map(|(_, k)| self.find(&bytes[k.clone()]))
+            .collect::<Option<Vec<usize>>>()?;
+        let mut found = Vec::with_capacity(leaves.len());
+        for ((leaf, _), i) in leaves.iter().zip(slots) {
+            found.push((self.text(leaf).to_owned(), self.decode_at(i)?));
         }
-        let sum = checksum(&bytes[HEADER_LEN..]);
-        bytes[12..20].copy_from_slice(&sum.to_le_bytes());
-        write_atomic(&self.path, &bytes)?;
-        if let Some(dir) = self.path.parent() {
-            // The JSON cache of earlier versions is never read again.
-            let _ = std::fs::remove_file(dir.join(OLD_FILE_NAME));
-        }
-        Ok(())
+        self.reused_stats[s].store(true, Ordering::Relaxed);
+        Some(found)
     }
 }
 
@@ -582,3 +847,4 @@ mod tests {
         }
     }
 }
+

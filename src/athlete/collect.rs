@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use crate::cache::{Cache, CacheState, FileStat, StatEntry};
+use crate::cache::{Cache, CacheState, FileStat, PendingSave, StatEntry};
 use crate::exit::Exit;
 use crate::ingest::{self, KnownLeaves, Leaf, Record, Shortcut, Status, WalkOptions};
 use crate::log::Log;
@@ -147,13 +147,27 @@ fn leaf_key(sha256: &str, leaf_path: &str) -> String {
     format!("{sha256}:{leaf_path}")
 }
 
-/// Decodes (or takes from the cache) every input of one athlete and computes run metrics.
+/// The cache being written while the run goes on; [`Saving::finish`] waits for it.
+pub struct Saving(PendingSave);
+
+impl Saving {
+    /// Waits for the cache to be written; a failure is a warning.
+    pub fn finish(self, log: &Log) {
+        if let Err(e) = self.0.wait() {
+            log.warn(&format!("cache not saved: {e}"), &[]);
+        }
+    }
+}
+
+/// Decodes (or takes from the cache) every input of one athlete and computes
+/// run metrics. The cache is saved in the background: finish the [`Saving`]
+/// before the run ends.
 pub fn collect_items(
     a: &AthleteJob,
     job: &Job,
     log: &Log,
     bar: Option<indicatif::ProgressBar>,
-) -> (Vec<Item>, usize, CacheUse) {
+) -> (Vec<Item>, usize, CacheUse, Saving) {
     let cfg = MetricsConfig::from_profile(&a.profile);
     // One cache per athlete, so athletes running in parallel never share a file.
     let cache_dir = job
@@ -201,17 +215,10 @@ pub fn collect_items(
         cache.put(&key, &items);
         items
     });
-    // An interrupted walk used only part of the cache; saving would drop the rest.
-    // So would a walk that found nothing (an unmounted share): keep it for when it is back.
-    let held_back =
-        !job.allow_empty && crate::guard::yielded_nothing(walked.items.iter().map(|i| &i.record));
-    if crate::interrupt::requested() {
-        log.debug("cache not saved: run interrupted", &[]);
-    } else if held_back {
-        log.debug("cache not saved: no activities found", &[]);
-    } else if let Err(e) = cache.save() {
-        log.warn(&format!("cache not saved: {e}"), &[]);
-    }
+    let cached = CacheUse {
+        hits: cache.hits(),
+        unchanged_files: shortcut.unchanged.into_inner(),
+    };
     if cache.undecodable() > 0 {
         log.debug(
             &format!(
@@ -221,9 +228,19 @@ pub fn collect_items(
             &[],
         );
     }
-    let cached = CacheUse {
-        hits: cache.hits(),
-        unchanged_files: shortcut.unchanged.into_inner(),
+    // An interrupted walk used only part of the cache; saving would drop the rest.
+    // So would a walk that found nothing (an unmounted share): keep it for when it is back.
+    let held_back =
+        !job.allow_empty && crate::guard::yielded_nothing(walked.items.iter().map(|i| &i.record));
+    let saving = if crate::interrupt::requested() {
+        log.debug("cache not saved: run interrupted", &[]);
+        PendingSave::none()
+    } else if held_back {
+        log.debug("cache not saved: no activities found", &[]);
+        PendingSave::none()
+    } else {
+        // Nothing below needs the file: it is written while the run goes on.
+        cache.save_in_background()
     };
     let mut items = walked.items;
     if let Some(journal) = profile_journal(a) {
@@ -232,7 +249,7 @@ pub fn collect_items(
     dedupe_items(&mut items);
     apply_max_hr_estimate(&mut items, &cfg, job.as_of, log);
     log_warnings(&items, log);
-    (items, decoded.into_inner(), cached)
+    (items, decoded.into_inner(), cached, Saving(saving))
 }
 
 /// Without a configured max or threshold HR, estimates max HR from the

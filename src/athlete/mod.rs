@@ -57,7 +57,7 @@ pub fn run(
     log: &Log,
     bar: Option<indicatif::ProgressBar>,
 ) -> anyhow::Result<Analysed> {
-    let (items, decoded, cached) = collect_items(a, job, log, bar);
+    let (items, decoded, cached, saving) = collect_items(a, job, log, bar);
     if let Some(kept) = collect::hold_back_empty(a, job, log, &items, decoded, cached) {
         return Ok(Analysed {
             outcome: kept,
@@ -285,6 +285,7 @@ pub fn run(
         roster,
         held_back: false,
     };
+    saving.finish(log);
     Ok(Analysed {
         outcome,
         output: Some(Output {
