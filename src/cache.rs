@@ -462,7 +462,11 @@ impl<T> Cache<T> {
         }
         let added = std::mem::take(&mut *lock(&self.added));
         let new_stats = std::mem::take(&mut *lock(&self.stats));
-        let used = self.used.iter().filter(|u| u.load(Ordering::Relaxed)).count();
+        let used = self
+            .used
+            .iter()
+            .filter(|u| u.load(Ordering::Relaxed))
+            .count();
         // The stat index: files found unchanged, then those read this run.
         let mut stats: BTreeMap<&str, StatRef<'_>> = BTreeMap::new();
         for (old, _) in self
@@ -558,10 +562,9 @@ impl<T: 'static> Cache<T> {
         let spawned = std::thread::Builder::new()
             .name("cache-save".into())
             .spawn(move || self.save());
-        PendingSave(Some(spawned.map_err(|source| WriteError::Write {
-            path,
-            source,
-        })))
+        PendingSave(Some(
+            spawned.map_err(|source| WriteError::Write { path, source }),
+        ))
     }
 }
 
@@ -833,6 +836,154 @@ mod tests {
         assert!(c.get("p").is_none());
     }
 
+    /// The same run, twice: once saved in the foreground, once in the background.
+    fn run_and_save(dir: &Path, background: bool) -> Vec<u8> {
+        let (c, _) = Cache::<Vec<u32>>::open(dir, "k");
+        // Reused by stat, reused by content, dropped, added.
+        assert_eq!(
+            c.unchanged("a.fit", &stamp(10, 5)),
+            Some(vec![("a.fit".into(), vec![1, 2])])
+        );
+        assert_eq!(c.get("h2:b.fit"), Some(vec![3]));
+        c.put("h4:d.fit", &vec![4, 5, 6]);
+        c.put_stat(
+            "d.fit",
+            StatEntry {
+                stat: stamp(12, 6),
+                leaves: vec![("d.fit".into(), "h4:d.fit".into())],
+            },
+        );
+        if background {
+            c.save_in_background().wait().unwrap();
+        } else {
+            c.save().unwrap();
+        }
+        std::fs::read(dir.join(FILE_NAME)).unwrap()
+    }
+
+    #[test]
+    fn a_background_save_writes_what_a_foreground_save_does() {
+        let dirs = [tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap()];
+        for d in &dirs {
+            let (c, _) = Cache::<Vec<u32>>::open(d.path(), "k");
+            c.put("h1:a.fit", &vec![1, 2]);
+            c.put("h2:b.fit", &vec![3]);
+            c.put("h3:c.fit", &vec![7]);
+            c.put_stat(
+                "a.fit",
+                StatEntry {
+                    stat: stamp(10, 5),
+                    leaves: vec![("a.fit".into(), "h1:a.fit".into())],
+                },
+            );
+            c.save().unwrap();
+        }
+        let front = run_and_save(dirs[0].path(), false);
+        let back = run_and_save(dirs[1].path(), true);
+        assert_eq!(front, back);
+        let (c, st) = Cache::<Vec<u32>>::open(dirs[1].path(), "k");
+        assert_eq!(st, CacheState::Loaded(3), "c.fit was not used: dropped");
+        assert_eq!(c.get("h3:c.fit"), None);
+        assert_eq!(
+            c.unchanged("d.fit", &stamp(12, 6)),
+            Some(vec![("d.fit".into(), vec![4, 5, 6])])
+        );
+        assert_eq!(
+            c.unchanged("a.fit", &stamp(10, 5)),
+            Some(vec![("a.fit".into(), vec![1, 2])])
+        );
+        // Nothing to save, nothing to wait for.
+        PendingSave::none().wait().unwrap();
+        Cache::<u32>::disabled()
+            .save_in_background()
+            .wait()
+            .unwrap();
+    }
+
+    #[test]
+    fn a_background_save_that_fails_says_so() {
+        let dir = tempfile::tempdir().unwrap();
+        // A file where the cache's folder should be: the save cannot create it.
+        let blocked = dir.path().join("blocked");
+        std::fs::write(&blocked, b"").unwrap();
+        let (c, _) = Cache::<u32>::open(&blocked.join("sub"), "k");
+        c.put("a", &1);
+        assert!(c.save_in_background().wait().is_err());
+    }
+
+    #[test]
+    fn the_checksum_fed_in_pieces_is_the_checksum_of_the_whole() {
+        let bytes: Vec<u8> = (0..1000u32).map(|i| (i * 7919 % 251) as u8).collect();
+        let whole = checksum(&bytes);
+        for cuts in [
+            vec![0, 1000],
+            vec![3, 11, 12, 500, 997],
+            vec![7, 8, 9, 16, 17],
+        ] {
+            let mut c = Checksum::new(bytes.len() as u64);
+            let mut at = 0;
+            for cut in cuts.into_iter().chain([bytes.len()]) {
+                c.update(&bytes[at..cut]);
+                at = cut;
+            }
+            assert_eq!(c.finish(), whole);
+        }
+        assert_ne!(checksum(&bytes[1..]), whole);
+    }
+
+    #[test]
+    fn an_index_out_of_order_is_not_trusted() {
+        let dir = tempfile::tempdir().unwrap();
+        let (c, _) = Cache::<u32>::open(dir.path(), "k");
+        let key = c.key.clone();
+        // A well-formed file, checksum and all, whose keys are not sorted:
+        // its lookups would miss, so it is rebuilt instead.
+        let index = Index {
+            key: &key,
+            entries: vec![("b", 1), ("a", 1)],
+            stats: Vec::new(),
+        };
+        let mut body = encode(&index).unwrap();
+        let index_len = body.len() as u64;
+        body.extend(encode(&2u32).unwrap());
+        body.extend(encode(&1u32).unwrap());
+        let mut file = MAGIC.to_vec();
+        file.extend(FORMAT.to_le_bytes());
+        file.extend(checksum(&body).to_le_bytes());
+        file.extend(index_len.to_le_bytes());
+        file.extend(&body);
+        std::fs::write(dir.path().join(FILE_NAME), &file).unwrap();
+        let (c, st) = Cache::<u32>::open(dir.path(), "k");
+        assert_eq!(
+            st,
+            CacheState::Rebuilt("corrupt: index out of order".into())
+        );
+        assert_eq!(c.get("a"), None);
+        // The same entries in order are read.
+        let index = Index {
+            key: &key,
+            entries: vec![("a", 1), ("b", 1)],
+            stats: Vec::new(),
+        };
+        let mut body = encode(&index).unwrap();
+        body.extend(encode(&1u32).unwrap());
+        body.extend(encode(&2u32).unwrap());
+        file.truncate(HEADER_LEN);
+        file[12..20].copy_from_slice(&checksum(&body).to_le_bytes());
+        file.extend(&body);
+        std::fs::write(dir.path().join(FILE_NAME), &file).unwrap();
+        let (c, st) = Cache::<u32>::open(dir.path(), "k");
+        assert_eq!(st, CacheState::Loaded(2));
+        assert_eq!((c.get("a"), c.get("b")), (Some(1), Some(2)));
+        // An empty file is not a cache.
+        std::fs::write(dir.path().join(FILE_NAME), b"").unwrap();
+        let (_, st) = Cache::<u32>::open(dir.path(), "k");
+        assert_eq!(
+            st,
+            CacheState::Rebuilt("corrupt: not a heavylegs cache".into())
+        );
+    }
+
     #[test]
     fn fresh_files_are_not_settled() {
         let now = now_ns();
@@ -847,4 +998,3 @@ mod tests {
         }
     }
 }
-

@@ -81,7 +81,9 @@ pub fn write_atomic_with(
     let result = (|| {
         let mut f = std::io::BufWriter::with_capacity(256 * 1024, fs::File::create(&tmp)?);
         write(&mut f)?;
-        let f = f.into_inner().map_err(std::io::IntoInnerError::into_error)?;
+        let f = f
+            .into_inner()
+            .map_err(std::io::IntoInnerError::into_error)?;
         f.sync_all()?;
         fs::rename(&tmp, path)
     })();

@@ -202,7 +202,9 @@ where
     }
     let counters = Counters::default();
     let expander = Expander::new(&opts.limits, &per_leaf, &counters);
-    let mut keyed: Vec<Keyed<T>> = found
+    // Keys apart from the items: an item can be large, and moving thousands
+    // of them through a sort (and out of their keys) cost more than the sort.
+    let (mut keys, mut items): (Vec<(String, usize)>, Vec<T>) = found
         .files
         .par_iter()
         .flat_map_iter(|path| {
@@ -237,14 +239,24 @@ where
             }
             out
         })
-        .collect();
+        .map(|k| ((k.path, k.n), k.item))
+        .unzip();
     for (path, err) in &found.unreadable {
         let path = path.to_string_lossy().into_owned();
-        keyed.extend(expander.reject(path, "", format!("cannot read: {err}")));
+        for k in expander.reject(path, "", format!("cannot read: {err}")) {
+            keys.push((k.path, k.n));
+            items.push(k.item);
+        }
     }
-    keyed.sort_by(|a, b| a.path.cmp(&b.path).then(a.n.cmp(&b.n)));
+    // Files are found in path order, so usually nothing moves here.
+    if !keys.is_sorted() {
+        let mut order: Vec<usize> = (0..keys.len()).collect();
+        order.sort_by(|&a, &b| keys[a].cmp(&keys[b]));
+        let mut slots: Vec<Option<T>> = items.into_iter().map(Some).collect();
+        items = order.iter().filter_map(|&i| slots[i].take()).collect();
+    }
     Walked {
-        items: keyed.into_iter().map(|k| k.item).collect(),
+        items,
         stats: WalkStats {
             files_seen: found.files.len() as u64,
             leaves: counters.leaves.load(Ordering::Relaxed),
