@@ -390,22 +390,9 @@ pub fn hold_back_empty(
     })
 }
 
-/// Runs dedupe on the records, moved out of the items and back (a record
-/// can be large: copying every one cost a warm run more than dedupe itself).
+/// Runs dedupe on the records where they are.
 pub(crate) fn dedupe_items(items: &mut [Item]) {
-    let mut records: Vec<Record> = items
-        .iter_mut()
-        .map(|i| {
-            std::mem::replace(
-                &mut i.record,
-                Record::rejected(String::new(), String::new(), String::new()),
-            )
-        })
-        .collect();
-    ingest::dedupe::dedupe(&mut records);
-    for (item, r) in items.iter_mut().zip(records) {
-        item.record = r;
-    }
+    ingest::dedupe::dedupe_in(items, |i| &i.record, |i| &mut i.record);
 }
 
 /// Settings that change per-file results; the cache is invalid when they change.

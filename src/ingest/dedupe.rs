@@ -29,8 +29,19 @@ const MIN_OVERLAP: f64 = 0.90;
 /// `records`. Cost: a sort by start time, then each run is compared with the
 /// few runs that start shortly after it.
 pub fn dedupe(records: &mut [Record]) {
-    let mut runs: Vec<Run> = records
+    dedupe_in(records, |r| r, |r| r);
+}
+
+/// [`dedupe`] on the records inside larger rows, left in place (moving
+/// thousands of records out and back cost more than the dedupe).
+pub fn dedupe_in<T>(
+    rows: &mut [T],
+    record: impl Fn(&T) -> &Record,
+    record_mut: impl Fn(&mut T) -> &mut Record,
+) {
+    let mut runs: Vec<Run> = rows
         .iter()
+        .map(&record)
         .enumerate()
         .filter(|(_, r)| r.status == Status::Ok)
         .filter_map(|(index, r)| Run::new(index, r))
@@ -82,7 +93,7 @@ pub fn dedupe(records: &mut [Record]) {
         }
     }
     for (index, winner_path) in losers {
-        let record = &mut records[index];
+        let record = record_mut(&mut rows[index]);
         record.status = Status::Skipped;
         record.reason = Some(format!("duplicate of {winner_path}"));
         record.duplicate_of = Some(winner_path);

@@ -131,7 +131,8 @@ fn walk_dir(dir: &Path, seen_dirs: &mut HashSet<PathBuf>, found: &mut Discovered
             return;
         }
     };
-    entries.sort_by_key(|e| e.file_name());
+    // Cached: `file_name` allocates, and a sort would call it twice per comparison.
+    entries.sort_by_cached_key(|e| e.file_name());
     for entry in entries {
         let name = entry.file_name();
         let name = name.to_string_lossy();
