@@ -12,11 +12,17 @@
 //! the bytes it was written as until a run asks for it, is decoded straight
 //! into the value handed out (no copy kept), and a run that rewrites the cache
 //! copies the bytes of the entries it reused instead of encoding them again.
+//! The file is mapped rather than read into memory, its index is read in
+//! place (no key copied) and searched by bisection, and which entries a run
+//! used is a flag per entry. The save streams the file (reused payloads go
+//! from the mapping straight to the new file) on a thread of its own, so the
+//! run goes on meanwhile ([`PendingSave`]).
 //! Layout ([`FORMAT`] 1): magic `HLCACHE\n`, format (u32 LE), checksum of the
 //! rest (u64 LE), index length (u64 LE), then the index (bincode:
-//! settings key, entry keys with payload lengths, stat index) followed by the
-//! entry payloads in index order (bincode, one per entry). An entry that does
-//! not decode to exactly its length is a miss: its file is read again.
+//! settings key, entry keys with payload lengths in key order, stat index in
+//! path order; an index out of order is corrupt) followed by the entry
+//! payloads in index order (bincode, one per entry). An entry that does not
+//! decode to exactly its length is a miss: its file is read again.
 //!
 //! The stat index is git's index and ccache's direct mode: a file whose path,
 //! size, modification time, inode and inode-change time (where the platform
