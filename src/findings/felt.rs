@@ -77,6 +77,9 @@ const MATCH_S: i64 = 300;
 
 /// The ratings linked to the findings, or `None` when no rating exists.
 pub fn link(inputs: &Inputs, findings: &[Finding]) -> Option<Felt> {
+    if inputs.wellness.feels.is_empty() {
+        return None;
+    }
     let t = inputs.thresholds;
     let to = inputs.window_to();
     let runs = inputs.all_runs();

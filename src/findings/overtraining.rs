@@ -24,7 +24,7 @@ use chrono::{Days, NaiveDate};
 use super::{
     Cause, Dated, Episode, Evidence, Finding, Inputs, Rule, Severity, capitalise, plural, round2,
 };
-use crate::load::{Break, Week};
+use crate::load::{Break, Day, Week};
 use crate::thresholds::Thresholds;
 
 const ADVICE: &str = "Run fewer miles for a week or two and let your legs recover, then build \
@@ -373,10 +373,11 @@ fn comebacks(inputs: &Inputs, weeks: &[&Week], from: NaiveDate) -> (Vec<Dated>, 
     let mut breaks: Vec<&Break> = inputs.baseline.breaks.iter().chain(inputs.breaks).collect();
     breaks.sort_by_key(|b| (b.from, b.to));
     breaks.dedup_by_key(|b| (b.from, b.to));
+    let days = inputs.all_days();
     for b in breaks {
         if b.days < t.comeback_gap_days
             || !(b.pre_break_weekly_km > 0.0)
-            || !quiet_enough(inputs, b)
+            || !quiet_enough(inputs, &days, b)
         {
             continue;
         }
@@ -421,11 +422,12 @@ fn comebacks(inputs: &Inputs, weeks: &[&Week], from: NaiveDate) -> (Vec<Dated>, 
 }
 
 /// Checks the gap really ran below the break volume share, when daily data exists.
-fn quiet_enough(inputs: &Inputs, b: &Break) -> bool {
-    let in_gap: Vec<f64> = inputs
-        .all_days()
+fn quiet_enough(inputs: &Inputs, days: &[&Day], b: &Break) -> bool {
+    // `days` is in date order: only the gap's stretch is read.
+    let first = days.partition_point(|d| d.date < b.from);
+    let in_gap: Vec<f64> = days[first..]
         .iter()
-        .filter(|d| d.date >= b.from && d.date <= b.to)
+        .take_while(|d| d.date <= b.to)
         .map(|d| d.distance_km)
         .collect();
     if in_gap.is_empty() || b.days == 0 {
