@@ -149,12 +149,15 @@ pub fn run_athlete(
 ) -> anyhow::Result<AthleteOutcome> {
     let done = crate::athlete::run(a, job, log, bar)?;
     let Some(output) = done.output else {
+        done.saving.finish(log);
         return Ok(done.outcome);
     };
     // The last safe point: from here this athlete's files are written (each atomically).
     crate::interrupt::checkpoint()?;
     crate::interrupt::enter(crate::interrupt::Stage::Writing);
-    crate::report::write_athlete(&a.out_dir, &output.files(), &job.formats)?;
+    let written = crate::report::write_athlete(&a.out_dir, &output.files(), &job.formats);
+    done.saving.finish(log);
+    written?;
     if log.enabled(crate::log::Level::Info) && !log.json {
         crate::output::out_line(&crate::report::verdict(&output.report, &a.out_dir))?;
     }

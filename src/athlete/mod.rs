@@ -27,6 +27,9 @@ pub use collect::{AthleteOutcome, CacheUse, Item, collect_items};
 pub struct Analysed {
     pub outcome: AthleteOutcome,
     pub output: Option<Output>,
+    /// The cache, still being written: finish it once the reports are out
+    /// (it overlaps the analysis and the writers).
+    pub saving: collect::Saving,
 }
 
 /// The report model and the rows behind its tables.
@@ -62,6 +65,7 @@ pub fn run(
         return Ok(Analysed {
             outcome: kept,
             output: None,
+            saving,
         });
     }
     crate::interrupt::checkpoint()?;
@@ -310,8 +314,8 @@ pub fn run(
         roster,
         held_back: false,
     };
-    saving.finish(log);
     Ok(Analysed {
+        saving,
         outcome,
         output: Some(Output {
             report,
