@@ -169,21 +169,41 @@ pub fn write_tables(
     metrics: &[RunMetrics],
     report: &Report,
 ) -> Result<Vec<PathBuf>, TablesError> {
+    let mut written = Vec::with_capacity(2);
+    for (name, bytes) in render_tables(records, metrics, report)? {
+        let path = dir.join(name);
+        write_atomic(&path, &bytes)?;
+        written.push(path);
+    }
+    Ok(written)
+}
+
+/// `activities.parquet` and `activities.csv` (names and bytes), serialized in parallel.
+pub fn render_tables(
+    records: &[Record],
+    metrics: &[RunMetrics],
+    report: &Report,
+) -> Result<[(&'static str, Vec<u8>); 2], TablesError> {
     // `athlete` last: a coach folder's `OUT/*/activities.parquet` reads as one dataset.
-    let mut df = super::load_tables::with_athlete(
+    let df = super::load_tables::with_athlete(
         activities_frame(records, metrics, report)?,
         &report.athlete,
     )?;
-    let mut parquet = Vec::new();
-    ParquetWriter::new(&mut parquet).finish(&mut df)?;
-    let mut csv = Vec::new();
-    CsvWriter::new(&mut csv)
-        .include_header(true)
-        .finish(&mut df)?;
-    let (pq_path, csv_path) = (dir.join("activities.parquet"), dir.join("activities.csv"));
-    write_atomic(&pq_path, &parquet)?;
-    write_atomic(&csv_path, &csv)?;
-    Ok(vec![pq_path, csv_path])
+    let (parquet, csv) = rayon::join(
+        || -> PolarsResult<Vec<u8>> {
+            let mut bytes = Vec::new();
+            ParquetWriter::new(&mut bytes).finish(&mut df.clone())?;
+            Ok(bytes)
+        },
+        || -> PolarsResult<Vec<u8>> {
+            let mut bytes = Vec::new();
+            CsvWriter::new(&mut bytes)
+                .include_header(true)
+                .finish(&mut df.clone())?;
+            Ok(bytes)
+        },
+    );
+    Ok([("activities.parquet", parquet?), ("activities.csv", csv?)])
 }
 
 /// `samples.parquet`: one row per recorded sample of every decoded activity,
