@@ -2,7 +2,7 @@
 //! run left in the same output folder. Read before anything is written; a
 //! missing, unreadable or foreign file simply means no comparison.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::path::Path;
 
 use chrono::NaiveDate;
@@ -76,7 +76,7 @@ pub fn compare(prev: &Previous, report: &Report) -> Option<Changes> {
         .as_ref()
         .and_then(|p| p.to.as_deref())
         .and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok());
-    let old_runs: BTreeSet<&str> = prev
+    let old_runs: HashSet<&str> = prev
         .runs
         .iter()
         .flatten()
