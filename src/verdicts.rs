@@ -16,6 +16,8 @@
 //! distance, the most they recently handled, their chronic load). Rules put
 //! patterns found there into each finding's `history`, never into its verdict.
 
+use std::borrow::Cow;
+
 use chrono::{Duration, NaiveDate};
 
 use crate::findings::{self, Baseline, Finding, RunView, Window};
@@ -109,9 +111,9 @@ pub fn assess(runs: &[DatedRun], opts: &Options) -> Result<Verdicts, LoadError> 
     };
     let tables = load::build_dated(&inputs, run_days, &cfg)?;
 
-    let metrics: Vec<RunMetrics> = used.iter().map(|&i| runs[i].metrics.clone()).collect();
-    let fit = athlete::fit_cadence_speed(&metrics);
-    let easy_band = athlete::easy_speed_band(&metrics);
+    let metrics = || used.iter().map(|&i| runs[i].metrics);
+    let fit = athlete::fit_cadence_speed(metrics());
+    let easy_band = athlete::easy_speed_band(metrics());
     let views: Vec<RunView> = used
         .iter()
         .map(|&i| {
@@ -149,13 +151,9 @@ pub fn assess(runs: &[DatedRun], opts: &Options) -> Result<Verdicts, LoadError> 
     let from = window.as_ref().map_or(NaiveDate::MIN, |w| w.from);
     let (base_views, window_views): (Vec<RunView>, Vec<RunView>) =
         views.iter().partition(|v| v.date < from);
-    let week_in = |w: &load::Week| w.start + Duration::days(6) >= from;
-    let (window_weeks, base_weeks): (Vec<load::Week>, Vec<load::Week>) =
-        tables.weeks.iter().cloned().partition(week_in);
-    let (window_days, base_days): (Vec<load::Day>, Vec<load::Day>) =
-        tables.days.iter().cloned().partition(|d| d.date >= from);
-    let (window_breaks, base_breaks): (Vec<load::Break>, Vec<load::Break>) =
-        tables.breaks.iter().cloned().partition(|b| b.to >= from);
+    let (base_weeks, window_weeks) = split(&tables.weeks, |w| w.start + Duration::days(6) >= from);
+    let (base_days, window_days) = split(&tables.days, |d| d.date >= from);
+    let (base_breaks, window_breaks) = split(&tables.breaks, |b| b.to >= from);
 
     let finding_inputs = findings::Inputs {
         runs: &window_views,
@@ -184,4 +182,16 @@ pub fn assess(runs: &[DatedRun], opts: &Options) -> Result<Verdicts, LoadError> 
         fit,
         felt,
     })
+}
+
+/// `(before, in_window)`: borrowed halves when the rows are in date order
+/// (the load tables are), copies otherwise.
+fn split<T: Clone>(rows: &[T], in_window: impl Fn(&T) -> bool) -> (Cow<'_, [T]>, Cow<'_, [T]>) {
+    let at = rows.partition_point(|r| !in_window(r));
+    if rows[at..].iter().all(&in_window) {
+        let (base, window) = rows.split_at(at);
+        return (Cow::Borrowed(base), Cow::Borrowed(window));
+    }
+    let (window, base): (Vec<T>, Vec<T>) = rows.iter().cloned().partition(in_window);
+    (Cow::Owned(base), Cow::Owned(window))
 }

@@ -101,15 +101,17 @@ pub fn run(
     }
 
     // Runs with their metrics, in deterministic (start, path) order.
-    let mut runs: Vec<(&Item, &RunMetrics)> = items
+    // (item index, item, metrics): the index lets the metrics move out later.
+    let mut runs: Vec<(usize, &Item, &RunMetrics)> = items
         .iter()
-        .filter(|i| i.record.status == Status::Ok)
-        .filter_map(|i| i.metrics.as_ref().map(|m| (i, m)))
+        .enumerate()
+        .filter(|(_, i)| i.record.status == Status::Ok)
+        .filter_map(|(n, i)| i.metrics.as_ref().map(|m| (n, i, m)))
         .collect();
     runs.sort_by(|x, y| {
-        x.1.start
-            .cmp(&y.1.start)
-            .then_with(|| x.1.path.cmp(&y.1.path))
+        x.2.start
+            .cmp(&y.2.start)
+            .then_with(|| x.2.path.cmp(&y.2.path))
     });
     let load_cfg = LoadConfig {
         week_start: job.week_start,
@@ -117,9 +119,10 @@ pub fn run(
         ..LoadConfig::default()
     };
     // Local dates first (file offset, start position, configured zone, UTC).
-    let dated: Vec<verdicts::DatedRun> = runs
+    // The item each dated run came from, index for index.
+    let (dated, dated_items): (Vec<verdicts::DatedRun>, Vec<usize>) = runs
         .iter()
-        .filter_map(|(i, m)| {
+        .filter_map(|&(n, i, m)| {
             let (date, tz_source) = load::calendar::local_date(
                 m.start?,
                 i.record.activity.as_ref().and_then(|a| a.utc_offset_s),
@@ -127,13 +130,16 @@ pub fn run(
                 load_cfg.timezone,
                 load_cfg.use_start_position,
             );
-            Some(verdicts::DatedRun {
-                metrics: m,
-                date,
-                tz_source,
-            })
+            Some((
+                verdicts::DatedRun {
+                    metrics: m,
+                    date,
+                    tz_source,
+                },
+                n,
+            ))
         })
-        .collect();
+        .unzip();
     let wellness =
         crate::wellness::gather(items.iter().filter_map(|i| i.record.wellness.as_deref()));
     // Each line names its file; a phone and a watch can overlap every night,
@@ -177,23 +183,42 @@ pub fn run(
     }
     let tables = &v.tables;
     let found = &v.findings;
-    let all_metrics: Vec<RunMetrics> = v.used.iter().map(|&i| dated[i].metrics.clone()).collect();
 
     // What the tables and charts show (`--weeks`, `--since`): what ends inside
     // it, a week by its last day. The verdicts have their own window.
     let shown_from = window_start(job, tables);
     let shown = |d: NaiveDate| shown_from.is_none_or(|w| d >= w);
-    let shown_metrics: Vec<RunMetrics> = v
-        .used
-        .iter()
-        .filter(|&&i| shown(dated[i].date))
-        .map(|&i| dated[i].metrics.clone())
-        .collect();
+    let used_dates: Vec<NaiveDate> = v.used.iter().map(|&i| dated[i].date).collect();
+    let used_items: Vec<usize> = v.used.iter().map(|&i| dated_items[i]).collect();
+    drop(dated);
+    drop(runs);
     let shown_weeks = within(&tables.weeks, |w| {
         shown(w.start + chrono::Duration::days(6))
     });
 
-    let records: Vec<crate::ingest::Record> = items.iter().map(|i| i.record.clone()).collect();
+    // The items are done with: their records and metrics move into the
+    // output (a history's worth of rows, never copied).
+    let (records, mut item_metrics): (Vec<crate::ingest::Record>, Vec<Option<RunMetrics>>) =
+        items.into_iter().map(|i| (i.record, i.metrics)).unzip();
+    let all_metrics: Vec<RunMetrics> = used_items
+        .iter()
+        .filter_map(|&i| item_metrics[i].take())
+        .collect();
+    drop(item_metrics);
+    // Without `--weeks`/`--since` everything is shown: no second copy.
+    let shown_metrics: Vec<RunMetrics> = match shown_from {
+        None => Vec::new(),
+        Some(_) => all_metrics
+            .iter()
+            .zip(&used_dates)
+            .filter(|(_, d)| shown(**d))
+            .map(|(m, _)| m.clone())
+            .collect(),
+    };
+    let shown_metrics: &[RunMetrics] = match shown_from {
+        None => &all_metrics,
+        Some(_) => &shown_metrics,
+    };
     let tz_summary = timezone_summary(&tables.run_days);
     let run_dates: Vec<(String, NaiveDate)> = tables
         .run_days
@@ -207,7 +232,7 @@ pub fn run(
         timezone_source: &tz_summary,
         display_units: job.units,
         records: &records,
-        metrics: &shown_metrics,
+        metrics: shown_metrics,
         weeks: &shown_weeks,
         findings: found,
         fit: v.fit.as_ref().map(|f| report::CadenceFit {

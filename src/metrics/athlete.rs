@@ -103,8 +103,8 @@ impl CadenceSpeedFit {
     }
 }
 
-fn sorted_bins(runs: &[RunMetrics]) -> Vec<&SpeedBin> {
-    let mut bins: Vec<&SpeedBin> = runs.iter().flat_map(|r| &r.speed_bins).collect();
+fn sorted_bins<'a>(runs: impl IntoIterator<Item = &'a RunMetrics>) -> Vec<&'a SpeedBin> {
+    let mut bins: Vec<&SpeedBin> = runs.into_iter().flat_map(|r| &r.speed_bins).collect();
     bins.sort_by(|a, b| {
         a.speed_mps
             .total_cmp(&b.speed_mps)
@@ -150,7 +150,9 @@ fn wls(points: &[(f64, f64, f64)]) -> Option<(f64, f64)> {
 
 /// The athlete's cadence~speed line, or `None` with fewer than 3 bins or a
 /// speed span under [`MIN_FIT_SPAN_MPS`].
-pub fn fit_cadence_speed(runs: &[RunMetrics]) -> Option<CadenceSpeedFit> {
+pub fn fit_cadence_speed<'a>(
+    runs: impl IntoIterator<Item = &'a RunMetrics>,
+) -> Option<CadenceSpeedFit> {
     let bins = sorted_bins(runs);
     let base: Vec<(f64, f64, f64)> = bins
         .iter()
@@ -288,9 +290,9 @@ pub struct SpeedBand {
 }
 
 /// The athlete's easy band: median of the runs' easy speeds ± 0.25 m/s.
-pub fn easy_speed_band(runs: &[RunMetrics]) -> Option<SpeedBand> {
+pub fn easy_speed_band<'a>(runs: impl IntoIterator<Item = &'a RunMetrics>) -> Option<SpeedBand> {
     let mut v: Vec<f64> = runs
-        .iter()
+        .into_iter()
         .filter_map(|r| r.easy_speed_mps)
         .filter(|v| v.is_finite())
         .collect();
