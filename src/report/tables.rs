@@ -59,7 +59,7 @@ pub fn activities_frame(
     };
     // Borrowed text: no string copied before polars copies it.
     let record_str = |f: &dyn for<'r> Fn(&'r Record) -> Option<&'r str>| -> Vec<Option<&str>> {
-        rows.iter().map(|(_, rec)| rec.and_then(|r| f(r))).collect()
+        rows.iter().map(|(_, rec)| rec.and_then(f)).collect()
     };
     let num = |name: &str, decimals: i32, f: &dyn Fn(&RunMetrics) -> Option<f64>| -> Column {
         let v: Vec<Option<f64>> = row_metrics
