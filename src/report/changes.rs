@@ -2,7 +2,7 @@
 //! run left in the same output folder. Read before anything is written; a
 //! missing, unreadable or foreign file simply means no comparison.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::path::Path;
 
 use chrono::NaiveDate;
@@ -14,8 +14,18 @@ use super::model::{Changes, Report};
 
 /// Compares `report` with `dir/report.json`, when there is one to read.
 pub fn since_previous(dir: &Path, report: &Report) -> Option<Changes> {
-    let bytes = std::fs::read(dir.join(super::Format::Json.file_name())).ok()?;
-    let prev: Previous = serde_json::from_slice(&bytes).ok()?;
+    since(&read_previous(dir)?, report)
+}
+
+/// The bytes of `dir/report.json`, when there is one: read before anything is
+/// written, compared ([`since`]) while other files are being written.
+pub fn read_previous(dir: &Path) -> Option<Vec<u8>> {
+    std::fs::read(dir.join(super::Format::Json.file_name())).ok()
+}
+
+/// Compares `report` with a previous `report.json`'s bytes.
+pub fn since(previous: &[u8], report: &Report) -> Option<Changes> {
+    let prev: Previous = serde_json::from_slice(previous).ok()?;
     compare(&prev, report)
 }
 
@@ -66,7 +76,7 @@ pub fn compare(prev: &Previous, report: &Report) -> Option<Changes> {
         .as_ref()
         .and_then(|p| p.to.as_deref())
         .and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok());
-    let old_runs: BTreeSet<&str> = prev
+    let old_runs: HashSet<&str> = prev
         .runs
         .iter()
         .flatten()

@@ -11,8 +11,11 @@ use plotters::coord::Shift;
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 
+use chrono::{Datelike, NaiveDate};
+
 use super::fmt as f;
-use super::model::{Report, Units};
+use super::model::{Report, Units, WeekRow};
+use super::plot::MAX_WEEK_BARS;
 
 pub const BLUE: RGBColor = RGBColor(0x00, 0x72, 0xB2);
 pub const ORANGE: RGBColor = RGBColor(0xE6, 0x9F, 0x00);
@@ -99,26 +102,95 @@ fn desc_style() -> TextStyle<'static> {
     ("sans-serif", DESC).into_font().color(&INK)
 }
 
-/// Label of the i-th week on an index axis: only at whole indexes, `02 Jun`.
-fn week_label(report: &Report, x: f64) -> String {
+/// Label of the i-th period (week or month) on an index axis: only at whole
+/// indexes, `02 Jun`, or `Jun 2026` when the axis spans more than about a year
+/// (a day-month label would come round again).
+fn date_label(starts: &[NaiveDate], x: f64) -> String {
     let i = x.round();
     if (x - i).abs() > 1e-6 || i < 0.0 {
         return String::new();
     }
-    // Across more than about a year a day-month label would come round again.
-    let long = match (report.weeks.first(), report.weeks.last()) {
-        (Some(a), Some(b)) => (b.start - a.start).num_days() > 300,
+    let long = match (starts.first(), starts.last()) {
+        (Some(a), Some(b)) => (*b - *a).num_days() > 300,
         _ => false,
     };
-    report
-        .weeks
+    starts
         .get(i as usize)
-        .map(|w| {
-            w.start
-                .format(if long { "%b %Y" } else { "%d %b" })
-                .to_string()
-        })
+        .map(|d| d.format(if long { "%b %Y" } else { "%d %b" }).to_string())
         .unwrap_or_default()
+}
+
+/// Whether the by-week charts draw calendar months: past
+/// [`MAX_WEEK_BARS`] weeks, like the distance bars (1,900 weeks of dots were
+/// one solid block, 0.4 MB of SVG each).
+pub fn monthly(report: &Report) -> bool {
+    report.weeks.len() > MAX_WEEK_BARS
+}
+
+/// One point of a by-week chart: a week, or for a long history a month with
+/// its highest ACWR (a spike stays visible) and the mean of its weeks' cadence
+/// and step length.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Period {
+    start: NaiveDate,
+    acwr_rolling: Option<f64>,
+    acwr_ewma: Option<f64>,
+    cadence_spm: Option<f64>,
+    step_length_m: Option<f64>,
+}
+
+fn periods(report: &Report) -> Vec<Period> {
+    let week = |w: &WeekRow| Period {
+        start: w.start,
+        acwr_rolling: w.acwr_rolling,
+        acwr_ewma: w.acwr_ewma,
+        cadence_spm: w.mean_cadence_spm,
+        step_length_m: w.step_length_m,
+    };
+    if !monthly(report) {
+        return report.weeks.iter().map(week).collect();
+    }
+    let max = |a: Option<f64>, b: Option<f64>| match (a, b) {
+        (Some(a), Some(b)) => Some(a.max(b)),
+        (a, b) => a.or(b),
+    };
+    // (period, cadence sum and count, step sum and count); weeks come sorted.
+    let mut months: Vec<(Period, [f64; 4])> = Vec::new();
+    for w in &report.weeks {
+        let start = w.start.with_day(1).unwrap_or(w.start);
+        if months.last().is_none_or(|m| m.0.start != start) {
+            months.push((Period { start, ..week(w) }, [0.0; 4]));
+        }
+        if let Some((p, sums)) = months.last_mut() {
+            p.acwr_rolling = max(p.acwr_rolling, w.acwr_rolling);
+            p.acwr_ewma = max(p.acwr_ewma, w.acwr_ewma);
+            if let Some(c) = w.mean_cadence_spm {
+                sums[0] += c;
+                sums[1] += 1.0;
+            }
+            if let Some(l) = w.step_length_m {
+                sums[2] += l;
+                sums[3] += 1.0;
+            }
+        }
+    }
+    months
+        .into_iter()
+        .map(|(p, s)| Period {
+            cadence_spm: (s[1] > 0.0).then(|| s[0] / s[1]),
+            step_length_m: (s[3] > 0.0).then(|| s[2] / s[3]),
+            ..p
+        })
+        .collect()
+}
+
+/// The x-axis title of a by-week chart.
+fn period_desc(report: &Report) -> &'static str {
+    if monthly(report) {
+        "Month"
+    } else {
+        "Week starting"
+    }
 }
 
 fn index_range(n: usize) -> std::ops::Range<f64> {
@@ -138,26 +210,28 @@ fn upper(max: f64, floor: f64) -> f64 {
     m * 1.15
 }
 
-/// (1b) ACWR per week, rolling and EWMA, over the 0.8–1.3 band with the 1.5 line.
+/// (1b) ACWR per week (per month for a long history), rolling and EWMA, over
+/// the 0.8–1.3 band with the 1.5 line.
 pub fn acwr(report: &Report) -> Res<String> {
-    let weeks = &report.weeks;
-    let max = weeks
+    let periods = periods(report);
+    let starts: Vec<NaiveDate> = periods.iter().map(|p| p.start).collect();
+    let max = periods
         .iter()
-        .flat_map(|w| [w.acwr_rolling, w.acwr_ewma])
+        .flat_map(|p| [p.acwr_rolling, p.acwr_ewma])
         .flatten()
         .fold(0.0, f64::max);
     let top = upper(max, 1.8);
-    let n = weeks.len();
+    let n = periods.len();
     svg(260, |root| {
         let mut chart = frame(root, index_range(n), 0.0..top)?;
-        let fmt_x = |x: &f64| week_label(report, *x);
+        let fmt_x = |x: &f64| date_label(&starts, *x);
         indexed_axes(
             &mut chart,
             n,
             &fmt_x,
             &|y| f::num(*y),
             "Acute : chronic",
-            "Week starting",
+            period_desc(report),
         )?;
         let (x0, x1) = (index_range(n).start, index_range(n).end);
         chart
@@ -175,16 +249,16 @@ pub fn acwr(report: &Report) -> Res<String> {
             ))
             .map_err(e)?;
         for (series, colour) in [(0, BLUE), (1, ORANGE)] {
-            let pts: Vec<(f64, f64)> = weeks
+            let pts: Vec<(f64, f64)> = periods
                 .iter()
                 .enumerate()
-                .filter_map(|(i, w)| {
+                .filter_map(|(i, p)| {
                     Some((
                         i as f64,
                         if series == 0 {
-                            w.acwr_rolling?
+                            p.acwr_rolling?
                         } else {
-                            w.acwr_ewma?
+                            p.acwr_ewma?
                         },
                     ))
                 })
@@ -192,27 +266,37 @@ pub fn acwr(report: &Report) -> Res<String> {
             chart
                 .draw_series(LineSeries::new(pts.clone(), colour.stroke_width(3)))
                 .map_err(e)?;
-            chart
-                .draw_series(pts.iter().map(|p| Circle::new(*p, 4, colour.filled())))
-                .map_err(e)?;
+            dots(&mut chart, &pts, colour)?;
         }
         Ok(())
     })
 }
 
-/// (3) Weekly mean cadence (top) and step length (bottom).
+/// A dot on each point, unless there are too many to tell apart.
+fn dots(chart: &mut Chart<'_, '_>, pts: &[(f64, f64)], colour: RGBColor) -> Res<()> {
+    if pts.len() > MAX_WEEK_BARS {
+        return Ok(());
+    }
+    chart
+        .draw_series(pts.iter().map(|p| Circle::new(*p, 4, colour.filled())))
+        .map_err(e)?;
+    Ok(())
+}
+
+/// (3) Weekly (for a long history monthly) mean cadence (top) and step length (bottom).
 pub fn form_over_weeks(report: &Report, u: Units) -> Res<String> {
-    let weeks = &report.weeks;
-    let n = weeks.len();
-    let cad: Vec<(f64, f64)> = weeks
+    let periods = periods(report);
+    let starts: Vec<NaiveDate> = periods.iter().map(|p| p.start).collect();
+    let n = periods.len();
+    let cad: Vec<(f64, f64)> = periods
         .iter()
         .enumerate()
-        .filter_map(|(i, w)| Some((i as f64, w.mean_cadence_spm?)))
+        .filter_map(|(i, p)| Some((i as f64, p.cadence_spm?)))
         .collect();
-    let step: Vec<(f64, f64)> = weeks
+    let step: Vec<(f64, f64)> = periods
         .iter()
         .enumerate()
-        .filter_map(|(i, w)| Some((i as f64, f::step_length_value(w.step_length_m?, u))))
+        .filter_map(|(i, p)| Some((i as f64, f::step_length_value(p.step_length_m?, u))))
         .collect();
     svg(440, |root| {
         let (top, bottom) = root.split_vertically(210);
@@ -245,7 +329,7 @@ pub fn form_over_weeks(report: &Report, u: Units) -> Res<String> {
                 .map_err(e)?;
             let fmt_x = |x: &f64| {
                 if with_x {
-                    week_label(report, *x)
+                    date_label(&starts, *x)
                 } else {
                     String::new()
                 }
@@ -264,15 +348,13 @@ pub fn form_over_weeks(report: &Report, u: Units) -> Res<String> {
                 .axis_desc_style(desc_style())
                 .y_desc(desc);
             if with_x {
-                mesh.x_desc("Week starting");
+                mesh.x_desc(period_desc(report));
             }
             mesh.draw().map_err(e)?;
             chart
                 .draw_series(LineSeries::new(pts.clone(), colour.stroke_width(3)))
                 .map_err(e)?;
-            chart
-                .draw_series(pts.iter().map(|p| Circle::new(*p, 4, colour.filled())))
-                .map_err(e)?;
+            dots(&mut chart, pts, colour)?;
         }
         Ok(())
     })
@@ -396,4 +478,65 @@ fn run_date_label(x: f64, date_of: impl Fn(usize) -> Option<chrono::NaiveDate>) 
     date_of(i as usize)
         .map(|d| d.format("%d %b").to_string())
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::plot::tests::long_report;
+
+    #[test]
+    fn a_long_history_is_drawn_by_month_with_its_spikes() {
+        let r = long_report(10);
+        assert!(monthly(&r));
+        let months = periods(&r);
+        let first = r.weeks.first().unwrap().start;
+        let last = r.weeks.last().unwrap().start;
+        let span = (last.year() - first.year()) * 12 + last.month() as i32 - first.month() as i32;
+        assert_eq!(months.len() as i32, span + 1, "one point a month");
+        assert!(months.iter().all(|m| m.start.day() == 1));
+        // Weekly cadence is 168 throughout, so is every month's mean.
+        assert!(months.iter().all(|m| m.cadence_spm == Some(168.0)));
+        let svg = form_over_weeks(&r, Units::Metric).unwrap();
+        assert!(svg.contains("Month") && !svg.contains("<circle"), "no dots");
+        assert!(svg.len() < 40_000, "{} bytes", svg.len());
+    }
+
+    #[test]
+    fn a_month_keeps_its_highest_acwr() {
+        let mut r = long_report(2);
+        for (i, w) in r.weeks.iter_mut().enumerate() {
+            w.acwr_rolling = Some(if i == 30 { 2.4 } else { 1.0 });
+        }
+        let spike = r.weeks[30].start;
+        let months = periods(&r);
+        let m = months
+            .iter()
+            .find(|m| m.start.year() == spike.year() && m.start.month() == spike.month())
+            .unwrap();
+        assert_eq!(m.acwr_rolling, Some(2.4));
+        assert_eq!(
+            months
+                .iter()
+                .filter(|m| m.acwr_rolling == Some(2.4))
+                .count(),
+            1
+        );
+        assert!(acwr(&r).is_ok());
+    }
+
+    #[test]
+    fn a_short_history_stays_weekly_with_dots() {
+        let mut r = long_report(1);
+        r.weeks.truncate(12);
+        assert!(!monthly(&r));
+        assert_eq!(periods(&r).len(), 12);
+        let svg = form_over_weeks(&r, Units::Metric).unwrap();
+        assert!(svg.contains("Week starting"));
+        assert_eq!(
+            svg.matches("<circle").count(),
+            12,
+            "cadence dots only: no step lengths"
+        );
+    }
 }

@@ -258,13 +258,14 @@ pub fn render(report: &Report, opts: &RenderOptions) -> Vec<u8> {
         ],
         "Labels above bars: change on the week before, where they fit. Shaded: the weeks the verdicts judge. Past about a year the bars are months.",
     );
+    let (keys, note) = cadence_speed_keys(report, false);
     svg_figure(
         &mut o,
         "cadence-speed",
         "Cadence against speed",
         plot::cadence_speed(report, u, &[]),
-        &[(plot::SKY, "older runs"), (plot::BLUE, "recent runs")],
-        "Solid line: your usual cadence at each speed. Dashed line: 170 spm reference.",
+        &keys,
+        note,
     );
     figure(
         &mut o,
@@ -280,7 +281,11 @@ pub fn render(report: &Report, opts: &RenderOptions) -> Vec<u8> {
             (charts::ORANGE, "EWMA"),
             (charts::VERMILLION, "1.5 spike line"),
         ],
-        "This week's load divided by the average week of the four before. Shaded band: 0.8–1.3. Needs 4 weeks of history.",
+        if charts::monthly(report) {
+            "This week's load divided by the average week of the four before. Shaded band: 0.8–1.3. Needs 4 weeks of history. Past about a year each point is a month's highest week."
+        } else {
+            "This week's load divided by the average week of the four before. Shaded band: 0.8–1.3. Needs 4 weeks of history."
+        },
     );
     figure(
         &mut o,
@@ -295,7 +300,11 @@ pub fn render(report: &Report, opts: &RenderOptions) -> Vec<u8> {
             (charts::BLUE, "mean cadence"),
             (charts::GREEN, "mean step length"),
         ],
-        "",
+        if charts::monthly(report) {
+            "Past about a year each point is a month: the mean of its weeks."
+        } else {
+            ""
+        },
     );
     figure(
         &mut o,
@@ -388,15 +397,8 @@ fn cause_chart(
         Cause::Form => {
             let days: Vec<chrono::NaiveDate> =
                 fd.evidence.iter().filter_map(words::evidence_day).collect();
-            (
-                plot::cadence_speed(report, u, &days),
-                vec![
-                    (plot::SKY, "older runs"),
-                    (plot::BLUE, "recent runs"),
-                    (plot::VERMILLION, "▲ runs named here"),
-                ],
-                "Solid line: your usual cadence at each speed. Dashed line: 170 spm reference.",
-            )
+            let (keys, note) = cadence_speed_keys(report, true);
+            (plot::cadence_speed(report, u, &days), keys, note)
         }
         _ => (
             plot::evidence_strip(fd, report, u),
@@ -404,6 +406,31 @@ fn cause_chart(
             "Dashed line: the line the rule draws.",
         ),
     }
+}
+
+/// The legend and note of the cadence~speed chart: dots, or over a long
+/// history a density of the earlier runs under the judged weeks' dots.
+fn cadence_speed_keys(
+    report: &Report,
+    flagged: bool,
+) -> (Vec<(&'static str, &'static str)>, &'static str) {
+    let mut keys = if plot::cadence_density(report) {
+        vec![
+            (plot::SKY, "earlier runs: time at each speed and cadence"),
+            (plot::BLUE, "runs in the judged weeks"),
+        ]
+    } else {
+        vec![(plot::SKY, "older runs"), (plot::BLUE, "recent runs")]
+    };
+    if flagged {
+        keys.push((plot::VERMILLION, "▲ runs named here"));
+    }
+    let note = if plot::cadence_density(report) {
+        "Solid line: your usual cadence at each speed. Dashed line: 170 spm reference. Too many runs to draw one by one: the darker a square, the more time you ran at that speed and cadence."
+    } else {
+        "Solid line: your usual cadence at each speed. Dashed line: 170 spm reference."
+    };
+    (keys, note)
 }
 
 fn answer(o: &mut String, report: &Report, opts: &RenderOptions) {

@@ -9,23 +9,40 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 use polars::prelude::*;
+use rayon::prelude::*;
 
 use crate::load::{LoadError, LoadTables, LoadUnit, Week};
 use crate::output::write_atomic;
 
 /// Writes `days.parquet`, `days.csv`, `weeks.parquet` and `weeks.csv` of `athlete` into `dir`.
 pub fn write_tables(dir: &Path, t: &LoadTables, athlete: &str) -> Result<(), LoadError> {
-    let mut days = with_athlete(days_frame(t)?, athlete)?;
-    let mut weeks = with_athlete(weeks_frame(t)?, athlete)?;
-    for (name, df) in [("days", &mut days), ("weeks", &mut weeks)] {
-        let mut parquet = Vec::new();
-        ParquetWriter::new(&mut parquet).finish(df)?;
-        write_atomic(&dir.join(format!("{name}.parquet")), &parquet)?;
-        let mut csv = Vec::new();
-        CsvWriter::new(&mut csv).finish(df)?;
-        write_atomic(&dir.join(format!("{name}.csv")), &csv)?;
+    for (name, bytes) in render_tables(t, athlete)? {
+        write_atomic(&dir.join(name), &bytes)?;
     }
     Ok(())
+}
+
+/// The four files' names and bytes, serialized in parallel, in the order
+/// [`write_tables`] writes them.
+pub fn render_tables(t: &LoadTables, athlete: &str) -> Result<Vec<(String, Vec<u8>)>, LoadError> {
+    let (days, weeks) = rayon::join(
+        || with_athlete(days_frame(t)?, athlete),
+        || with_athlete(weeks_frame(t)?, athlete),
+    );
+    let frames = [("days", days?), ("weeks", weeks?)];
+    frames
+        .par_iter()
+        .flat_map(|(name, df)| [(*name, df, "parquet"), (*name, df, "csv")])
+        .map(|(name, df, ext)| {
+            let mut bytes = Vec::new();
+            if ext == "parquet" {
+                ParquetWriter::new(&mut bytes).finish(&mut df.clone())?;
+            } else {
+                CsvWriter::new(&mut bytes).finish(&mut df.clone())?;
+            }
+            Ok((format!("{name}.{ext}"), bytes))
+        })
+        .collect()
 }
 
 /// Appends the `athlete` column (null when the name is empty).

@@ -7,6 +7,8 @@
 
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 use serde::{Deserialize, Serialize};
 
 use crate::ingest::Record;
@@ -91,55 +93,88 @@ pub enum OutputError {
 /// Writes each of `formats` into `dir`, atomically file by file. Every writer
 /// is registered here, one arm per format and no fallback: a new format is its
 /// writer's file plus one arm (and one [`OutputFormat`] variant).
+///
+/// The files are rendered in parallel (the tables while the previous
+/// `report.json`, read first, is compared), then written one by one in
+/// `formats` order: the first failure stops the run there, as it always did.
 pub fn write_athlete(
     dir: &Path,
     files: &AthleteFiles,
     formats: &[OutputFormat],
 ) -> Result<(), OutputError> {
-    let report = with_changes(dir, files.report);
-    let document = |format: Format| {
-        write_atomic(
-            &dir.join(format.file_name()),
-            &format.render(&report, files.opts),
-        )
-    };
-    for format in formats {
-        match format {
-            OutputFormat::Json => document(Format::Json)?,
-            OutputFormat::Md => document(Format::Markdown)?,
-            OutputFormat::Html => document(Format::Html)?,
-            OutputFormat::Tables => {
-                load_tables::write_tables(dir, files.load, &files.report.athlete)?;
-                tables::write_tables(dir, files.records, files.metrics, files.report)?;
+    let previous = changes::read_previous(dir);
+    let tables_wanted = formats.contains(&OutputFormat::Tables);
+    let (tables, documents) = rayon::join(
+        || {
+            tables_wanted.then(|| {
+                rayon::join(
+                    || load_tables::render_tables(files.load, &files.report.athlete),
+                    || tables::render_tables(files.records, files.metrics, files.report),
+                )
+            })
+        },
+        || {
+            let report = Report {
+                changes: previous
+                    .as_deref()
+                    .and_then(|b| changes::since(b, files.report)),
+                ..files.report.clone()
+            };
+            formats
+                .par_iter()
+                .map(|format| {
+                    let document = match format {
+                        OutputFormat::Json => Format::Json,
+                        OutputFormat::Md => Format::Markdown,
+                        OutputFormat::Html => Format::Html,
+                        OutputFormat::Tables => return None,
+                    };
+                    Some((document, document.render(&report, files.opts)))
+                })
+                .collect::<Vec<_>>()
+        },
+    );
+    let mut tables = tables;
+    for document in documents {
+        match document {
+            Some((format, bytes)) => write_atomic(&dir.join(format.file_name()), &bytes)?,
+            None => {
+                let Some((load, activities)) = tables.take() else {
+                    continue;
+                };
+                for (name, bytes) in load? {
+                    write_atomic(&dir.join(name), &bytes)?;
+                }
+                for (name, bytes) in activities? {
+                    write_atomic(&dir.join(name), &bytes)?;
+                }
             }
         }
     }
     Ok(())
 }
 
-/// The report with `changes` since the `report.json` already in `dir`, read
-/// before anything is written so every format can say what changed.
-fn with_changes(dir: &Path, report: &Report) -> Report {
-    Report {
-        changes: changes::since_previous(dir, report),
-        ..report.clone()
-    }
-}
-
-/// Renders each format and writes it into `dir` atomically; returns the paths written, in `formats` order.
-/// A `report.json` already in `dir` is read first, so every format can say
-/// what changed since then (`changes`).
+/// Renders each format (in parallel) and writes it into `dir` atomically, in
+/// `formats` order; returns the paths written. A `report.json` already in
+/// `dir` is read first, so every format can say what changed since then (`changes`).
 pub fn write_all(
     dir: &Path,
     report: &Report,
     opts: &RenderOptions,
     formats: &[Format],
 ) -> Result<Vec<PathBuf>, WriteError> {
-    let report = &with_changes(dir, report);
+    let report = &Report {
+        changes: changes::since_previous(dir, report),
+        ..report.clone()
+    };
+    let rendered: Vec<Vec<u8>> = formats
+        .par_iter()
+        .map(|format| format.render(report, opts))
+        .collect();
     let mut written = Vec::with_capacity(formats.len());
-    for format in formats {
+    for (format, bytes) in formats.iter().zip(rendered) {
         let path = dir.join(format.file_name());
-        write_atomic(&path, &format.render(report, opts))?;
+        write_atomic(&path, &bytes)?;
         written.push(path);
     }
     Ok(written)

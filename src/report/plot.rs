@@ -523,22 +523,42 @@ pub fn sleep_bars(report: &Report, limit_h: Option<f64>) -> Option<String> {
     Some(c.finish())
 }
 
-/// Cadence against speed: every speed band of every run (older ones faint),
-/// the athlete's own line, the 170 spm reference, and the runs `flagged_days`
-/// names as triangles.
+/// Past this many speed bands, the bands before the judged weeks are drawn as
+/// a density: 40,000 overlapping dots (45 years) were neither readable nor
+/// small (2 MB of SVG). A year of four runs a week is about 1,000 bands.
+pub const MAX_SCATTER_POINTS: usize = 2_000;
+
+/// Side of a density cell in chart units: about 0.3 km/h by 2 spm on a usual axis.
+const CELL: f64 = 8.0;
+
+/// Whether [`cadence_speed`] shades the older speed bands as a density.
+pub fn cadence_density(report: &Report) -> bool {
+    report.speed_bins.len() > MAX_SCATTER_POINTS
+}
+
+/// Cadence against speed: every speed band of every run (older ones faint,
+/// or past [`MAX_SCATTER_POINTS`] a density of the time spent), the athlete's
+/// own line, the 170 spm reference, and the runs `flagged_days` names as triangles.
 pub fn cadence_speed(report: &Report, u: Units, flagged_days: &[NaiveDate]) -> Option<String> {
     if report.speed_bins.is_empty() {
         return None;
     }
     let recent = window(report);
-    let pts: Vec<(f64, f64, Option<NaiveDate>)> = report
+    let pts: Vec<(f64, f64, Option<NaiveDate>, f64)> = report
         .speed_bins
         .iter()
-        .map(|p| (f::speed_value(p.speed_mps, u), p.cadence_spm, p.date))
+        .map(|p| {
+            (
+                f::speed_value(p.speed_mps, u),
+                p.cadence_spm,
+                p.date,
+                p.seconds,
+            )
+        })
         .collect();
     let (mut xlo, mut xhi, mut ylo, mut yhi) =
         (f64::INFINITY, f64::NEG_INFINITY, 170.0_f64, 170.0_f64);
-    for (x, y, _) in &pts {
+    for (x, y, _, _) in &pts {
         xlo = xlo.min(*x);
         xhi = xhi.max(*x);
         ylo = ylo.min(*y);
@@ -553,6 +573,23 @@ pub fn cadence_speed(report: &Report, u: Units, flagged_days: &[NaiveDate]) -> O
     let y = lin(ya, yb, c.y1, c.y0);
     c.y_axis(&yt, &y, "Cadence (spm)");
     c.x_numbers(&xt, &x, &format!("Speed ({})", f::speed_unit(u)));
+    let is_recent = |d: Option<NaiveDate>| match (recent, d) {
+        (Some((a, b)), Some(d)) => d >= a && d <= b,
+        _ => false,
+    };
+    let is_flagged = |d: Option<NaiveDate>| d.is_some_and(|d| flagged_days.contains(&d));
+    // Drawn one by one: everything, or with a density only the judged weeks and flagged runs.
+    let density = cadence_density(report);
+    let as_dot = |d: Option<NaiveDate>| !density || is_recent(d) || is_flagged(d);
+    if density {
+        let shaded = pts
+            .iter()
+            .filter(|p| !as_dot(p.2))
+            .map(|p| (x(p.0), y(p.1), p.3));
+        // Back from the chart to speed and cadence, for the cells' titles.
+        let (xv, yv) = (lin(c.x0, c.x1, xa, xb), lin(c.y1, c.y0, ya, yb));
+        density_cells(&mut c, shaded, &|px, py| (xv(px), yv(py)), f::speed_unit(u));
+    }
     let _ = write!(
         c.svg,
         "<line class=\"ref\" x1=\"{:.1}\" x2=\"{:.1}\" y1=\"{:.1}\" y2=\"{:.1}\"><title>170 spm reference</title></line>",
@@ -561,17 +598,13 @@ pub fn cadence_speed(report: &Report, u: Units, flagged_days: &[NaiveDate]) -> O
         y(170.0),
         y(170.0)
     );
-    let is_recent = |d: Option<NaiveDate>| match (recent, d) {
-        (Some((a, b)), Some(d)) => d >= a && d <= b,
-        _ => false,
-    };
     // Older points first so the recent ones sit on top.
     for pass in [false, true] {
-        for (px, py, d) in pts.iter().filter(|p| is_recent(p.2) == pass) {
+        for (px, py, d, _) in pts.iter().filter(|p| is_recent(p.2) == pass && as_dot(p.2)) {
             let when = d.map(|d| words::day(d, report)).unwrap_or_default();
             let title = format!("{when}: {px:.1} {}, {py:.0} spm", f::speed_unit(u));
             let (cx, cy) = (x(*px), y(*py));
-            if d.is_some_and(|d| flagged_days.contains(&d)) {
+            if is_flagged(*d) {
                 let _ = write!(
                     c.svg,
                     "<path d=\"M{:.1} {:.1}L{:.1} {:.1}L{:.1} {:.1}Z\" fill=\"{VERMILLION}\"><title>{} (flagged)</title></path>",
@@ -589,9 +622,15 @@ pub fn cadence_speed(report: &Report, u: Units, flagged_days: &[NaiveDate]) -> O
                 } else {
                     (2.5, SKY, 0.45)
                 };
+                // Over a density a white rim keeps each recent run apart from the shading.
+                let rim = if density {
+                    " stroke=\"#fff\" stroke-width=\"0.8\""
+                } else {
+                    ""
+                };
                 let _ = write!(
                     c.svg,
-                    "<circle cx=\"{cx:.1}\" cy=\"{cy:.1}\" r=\"{r}\" fill=\"{fill}\" fill-opacity=\"{op}\"><title>{}</title></circle>",
+                    "<circle cx=\"{cx:.1}\" cy=\"{cy:.1}\" r=\"{r}\" fill=\"{fill}\" fill-opacity=\"{op}\"{rim}><title>{}</title></circle>",
                     esc(&title)
                 );
             }
@@ -609,6 +648,61 @@ pub fn cadence_speed(report: &Report, u: Units, flagged_days: &[NaiveDate]) -> O
         );
     }
     Some(c.finish())
+}
+
+/// Shades the plot in [`CELL`]-sized squares by the seconds spent in each
+/// (`points` are chart coordinates and seconds), the square root of the share
+/// of the busiest cell as opacity so rare paces still show. `value_at` maps a
+/// chart position back to (speed, cadence) for each cell's hover title.
+fn density_cells(
+    c: &mut Canvas,
+    points: impl Iterator<Item = (f64, f64, f64)>,
+    value_at: &dyn Fn(f64, f64) -> (f64, f64),
+    speed_unit: &str,
+) {
+    let cols = ((c.x1 - c.x0) / CELL).ceil().max(1.0) as usize;
+    let rows = ((c.y1 - c.y0) / CELL).ceil().max(1.0) as usize;
+    let mut seconds = vec![0.0_f64; cols * rows];
+    for (px, py, s) in points {
+        if !(px.is_finite() && py.is_finite() && s > 0.0) {
+            continue;
+        }
+        let i = (((px - c.x0) / CELL).floor().max(0.0) as usize).min(cols - 1);
+        let j = (((py - c.y0) / CELL).floor().max(0.0) as usize).min(rows - 1);
+        seconds[j * cols + i] += s;
+    }
+    let busiest = seconds.iter().copied().fold(0.0, f64::max);
+    if busiest <= 0.0 {
+        return;
+    }
+    c.svg.push_str("<g class=\"density\">");
+    for (k, &s) in seconds.iter().enumerate() {
+        if s <= 0.0 {
+            continue;
+        }
+        let (i, j) = (k % cols, k / cols);
+        let (cx, cy) = (c.x0 + i as f64 * CELL, c.y0 + j as f64 * CELL);
+        let (w, h) = (CELL.min(c.x1 - cx), CELL.min(c.y1 - cy));
+        let (v0, c1) = value_at(cx, cy);
+        let (v1, c0) = value_at(cx + w, cy + h);
+        let opacity = 0.12 + 0.78 * (s / busiest).sqrt();
+        let _ = write!(
+            c.svg,
+            "<rect x=\"{cx:.1}\" y=\"{cy:.1}\" width=\"{w:.1}\" height=\"{h:.1}\" fill=\"{SKY}\" fill-opacity=\"{opacity:.2}\"><title>{v0:.1}–{v1:.1} {speed_unit}, {c0:.0}–{c1:.0} spm: {} of earlier running</title></rect>",
+            time_spent(s)
+        );
+    }
+    c.svg.push_str("</g>");
+}
+
+/// `3 h 20 min`, `45 min`.
+fn time_spent(s: f64) -> String {
+    let m = (s / 60.0).round() as i64;
+    match (m / 60, m % 60) {
+        (0, m) => format!("{m} min"),
+        (h, 0) => format!("{h} h"),
+        (h, m) => format!("{h} h {m} min"),
+    }
 }
 
 /// The axis title and display conversion of an evidence metric.
@@ -1091,6 +1185,48 @@ pub(crate) mod tests {
         let fd = &r.findings[0];
         let strip = evidence_strip(fd, &r, Units::Metric).unwrap();
         assert_no_overlap(&strip);
+    }
+
+    #[test]
+    fn a_long_history_shades_older_runs_and_keeps_the_judged_ones_as_dots() {
+        // 45 years: 2,340 speed bands, past the scatter's limit.
+        let mut r = long_report(45);
+        assert!(cadence_density(&r));
+        let last = r.weeks.last().unwrap().start;
+        let judged = r
+            .speed_bins
+            .iter()
+            .filter(|p| p.date.is_some_and(|d| d >= last - Days::new(21)))
+            .count();
+        // A run named by a finding, long before the judged weeks, stays a triangle.
+        let old_flagged = r.speed_bins[100].date.unwrap();
+        let svg = cadence_speed(&r, Units::Metric, &[old_flagged]).unwrap();
+        assert_eq!(svg.matches("<g class=\"density\">").count(), 1);
+        assert_eq!(
+            svg.matches("<circle").count(),
+            judged,
+            "judged weeks as dots"
+        );
+        assert_eq!(svg.matches("(flagged)</title></path>").count(), 1);
+        let cells = svg.matches("of earlier running</title></rect>").count();
+        assert!(cells > 10 && cells < 52 * 25, "{cells} cells");
+        assert!(svg.len() < 40_000, "{} bytes", svg.len());
+        assert_no_overlap(&svg);
+        // The busiest cell is drawn darkest.
+        assert!(svg.contains("fill-opacity=\"0.90\""), "{svg}");
+
+        // Under the limit: every band is a dot, as before.
+        r.speed_bins.truncate(MAX_SCATTER_POINTS);
+        let svg = cadence_speed(&r, Units::Metric, &[]).unwrap();
+        assert!(!cadence_density(&r) && !svg.contains("density"));
+        assert_eq!(svg.matches("<circle").count(), MAX_SCATTER_POINTS);
+    }
+
+    #[test]
+    fn time_spent_reads_in_hours_and_minutes() {
+        assert_eq!(time_spent(45.0 * 60.0), "45 min");
+        assert_eq!(time_spent(7200.0), "2 h");
+        assert_eq!(time_spent(3.0 * 3600.0 + 20.0 * 60.0 + 10.0), "3 h 20 min");
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! headline metrics, for spreadsheets and notebooks. Column names carry units;
 //! the last column, `athlete`, is the report's athlete (null for `ingest`).
 
-use std::collections::BTreeMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use polars::prelude::*;
@@ -28,9 +28,11 @@ pub fn activities_frame(
     metrics: &[RunMetrics],
     report: &Report,
 ) -> PolarsResult<DataFrame> {
-    let by_path: BTreeMap<&str, &RunMetrics> =
+    // Hashed, not ordered: 10,000 paths that share a long folder prefix made
+    // the ordered maps' comparisons the frame's biggest cost.
+    let by_path: HashMap<&str, &RunMetrics> =
         metrics.iter().map(|m| (m.path.as_str(), m)).collect();
-    let dates: BTreeMap<&str, NaiveDateOpt> = report
+    let dates: HashMap<&str, NaiveDateOpt> = report
         .runs
         .iter()
         .map(|r| (r.path.as_str(), r.date))
@@ -39,8 +41,7 @@ pub fn activities_frame(
         .iter()
         .map(|rec| (rec.path.as_str(), Some(rec)))
         .collect();
-    let recorded: std::collections::BTreeSet<&str> =
-        records.iter().map(|r| r.path.as_str()).collect();
+    let recorded: HashSet<&str> = records.iter().map(|r| r.path.as_str()).collect();
     for m in metrics
         .iter()
         .filter(|m| !recorded.contains(m.path.as_str()))
@@ -55,6 +56,10 @@ pub fn activities_frame(
         rows.iter().map(|(p, _)| by_path.get(p).copied()).collect();
     let text = |f: &dyn Fn(&str, Option<&Record>) -> Option<String>| -> Vec<Option<String>> {
         rows.iter().map(|(p, rec)| f(p, *rec)).collect()
+    };
+    // Borrowed text: no string copied before polars copies it.
+    let record_str = |f: &dyn for<'r> Fn(&'r Record) -> Option<&'r str>| -> Vec<Option<&str>> {
+        rows.iter().map(|(_, rec)| rec.and_then(f)).collect()
     };
     let num = |name: &str, decimals: i32, f: &dyn Fn(&RunMetrics) -> Option<f64>| -> Column {
         let v: Vec<Option<f64>> = row_metrics
@@ -77,15 +82,15 @@ pub fn activities_frame(
     let columns = vec![
         Column::new(
             "path".into(),
-            rows.iter().map(|(p, _)| p.to_string()).collect::<Vec<_>>(),
+            rows.iter().map(|(p, _)| *p).collect::<Vec<&str>>(),
         ),
         Column::new(
             "status".into(),
             rows.iter()
-                .map(|(_, rec)| status(*rec).to_owned())
-                .collect::<Vec<_>>(),
+                .map(|(_, rec)| status(*rec))
+                .collect::<Vec<&str>>(),
         ),
-        Column::new("reason".into(), text(&|_, rec| rec?.reason.clone())),
+        Column::new("reason".into(), record_str(&|r| r.reason.as_deref())),
         // Decoder warnings (salvaged damage, bad CRC, …), "; "-joined; null when none.
         Column::new(
             "warnings".into(),
@@ -96,19 +101,16 @@ pub fn activities_frame(
         ),
         Column::new(
             "duplicate_of".into(),
-            text(&|_, rec| rec?.duplicate_of.clone()),
+            record_str(&|r| r.duplicate_of.as_deref()),
         ),
-        Column::new(
-            "format".into(),
-            text(&|_, rec| Some(rec?.format?.as_str().to_owned())),
-        ),
+        Column::new("format".into(), record_str(&|r| Some(r.format?.as_str()))),
         Column::new(
             "sport".into(),
-            text(&|_, rec| Some(rec?.activity.as_ref()?.sport.as_str().to_owned())),
+            record_str(&|r| Some(r.activity.as_ref()?.sport.as_str())),
         ),
         Column::new(
             "device".into(),
-            text(&|_, rec| rec?.activity.as_ref()?.source.device.clone()),
+            record_str(&|r| r.activity.as_ref()?.source.device.as_deref()),
         ),
         Column::new(
             "start_utc".into(),
@@ -169,21 +171,41 @@ pub fn write_tables(
     metrics: &[RunMetrics],
     report: &Report,
 ) -> Result<Vec<PathBuf>, TablesError> {
+    let mut written = Vec::with_capacity(2);
+    for (name, bytes) in render_tables(records, metrics, report)? {
+        let path = dir.join(name);
+        write_atomic(&path, &bytes)?;
+        written.push(path);
+    }
+    Ok(written)
+}
+
+/// `activities.parquet` and `activities.csv` (names and bytes), serialized in parallel.
+pub fn render_tables(
+    records: &[Record],
+    metrics: &[RunMetrics],
+    report: &Report,
+) -> Result<[(&'static str, Vec<u8>); 2], TablesError> {
     // `athlete` last: a coach folder's `OUT/*/activities.parquet` reads as one dataset.
-    let mut df = super::load_tables::with_athlete(
+    let df = super::load_tables::with_athlete(
         activities_frame(records, metrics, report)?,
         &report.athlete,
     )?;
-    let mut parquet = Vec::new();
-    ParquetWriter::new(&mut parquet).finish(&mut df)?;
-    let mut csv = Vec::new();
-    CsvWriter::new(&mut csv)
-        .include_header(true)
-        .finish(&mut df)?;
-    let (pq_path, csv_path) = (dir.join("activities.parquet"), dir.join("activities.csv"));
-    write_atomic(&pq_path, &parquet)?;
-    write_atomic(&csv_path, &csv)?;
-    Ok(vec![pq_path, csv_path])
+    let (parquet, csv) = rayon::join(
+        || -> PolarsResult<Vec<u8>> {
+            let mut bytes = Vec::new();
+            ParquetWriter::new(&mut bytes).finish(&mut df.clone())?;
+            Ok(bytes)
+        },
+        || -> PolarsResult<Vec<u8>> {
+            let mut bytes = Vec::new();
+            CsvWriter::new(&mut bytes)
+                .include_header(true)
+                .finish(&mut df.clone())?;
+            Ok(bytes)
+        },
+    );
+    Ok([("activities.parquet", parquet?), ("activities.csv", csv?)])
 }
 
 /// `samples.parquet`: one row per recorded sample of every decoded activity,

@@ -562,3 +562,78 @@ fn wellness_is_an_added_key_and_the_ratings_lead_the_answer() {
     );
     assert!(html.contains("<p class=\"wellness\">Wellness read:"));
 }
+
+/// `write_athlete` renders its files in parallel and writes them in order:
+/// every one lands, a second write still compares with the first
+/// `report.json` (read before any file is written), and a file that cannot
+/// be written stops the call there, naming it.
+#[test]
+fn write_athlete_writes_every_file_and_returns_the_first_failure() {
+    use heavylegs::load::{LoadTables, LoadUnit};
+    use heavylegs::output::OutputFormat;
+    let s = season();
+    let r = build(&s, Units::Metric);
+    let load = LoadTables {
+        days: vec![],
+        weeks: s.weeks.clone(),
+        breaks: vec![],
+        run_days: vec![],
+        load_unit: LoadUnit::DistanceKm,
+        imputed_load_runs: 0,
+    };
+    let opts = metric();
+    let files = report::AthleteFiles {
+        report: &r,
+        opts: &opts,
+        load: &load,
+        records: &s.records,
+        metrics: &s.metrics,
+    };
+    let all = [
+        "report.json",
+        "report.md",
+        "report.html",
+        "activities.parquet",
+        "activities.csv",
+        "days.parquet",
+        "days.csv",
+        "weeks.parquet",
+        "weeks.csv",
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let json = |d: &Path| -> serde_json::Value {
+        serde_json::from_slice(&std::fs::read(d.join("report.json")).unwrap()).unwrap()
+    };
+    report::write_athlete(dir.path(), &files, &OutputFormat::ALL).unwrap();
+    for name in all {
+        assert!(dir.path().join(name).is_file(), "{name} written");
+    }
+    assert!(json(dir.path())["changes"].is_null());
+    let weeks_csv = std::fs::read_to_string(dir.path().join("weeks.csv")).unwrap();
+    assert_eq!(weeks_csv.lines().count(), s.weeks.len() + 1, "{weeks_csv}");
+
+    report::write_athlete(dir.path(), &files, &OutputFormat::ALL).unwrap();
+    let v = json(dir.path());
+    assert_eq!(
+        v["changes"]["previous_generated_at"],
+        "2026-06-15T07:00:00Z"
+    );
+    assert_eq!(v["changes"]["new_runs"], 0);
+    let md = std::fs::read_to_string(dir.path().join("report.md")).unwrap();
+    assert!(md.contains("## Since the last report"), "{md}");
+
+    // A folder where report.html should go: the tables before it land, the
+    // JSON after it is not written.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("report.html").join("x")).unwrap();
+    let formats = [OutputFormat::Tables, OutputFormat::Html, OutputFormat::Json];
+    let err = report::write_athlete(dir.path(), &files, &formats).unwrap_err();
+    assert!(err.to_string().contains("report.html"), "{err}");
+    for name in all.iter().filter(|n| !n.starts_with("report.")) {
+        assert!(dir.path().join(name).is_file(), "{name} written before it");
+    }
+    assert!(
+        !dir.path().join("report.json").exists(),
+        "stopped at the failure"
+    );
+}
