@@ -65,6 +65,56 @@ pub fn write_atomic_with(
     path: &Path,
     write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<(), WriteError> {
+    stage(path, write)?.commit()
+}
+
+/// Several files, each atomically: written and synced side by side (the
+/// syncs overlap), then moved into place in order. The first failure stops
+/// there: the files before it are in place, it and the ones after are not
+/// (their temporary files are removed), as writing them one by one would leave it.
+pub fn write_atomic_all(files: &[(PathBuf, Vec<u8>)]) -> Result<(), WriteError> {
+    use rayon::prelude::*;
+    let staged: Vec<Result<Staged, WriteError>> = files
+        .par_iter()
+        .map(|(path, bytes)| stage(path, |w| w.write_all(bytes)))
+        .collect();
+    for file in staged {
+        file?.commit()?;
+    }
+    Ok(())
+}
+
+/// A file written and synced under a temporary name in its folder, not yet
+/// in place; dropped uncommitted, the temporary file is removed.
+struct Staged {
+    tmp: PathBuf,
+    path: PathBuf,
+    committed: bool,
+}
+
+impl Staged {
+    fn commit(mut self) -> Result<(), WriteError> {
+        fs::rename(&self.tmp, &self.path).map_err(|source| WriteError::Write {
+            path: self.path.clone(),
+            source,
+        })?;
+        self.committed = true;
+        Ok(())
+    }
+}
+
+impl Drop for Staged {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_file(&self.tmp);
+        }
+    }
+}
+
+fn stage(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<Staged, WriteError> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -77,23 +127,27 @@ pub fn write_atomic_with(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let staged = Staged {
+        tmp: dir.join(format!(".{name}.{}.tmp", std::process::id())),
+        path: path.to_path_buf(),
+        committed: false,
+    };
     let result = (|| {
-        let mut f = std::io::BufWriter::with_capacity(256 * 1024, fs::File::create(&tmp)?);
+        let file = fs::File::create(&staged.tmp)?;
+        let mut f = std::io::BufWriter::with_capacity(256 * 1024, file);
         write(&mut f)?;
         let f = f
             .into_inner()
             .map_err(std::io::IntoInnerError::into_error)?;
-        f.sync_all()?;
-        fs::rename(&tmp, path)
+        f.sync_all()
     })();
-    result.map_err(|source| {
-        let _ = fs::remove_file(&tmp);
-        WriteError::Write {
+    match result {
+        Ok(()) => Ok(staged),
+        Err(source) => Err(WriteError::Write {
             path: path.to_path_buf(),
             source,
-        }
-    })
+        }),
+    }
 }
 
 /// Writes a line to stdout, turning a closed pipe into an error the caller maps to success.
@@ -153,5 +207,45 @@ mod tests {
         fs::create_dir(&tmp).unwrap();
         assert!(write_atomic(&p, b"bad").is_err());
         assert_eq!(fs::read(&p).unwrap(), b"good");
+    }
+
+    #[test]
+    fn a_failure_in_a_set_stops_there_and_leaves_no_temp_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        for name in ["a.json", "c.json"] {
+            write_atomic(&d.join(name), b"old").unwrap();
+        }
+        // `b` cannot be written: its folder is a file.
+        fs::write(d.join("blocker"), b"").unwrap();
+        let files = vec![
+            (d.join("a.json"), b"new".to_vec()),
+            (d.join("blocker").join("b.json"), b"new".to_vec()),
+            (d.join("c.json"), b"new".to_vec()),
+        ];
+        let err = write_atomic_all(&files).unwrap_err();
+        assert!(err.to_string().contains("blocker"), "{err}");
+        assert_eq!(
+            fs::read(d.join("a.json")).unwrap(),
+            b"new",
+            "before the failure"
+        );
+        assert_eq!(
+            fs::read(d.join("c.json")).unwrap(),
+            b"old",
+            "after it: untouched"
+        );
+        let left: Vec<String> = fs::read_dir(d)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".tmp"))
+            .collect();
+        assert!(left.is_empty(), "temporary files left: {left:?}");
+
+        fs::remove_file(d.join("blocker")).unwrap();
+        write_atomic_all(&files).unwrap();
+        for (path, _) in &files {
+            assert_eq!(fs::read(path).unwrap(), b"new");
+        }
     }
 }

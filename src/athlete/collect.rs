@@ -291,7 +291,10 @@ fn apply_max_hr_estimate(
         observed_max_hr_bpm: Some(est.bpm),
         ..cfg.clone()
     };
-    for m in items.iter_mut().filter_map(|i| i.metrics.as_mut()) {
+    // Only runs reach the load and the tables; a duplicate's or a rejected
+    // file's row keeps its own zones.
+    let runs = items.iter_mut().filter(|i| i.record.status == Status::Ok);
+    for m in runs.filter_map(|i| i.metrics.as_mut()) {
         metrics::intensity::rederive(m, &cfg);
     }
 }

@@ -37,20 +37,34 @@ pub struct Output {
     pub report: report::Report,
     pub opts: report::RenderOptions,
     pub load: load::LoadTables,
-    pub records: Vec<crate::ingest::Record>,
-    /// Every run the load used, for the tables.
-    pub metrics: Vec<RunMetrics>,
+    /// Every item of the run, in input order (their records are the inputs table).
+    pub items: Vec<Item>,
+    /// The items whose runs the load used, in load order: the tables' runs.
+    pub used: Vec<usize>,
 }
 
 impl Output {
-    pub fn files(&self) -> report::AthleteFiles<'_> {
-        report::AthleteFiles {
+    /// Writes the athlete's folder ([`report::write_athlete`]), lending the
+    /// items' rows rather than moving a history's worth of them.
+    pub fn write(
+        &self,
+        dir: &std::path::Path,
+        formats: &[crate::output::OutputFormat],
+    ) -> Result<(), report::OutputError> {
+        let records: Vec<&crate::ingest::Record> = self.items.iter().map(|i| &i.record).collect();
+        let metrics: Vec<&RunMetrics> = self
+            .used
+            .iter()
+            .filter_map(|&i| self.items[i].metrics.as_ref())
+            .collect();
+        let files = report::AthleteFiles {
             report: &self.report,
             opts: &self.opts,
             load: &self.load,
-            records: &self.records,
-            metrics: &self.metrics,
-        }
+            records: &records,
+            metrics: &metrics,
+        };
+        report::write_athlete(dir, &files, formats)
     }
 }
 
@@ -200,29 +214,13 @@ pub fn run(
         shown(w.start + chrono::Duration::days(6))
     });
 
-    // The items are done with: their records and metrics move into the
-    // output (a history's worth of rows, never copied).
-    let (records, mut item_metrics): (Vec<crate::ingest::Record>, Vec<Option<RunMetrics>>) =
-        items.into_iter().map(|i| (i.record, i.metrics)).unzip();
-    let all_metrics: Vec<RunMetrics> = used_items
+    let records: Vec<&crate::ingest::Record> = items.iter().map(|i| &i.record).collect();
+    let shown_metrics: Vec<&RunMetrics> = used_items
         .iter()
-        .filter_map(|&i| item_metrics[i].take())
+        .zip(&used_dates)
+        .filter(|(_, d)| shown(**d))
+        .filter_map(|(&i, _)| items[i].metrics.as_ref())
         .collect();
-    drop(item_metrics);
-    // Without `--weeks`/`--since` everything is shown: no second copy.
-    let shown_metrics: Vec<RunMetrics> = match shown_from {
-        None => Vec::new(),
-        Some(_) => all_metrics
-            .iter()
-            .zip(&used_dates)
-            .filter(|(_, d)| shown(**d))
-            .map(|(m, _)| m.clone())
-            .collect(),
-    };
-    let shown_metrics: &[RunMetrics] = match shown_from {
-        None => &all_metrics,
-        Some(_) => &shown_metrics,
-    };
     let tz_summary = timezone_summary(&tables.run_days);
     let run_dates: Vec<(String, NaiveDate)> = tables
         .run_days
@@ -236,7 +234,7 @@ pub fn run(
         timezone_source: &tz_summary,
         display_units: job.units,
         records: &records,
-        metrics: shown_metrics,
+        metrics: &shown_metrics,
         weeks: &shown_weeks,
         findings: found,
         fit: v.fit.as_ref().map(|f| report::CadenceFit {
@@ -321,8 +319,8 @@ pub fn run(
             report,
             opts,
             load: v.tables,
-            records,
-            metrics: all_metrics,
+            items,
+            used: used_items,
         }),
     })
 }

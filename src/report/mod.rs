@@ -3,7 +3,7 @@
 //!
 //! Writers follow hyperfine's exporters: each `render` returns bytes and never
 //! opens a file; [`write_athlete`] (one line per [`OutputFormat`]) and
-//! [`write_all`] write, through [`crate::output::write_atomic`].
+//! [`write_all`] write, through [`crate::output::write_atomic_all`].
 
 use std::path::{Path, PathBuf};
 
@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use crate::ingest::Record;
 use crate::load::{LoadError, LoadTables};
 use crate::metrics::RunMetrics;
-use crate::output::{OutputFormat, WriteError, write_atomic};
+use crate::output::{OutputFormat, WriteError, write_atomic_all};
 
 pub mod changes;
 mod charts;
@@ -69,14 +69,15 @@ impl Format {
     }
 }
 
-/// What one athlete's folder is written from.
-pub struct AthleteFiles<'a> {
+/// What one athlete's folder is written from. Records and metrics are rows
+/// or references to rows (`R`, `M`), as in [`ReportInputs`].
+pub struct AthleteFiles<'a, R = Record, M = RunMetrics> {
     pub report: &'a Report,
     pub opts: &'a RenderOptions,
     pub load: &'a LoadTables,
-    pub records: &'a [Record],
+    pub records: &'a [R],
     /// Every run the load used (the tables are not cut to the report window).
-    pub metrics: &'a [RunMetrics],
+    pub metrics: &'a [M],
 }
 
 /// Why an athlete's folder could not be written.
@@ -97,11 +98,15 @@ pub enum OutputError {
 /// The files are rendered in parallel (the tables while the previous
 /// `report.json`, read first, is compared), then written one by one in
 /// `formats` order: the first failure stops the run there, as it always did.
-pub fn write_athlete(
+pub fn write_athlete<R, M>(
     dir: &Path,
-    files: &AthleteFiles,
+    files: &AthleteFiles<'_, R, M>,
     formats: &[OutputFormat],
-) -> Result<(), OutputError> {
+) -> Result<(), OutputError>
+where
+    R: std::borrow::Borrow<Record> + Sync,
+    M: std::borrow::Borrow<RunMetrics> + Sync,
+{
     let previous = changes::read_previous(dir);
     let tables_wanted = formats.contains(&OutputFormat::Tables);
     let (tables, documents) = rayon::join(
@@ -134,24 +139,34 @@ pub fn write_athlete(
                 .collect::<Vec<_>>()
         },
     );
+    // In `formats` order, up to the first file that did not render.
+    let (mut out, mut failed): (Vec<(PathBuf, Vec<u8>)>, Option<OutputError>) = (Vec::new(), None);
     let mut tables = tables;
     for document in documents {
         match document {
-            Some((format, bytes)) => write_atomic(&dir.join(format.file_name()), &bytes)?,
+            Some((format, bytes)) => out.push((dir.join(format.file_name()), bytes)),
             None => {
                 let Some((load, activities)) = tables.take() else {
                     continue;
                 };
-                for (name, bytes) in load? {
-                    write_atomic(&dir.join(name), &bytes)?;
-                }
-                for (name, bytes) in activities? {
-                    write_atomic(&dir.join(name), &bytes)?;
+                match load
+                    .map_err(OutputError::from)
+                    .and_then(|l| Ok((l, activities.map_err(OutputError::from)?)))
+                {
+                    Ok((load, activities)) => {
+                        out.extend(load.into_iter().map(|(n, b)| (dir.join(n), b)));
+                        out.extend(activities.into_iter().map(|(n, b)| (dir.join(n), b)));
+                    }
+                    Err(e) => {
+                        failed = Some(e);
+                        break;
+                    }
                 }
             }
         }
     }
-    Ok(())
+    write_atomic_all(&out)?;
+    failed.map_or(Ok(()), Err)
 }
 
 /// Renders each format (in parallel) and writes it into `dir` atomically, in
@@ -167,17 +182,12 @@ pub fn write_all(
         changes: changes::since_previous(dir, report),
         ..report.clone()
     };
-    let rendered: Vec<Vec<u8>> = formats
+    let rendered: Vec<(PathBuf, Vec<u8>)> = formats
         .par_iter()
-        .map(|format| format.render(report, opts))
+        .map(|format| (dir.join(format.file_name()), format.render(report, opts)))
         .collect();
-    let mut written = Vec::with_capacity(formats.len());
-    for (format, bytes) in formats.iter().zip(rendered) {
-        let path = dir.join(format.file_name());
-        write_atomic(&path, &bytes)?;
-        written.push(path);
-    }
-    Ok(written)
+    write_atomic_all(&rendered)?;
+    Ok(rendered.into_iter().map(|(path, _)| path).collect())
 }
 
 /// The short stdout verdict: one line per flagged cause, then where the report is.

@@ -16,6 +16,7 @@
 //! report in the same folder, or null), `wellness` (only when the inputs
 //! hold sleep, resting HR, HRV, gear, ratings or ferritin).
 
+use std::borrow::Borrow;
 use std::collections::{BTreeSet, HashMap};
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -193,16 +194,18 @@ pub struct SpeedPoint {
 }
 
 /// Everything the report is built from; the app fills it from its stages.
-#[derive(Debug, Clone, Copy)]
-pub struct ReportInputs<'a> {
+/// Records and metrics are rows or references to rows (`R`, `M`): the app
+/// lends a whole history's rows without moving them.
+#[derive(Debug)]
+pub struct ReportInputs<'a, R = Record, M = RunMetrics> {
     pub athlete: &'a str,
     pub generated_at: DateTime<Utc>,
     /// IANA zone used for runs whose file carries no UTC offset; UTC when absent or unknown.
     pub timezone: Option<chrono_tz::Tz>,
     pub timezone_source: &'a str,
     pub display_units: Units,
-    pub records: &'a [Record],
-    pub metrics: &'a [RunMetrics],
+    pub records: &'a [R],
+    pub metrics: &'a [M],
     pub weeks: &'a [Week],
     pub findings: &'a [Finding],
     pub fit: Option<CadenceFit>,
@@ -215,12 +218,13 @@ pub struct ReportInputs<'a> {
 impl Report {
     /// Builds the report: sorts every list and rounds every float, so the
     /// writers only format.
-    pub fn new(inp: &ReportInputs<'_>) -> Report {
+    pub fn new<R: Borrow<Record>, M: Borrow<RunMetrics>>(inp: &ReportInputs<'_, R, M>) -> Report {
         // Hashed: ordered maps compared 10,000 paths with a long shared prefix.
         let offsets: HashMap<&str, i32> = inp
             .records
             .iter()
-            .filter_map(|r| Some((r.path.as_str(), r.activity.as_ref()?.utc_offset_s?)))
+            .map(Borrow::borrow)
+            .filter_map(|r: &Record| Some((r.path.as_str(), r.activity.as_ref()?.utc_offset_s?)))
             .collect();
         let tz: Option<chrono_tz::Tz> = inp.timezone;
         let known: HashMap<&str, NaiveDate> = inp
@@ -248,7 +252,7 @@ impl Report {
             .filter(|f| f.intercept_spm.is_finite() && f.slope_spm_per_mps.is_finite());
         let mut runs: Vec<(Option<chrono::DateTime<Utc>>, RunRow)> = Vec::new();
         let mut speed_bins = Vec::new();
-        for m in inp.metrics {
+        for m in inp.metrics.iter().map(Borrow::borrow) {
             let date = local_date(m);
             runs.push((m.start, run_row(m, date, fit.as_ref())));
             for b in &m.speed_bins {
@@ -299,7 +303,7 @@ impl Report {
 
         let (mut inputs, mut rejected, mut skipped) =
             (InputCounts::default(), Vec::new(), Vec::new());
-        for rec in inp.records {
+        for rec in inp.records.iter().map(Borrow::borrow) {
             let wellness = rec.wellness.iter().flat_map(|w| &w.warnings);
             for w in rec
                 .activity
@@ -595,7 +599,7 @@ mod tests {
             timezone_source: "utc",
             display_units: Units::Metric,
             records: &records,
-            metrics: &[],
+            metrics: &[] as &[RunMetrics],
             weeks: &[],
             findings: &[],
             fit: None,

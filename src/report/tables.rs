@@ -3,6 +3,7 @@
 //! headline metrics, for spreadsheets and notebooks. Column names carry units;
 //! the last column, `athlete`, is the report's athlete (null for `ingest`).
 
+use std::borrow::Borrow;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
@@ -24,28 +25,27 @@ pub enum TablesError {
 
 /// Builds the table: records sorted by path; metrics without a record are kept as `ok` rows.
 pub fn activities_frame(
-    records: &[Record],
-    metrics: &[RunMetrics],
+    records: &[impl Borrow<Record>],
+    metrics: &[impl Borrow<RunMetrics>],
     report: &Report,
 ) -> PolarsResult<DataFrame> {
+    let records = records.iter().map(Borrow::borrow);
+    let metrics = metrics.iter().map(Borrow::borrow);
     // Hashed, not ordered: 10,000 paths that share a long folder prefix made
     // the ordered maps' comparisons the frame's biggest cost.
     let by_path: HashMap<&str, &RunMetrics> =
-        metrics.iter().map(|m| (m.path.as_str(), m)).collect();
+        metrics.clone().map(|m| (m.path.as_str(), m)).collect();
     let dates: HashMap<&str, NaiveDateOpt> = report
         .runs
         .iter()
         .map(|r| (r.path.as_str(), r.date))
         .collect();
     let mut rows: Vec<(&str, Option<&Record>)> = records
-        .iter()
+        .clone()
         .map(|rec| (rec.path.as_str(), Some(rec)))
         .collect();
-    let recorded: HashSet<&str> = records.iter().map(|r| r.path.as_str()).collect();
-    for m in metrics
-        .iter()
-        .filter(|m| !recorded.contains(m.path.as_str()))
-    {
+    let recorded: HashSet<&str> = records.map(|r| r.path.as_str()).collect();
+    for m in metrics.filter(|m| !recorded.contains(m.path.as_str())) {
         rows.push((m.path.as_str(), None));
     }
     rows.sort_by(|a, b| a.0.cmp(b.0));
@@ -167,8 +167,8 @@ type NaiveDateOpt = Option<chrono::NaiveDate>;
 /// Writes `activities.parquet` and `activities.csv` into `dir`, each atomically.
 pub fn write_tables(
     dir: &Path,
-    records: &[Record],
-    metrics: &[RunMetrics],
+    records: &[impl Borrow<Record>],
+    metrics: &[impl Borrow<RunMetrics>],
     report: &Report,
 ) -> Result<Vec<PathBuf>, TablesError> {
     let mut written = Vec::with_capacity(2);
@@ -182,8 +182,8 @@ pub fn write_tables(
 
 /// `activities.parquet` and `activities.csv` (names and bytes), serialized in parallel.
 pub fn render_tables(
-    records: &[Record],
-    metrics: &[RunMetrics],
+    records: &[impl Borrow<Record>],
+    metrics: &[impl Borrow<RunMetrics>],
     report: &Report,
 ) -> Result<[(&'static str, Vec<u8>); 2], TablesError> {
     // `athlete` last: a coach folder's `OUT/*/activities.parquet` reads as one dataset.
