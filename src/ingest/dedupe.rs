@@ -50,26 +50,34 @@ pub fn dedupe_in<T>(
 
     let mut groups = UnionFind::new(runs.len());
     let mut first_with_content: HashMap<(&str, i64), usize> = HashMap::new();
+    // A byte-for-byte copy of an earlier run: grouped with it here, and left
+    // out of the pairwise comparison below, which only reads what copies share
+    // (sport, start, elapsed time, distance). A folder imported 200 times
+    // would otherwise compare every copy with every other.
+    let mut copy = vec![false; runs.len()];
     for (i, run) in runs.iter().enumerate() {
         if run.sha256.is_empty() {
             continue;
         }
         // The start keeps the sessions of one multisport file apart.
         match first_with_content.get(&(run.sha256, run.start_ms)) {
-            Some(&j) => groups.union(i, j),
+            Some(&j) => {
+                groups.union(i, j);
+                copy[i] = true;
+            }
             None => {
                 first_with_content.insert((run.sha256, run.start_ms), i);
             }
         }
     }
-    for i in 0..runs.len() {
+    for i in (0..runs.len()).filter(|&i| !copy[i]) {
         let a = &runs[i];
         let reach_s = a.start_s + START_WINDOW_S.max((1.0 - MIN_OVERLAP) * a.elapsed_s);
         for (j, b) in runs.iter().enumerate().skip(i + 1) {
             if b.start_s > reach_s {
                 break;
             }
-            if a.same_run_as(b) {
+            if !copy[j] && a.same_run_as(b) {
                 groups.union(i, j);
             }
         }

@@ -1122,6 +1122,40 @@ fn dedupe_keeps_the_richest_copy() {
     assert_eq!(loser.reason.as_deref(), Some("duplicate of backup/a.fit"));
 }
 
+/// A folder imported many times over: every run still counted once, and
+/// the same runs kept as from one import (copies are grouped by content and
+/// only one of each is compared with the rest).
+#[test]
+fn an_export_imported_thirty_times_counts_each_run_once() {
+    let mut once = dedupe_cases();
+    dedupe(&mut once);
+    let kept_once: Vec<String> = outcome(&once)
+        .into_iter()
+        .filter(|(_, st, _)| *st == Status::Ok)
+        .map(|(p, _, _)| p)
+        .collect();
+    let mut many: Vec<Record> = Vec::new();
+    for copy in 0..30 {
+        for mut r in dedupe_cases() {
+            r.path = format!("import{copy:02}/{}", r.path);
+            many.push(r);
+        }
+    }
+    dedupe(&mut many);
+    let mut kept: Vec<String> = many
+        .iter()
+        .filter(|r| r.status == Status::Ok)
+        .map(|r| r.path.split_once('/').unwrap().1.to_owned())
+        .collect();
+    kept.sort();
+    assert_eq!(kept, kept_once);
+    for r in many.iter().filter(|r| r.status == Status::Skipped) {
+        let winner = r.duplicate_of.as_deref().unwrap();
+        let winner = many.iter().find(|w| w.path == winner).unwrap();
+        assert_eq!(winner.status, Status::Ok, "{} points at a kept run", r.path);
+    }
+}
+
 #[test]
 fn dedupe_does_not_depend_on_input_order() {
     let mut reference = dedupe_cases();
