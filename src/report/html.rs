@@ -247,16 +247,30 @@ pub fn render(report: &Report, opts: &RenderOptions) -> Vec<u8> {
     // The remaining charts.
     o.push_str("<section id=\"charts\">\n<h2>More charts</h2>\n<div class=\"grid2\">\n");
     let du = f::distance_unit(u);
+    // A long history is drawn by month (`plot::load_bars`): the title says so.
+    let (title, bar, caption) = if charts::monthly(report) {
+        (
+            format!("Distance by month ({du})"),
+            "month",
+            "One bar per month: the history is too long for a bar per week. Shaded: the weeks the verdicts judge.",
+        )
+    } else {
+        (
+            format!("Weekly distance ({du})"),
+            "week",
+            "Labels above bars: change on the week before, where they fit. Shaded: the weeks the verdicts judge.",
+        )
+    };
     svg_figure(
         &mut o,
         "weekly-distance",
-        &format!("Weekly distance ({du})"),
+        &title,
         plot::load_bars(report, u, &|w: &WeekRow| w.flagged, "Weekly distance"),
         &[
-            (plot::BLUE, "week"),
+            (plot::BLUE, bar),
             (plot::VERMILLION, "▼ week named by a flagged finding"),
         ],
-        "Labels above bars: change on the week before, where they fit. Shaded: the weeks the verdicts judge. Past about a year the bars are months.",
+        caption,
     );
     let (keys, note) = cadence_speed_keys(report, false);
     svg_figure(
@@ -765,6 +779,20 @@ pub use crate::escape::html as esc;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_history_titles_its_distance_chart_by_month() {
+        let opts = RenderOptions::default();
+        let long = render(&crate::report::plot::tests::long_report(10), &opts);
+        let long = String::from_utf8(long).unwrap();
+        assert!(long.contains("Distance by month (km)"));
+        assert!(!long.contains("Weekly distance (km)"));
+        let mut short = crate::report::plot::tests::long_report(1);
+        short.weeks.truncate(20);
+        let short = String::from_utf8(render(&short, &opts)).unwrap();
+        assert!(short.contains("Weekly distance (km)"));
+        assert!(!short.contains("Distance by month"));
+    }
 
     /// Writes a ten-year report for looking at in a browser:
     /// `HEAVYLEGS_SAMPLE_OUT=dir cargo test --lib report::html -- --ignored`.
