@@ -248,16 +248,18 @@ pub fn render(report: &Report, opts: &RenderOptions) -> Vec<u8> {
     o.push_str("<section id=\"charts\">\n<h2>More charts</h2>\n<div class=\"grid2\">\n");
     let du = f::distance_unit(u);
     // A long history is drawn by month (`plot::load_bars`): the title says so.
-    let (title, bar, caption) = if charts::monthly(report) {
+    let (title, bar, marked, caption) = if charts::monthly(report) {
         (
             format!("Distance by month ({du})"),
             "month",
+            "▼ month with a week named by a flagged finding",
             "One bar per month: the history is too long for a bar per week. Shaded: the weeks the verdicts judge.",
         )
     } else {
         (
             format!("Weekly distance ({du})"),
             "week",
+            "▼ week named by a flagged finding",
             "Labels above bars: change on the week before, where they fit. Shaded: the weeks the verdicts judge.",
         )
     };
@@ -266,10 +268,7 @@ pub fn render(report: &Report, opts: &RenderOptions) -> Vec<u8> {
         "weekly-distance",
         &title,
         plot::load_bars(report, u, &|w: &WeekRow| w.flagged, "Weekly distance"),
-        &[
-            (plot::BLUE, bar),
-            (plot::VERMILLION, "▼ week named by a flagged finding"),
-        ],
+        &[(plot::BLUE, bar), (plot::VERMILLION, marked)],
         caption,
     );
     let (keys, note) = cadence_speed_keys(report, false);
@@ -786,6 +785,7 @@ mod tests {
         let long = render(&crate::report::plot::tests::long_report(10), &opts);
         let long = String::from_utf8(long).unwrap();
         assert!(long.contains("Distance by month (km)"));
+        assert!(long.contains("month with a week named by a flagged finding"));
         assert!(!long.contains("Weekly distance (km)"));
         let mut short = crate::report::plot::tests::long_report(1);
         short.weeks.truncate(20);
