@@ -187,11 +187,31 @@ pub fn assess(runs: &[DatedRun], opts: &Options) -> Result<Verdicts, LoadError> 
 /// `(before, in_window)`: borrowed halves when the rows are in date order
 /// (the load tables are), copies otherwise.
 fn split<T: Clone>(rows: &[T], in_window: impl Fn(&T) -> bool) -> (Cow<'_, [T]>, Cow<'_, [T]>) {
-    let at = rows.partition_point(|r| !in_window(r));
+    // Borrowable when everything from the first row in the window on is in it.
+    let at = rows.iter().position(&in_window).unwrap_or(rows.len());
     if rows[at..].iter().all(&in_window) {
         let (base, window) = rows.split_at(at);
         return (Cow::Borrowed(base), Cow::Borrowed(window));
     }
     let (window, base): (Vec<T>, Vec<T>) = rows.iter().cloned().partition(in_window);
     (Cow::Owned(base), Cow::Owned(window))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split;
+
+    #[test]
+    fn split_borrows_ordered_rows_and_copies_unordered_ones_faithfully() {
+        let ordered = [1, 2, 5, 6, 9];
+        let (base, window) = split(&ordered, |&x| x >= 5);
+        assert!(matches!(base, std::borrow::Cow::Borrowed(_)));
+        assert_eq!((&*base, &*window), (&[1, 2][..], &[5, 6, 9][..]));
+        // Out of order: a window row early on must not land in the baseline.
+        let unordered = [5, 1, 2, 6, 9];
+        let (base, window) = split(&unordered, |&x| x >= 5);
+        assert_eq!((&*base, &*window), (&[1, 2][..], &[5, 6, 9][..]));
+        let (base, window) = split(&[7, 1], |&x| x >= 5);
+        assert_eq!((&*base, &*window), (&[1][..], &[7][..]));
+    }
 }

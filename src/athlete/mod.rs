@@ -119,7 +119,7 @@ pub fn run(
     }
 
     // Runs with their metrics, in deterministic (start, path) order.
-    // (item index, item, metrics): the index lets the metrics move out later.
+    // (item index, item, metrics): the index finds the item again in the output.
     let mut runs: Vec<(usize, &Item, &RunMetrics)> = items
         .iter()
         .enumerate()
@@ -208,8 +208,6 @@ pub fn run(
     let shown = |d: NaiveDate| shown_from.is_none_or(|w| d >= w);
     let used_dates: Vec<NaiveDate> = v.used.iter().map(|&i| dated[i].date).collect();
     let used_items: Vec<usize> = v.used.iter().map(|&i| dated_items[i]).collect();
-    drop(dated);
-    drop(runs);
     let shown_weeks = within(&tables.weeks, |w| {
         shown(w.start + chrono::Duration::days(6))
     });

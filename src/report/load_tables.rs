@@ -12,14 +12,15 @@ use polars::prelude::*;
 use rayon::prelude::*;
 
 use crate::load::{LoadError, LoadTables, LoadUnit, Week};
-use crate::output::write_atomic;
+use crate::output::write_atomic_all;
 
 /// Writes `days.parquet`, `days.csv`, `weeks.parquet` and `weeks.csv` of `athlete` into `dir`.
 pub fn write_tables(dir: &Path, t: &LoadTables, athlete: &str) -> Result<(), LoadError> {
-    for (name, bytes) in render_tables(t, athlete)? {
-        write_atomic(&dir.join(name), &bytes)?;
-    }
-    Ok(())
+    let files: Vec<_> = render_tables(t, athlete)?
+        .into_iter()
+        .map(|(name, bytes)| (dir.join(name), bytes))
+        .collect();
+    Ok(write_atomic_all(&files)?)
 }
 
 /// The four files' names and bytes, serialized in parallel, in the order

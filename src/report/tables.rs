@@ -11,7 +11,7 @@ use polars::prelude::*;
 
 use crate::ingest::{Record, Status};
 use crate::metrics::RunMetrics;
-use crate::output::{WriteError, write_atomic};
+use crate::output::{WriteError, write_atomic, write_atomic_all};
 
 use super::model::{Report, ro};
 
@@ -171,13 +171,12 @@ pub fn write_tables(
     metrics: &[impl Borrow<RunMetrics>],
     report: &Report,
 ) -> Result<Vec<PathBuf>, TablesError> {
-    let mut written = Vec::with_capacity(2);
-    for (name, bytes) in render_tables(records, metrics, report)? {
-        let path = dir.join(name);
-        write_atomic(&path, &bytes)?;
-        written.push(path);
-    }
-    Ok(written)
+    let files: Vec<(PathBuf, Vec<u8>)> = render_tables(records, metrics, report)?
+        .into_iter()
+        .map(|(name, bytes)| (dir.join(name), bytes))
+        .collect();
+    write_atomic_all(&files)?;
+    Ok(files.into_iter().map(|(path, _)| path).collect())
 }
 
 /// `activities.parquet` and `activities.csv` (names and bytes), serialized in parallel.
