@@ -7,6 +7,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
@@ -110,11 +111,18 @@ struct StatFirst<'c> {
 impl Shortcut<Item> for StatFirst<'_> {
     type Stamp = FileStat;
 
-    fn lookup(&self, path: &Path) -> Result<KnownLeaves<Item>, Option<FileStat>> {
-        let Ok(meta) = std::fs::metadata(path) else {
-            return Err(None);
+    fn lookup(
+        &self,
+        path: &Path,
+        meta: Option<&std::fs::Metadata>,
+    ) -> Result<KnownLeaves<Item>, Option<FileStat>> {
+        let stat = match meta {
+            Some(meta) => FileStat::of(meta),
+            None => match std::fs::metadata(path) {
+                Ok(meta) => FileStat::of(&meta),
+                Err(_) => return Err(None),
+            },
         };
-        let stat = FileStat::of(&meta);
         if !self.rehash
             && let Some(found) = self.cache.unchanged(&path.to_string_lossy(), &stat)
         {
@@ -292,11 +300,12 @@ fn apply_max_hr_estimate(
         ..cfg.clone()
     };
     // Only runs reach the load and the tables; a duplicate's or a rejected
-    // file's row keeps its own zones.
-    let runs = items.iter_mut().filter(|i| i.record.status == Status::Ok);
-    for m in runs.filter_map(|i| i.metrics.as_mut()) {
-        metrics::intensity::rederive(m, &cfg);
-    }
+    // file's row keeps its own zones. A history's runs, each on its own: on all cores.
+    items
+        .par_iter_mut()
+        .filter(|i| i.record.status == Status::Ok)
+        .filter_map(|i| i.metrics.as_mut())
+        .for_each(|m| metrics::intensity::rederive(m, &cfg));
 }
 
 /// The profile's `[[journal]]` entries as one wellness record.

@@ -10,8 +10,8 @@
 //!
 //! [`Format::richness`]: crate::activity::Format::richness
 
+use foldhash::HashMap;
 use std::cmp::{Ordering, Reverse};
-use std::collections::HashMap;
 
 use super::{Record, Status};
 use crate::activity::{Activity, COLUMNS};
@@ -49,7 +49,7 @@ pub fn dedupe_in<T>(
     runs.sort_by(|a, b| a.cmp_start(b));
 
     let mut groups = UnionFind::new(runs.len());
-    let mut first_with_content: HashMap<(&str, i64), usize> = HashMap::new();
+    let mut first_with_content: HashMap<(&str, i64), usize> = HashMap::default();
     // A byte-for-byte copy of an earlier run: grouped with it here, and left
     // out of the pairwise comparison below, which only reads what copies share
     // (sport, start, elapsed time, distance). A folder imported 200 times
@@ -83,7 +83,7 @@ pub fn dedupe_in<T>(
         }
     }
 
-    let mut members: HashMap<usize, Vec<usize>> = HashMap::new();
+    let mut members: HashMap<usize, Vec<usize>> = HashMap::default();
     for i in 0..runs.len() {
         members.entry(groups.find(i)).or_default().push(i);
     }

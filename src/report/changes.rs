@@ -2,10 +2,12 @@
 //! run left in the same output folder. Read before anything is written; a
 //! missing, unreadable or foreign file simply means no comparison.
 
-use std::collections::{BTreeSet, HashSet};
+use std::borrow::Cow;
+use std::collections::BTreeSet;
 use std::path::Path;
 
 use chrono::NaiveDate;
+use foldhash::HashSet;
 use serde::Deserialize;
 
 use crate::findings::{Cause, Status};
@@ -17,8 +19,7 @@ pub fn since_previous(dir: &Path, report: &Report) -> Option<Changes> {
     since(&read_previous(dir)?, report)
 }
 
-/// The bytes of `dir/report.json`, when there is one: read before anything is
-/// written, compared ([`since`]) while other files are being written.
+/// The bytes of `dir/report.json`, when there is one (read before anything is written).
 pub fn read_previous(dir: &Path) -> Option<Vec<u8>> {
     std::fs::read(dir.join(super::Format::Json.file_name())).ok()
 }
@@ -35,15 +36,15 @@ pub fn since(previous: &[u8], report: &Report) -> Option<Changes> {
 /// one. Every field but `schema_version` and `generated_at` may be missing,
 /// so an older schema (fewer keys) still compares.
 #[derive(Debug, Deserialize)]
-pub struct Previous {
+pub struct Previous<'a> {
     /// Required: a file without it is not a heavylegs report.
     #[allow(dead_code)]
     schema_version: u64,
     generated_at: String,
     #[serde(default)]
     period: Option<Period>,
-    #[serde(default)]
-    runs: Option<Vec<PreviousRun>>,
+    #[serde(default, borrow)]
+    runs: Option<Vec<PreviousRun<'a>>>,
     #[serde(default)]
     findings: Option<Vec<PreviousFinding>>,
 }
@@ -54,10 +55,12 @@ struct Period {
     to: Option<String>,
 }
 
+/// Borrowed from the file's bytes unless the path has escapes: thousands of
+/// paths are only looked up, never kept.
 #[derive(Debug, Deserialize)]
-struct PreviousRun {
-    #[serde(default)]
-    path: Option<String>,
+struct PreviousRun<'a> {
+    #[serde(default, borrow)]
+    path: Option<Cow<'a, str>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -69,7 +72,7 @@ struct PreviousFinding {
 }
 
 /// The comparison itself.
-pub fn compare(prev: &Previous, report: &Report) -> Option<Changes> {
+pub fn compare(prev: &Previous<'_>, report: &Report) -> Option<Changes> {
     let generated = prev.generated_at.clone();
     let previous_to = prev
         .period

@@ -96,7 +96,7 @@ pub enum OutputError {
 /// writer's file plus one arm (and one [`OutputFormat`] variant).
 ///
 /// The files are rendered in parallel (the tables while the previous
-/// `report.json`, read first, is compared), then written one by one in
+/// `report.json` is read and compared), then written one by one in
 /// `formats` order: the first failure stops the run there, as it always did.
 pub fn write_athlete<R, M>(
     dir: &Path,
@@ -107,7 +107,6 @@ where
     R: std::borrow::Borrow<Record> + Sync,
     M: std::borrow::Borrow<RunMetrics> + Sync,
 {
-    let previous = changes::read_previous(dir);
     let tables_wanted = formats.contains(&OutputFormat::Tables);
     let (tables, documents) = rayon::join(
         || {
@@ -119,10 +118,9 @@ where
             })
         },
         || {
+            // Read here, beside the tables: nothing is written before both are done.
             let report = Report {
-                changes: previous
-                    .as_deref()
-                    .and_then(|b| changes::since(b, files.report)),
+                changes: changes::since_previous(dir, files.report),
                 ..files.report.clone()
             };
             formats

@@ -3,8 +3,8 @@
 //! headline metrics, for spreadsheets and notebooks. Column names carry units;
 //! the last column, `athlete`, is the report's athlete (null for `ingest`).
 
+use foldhash::{HashMap, HashSet};
 use std::borrow::Borrow;
-use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use polars::prelude::*;

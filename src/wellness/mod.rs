@@ -307,7 +307,7 @@ impl Wellness {
     /// (links are drained, so finishing twice adds nothing). Links to ids no
     /// summary lists leave one warning per file.
     fn resolve_gear_links(&mut self) {
-        let starts: std::collections::HashMap<(Origin, &str), Option<DateTime<Utc>>> = self
+        let starts: foldhash::HashMap<(Origin, &str), Option<DateTime<Utc>>> = self
             .activities
             .iter()
             .map(|a| ((a.origin, a.id.as_str()), a.start))

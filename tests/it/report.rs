@@ -308,6 +308,41 @@ fn changes_since_the_previous_report() {
     assert!(v["changes"].is_null());
 }
 
+/// Paths that JSON escapes (a Windows folder, a quote) are read back from the
+/// previous report as well as plain ones: the same runs are not new runs.
+#[test]
+fn changes_recognise_runs_whose_paths_json_escapes() {
+    let escaped = || {
+        let mut s = season();
+        for (n, m) in s.metrics.iter_mut().enumerate() {
+            m.path = match n % 3 {
+                0 => format!(r"C:\Users\sam\Garmin\run {n}.fit"),
+                1 => format!("exports/\"quoted\" run\t{n}.fit"),
+                _ => format!("plain/run-{n}.fit"),
+            };
+        }
+        s
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let r = build(&escaped(), Units::Metric);
+    report::write_all(dir.path(), &r, &metric(), &[Format::Json]).unwrap();
+    report::write_all(dir.path(), &r, &metric(), &[Format::Json]).unwrap();
+    let v: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("report.json")).unwrap()).unwrap();
+    assert_eq!(v["changes"]["new_runs"], 0, "{}", v["changes"]);
+
+    // One run more than last time: exactly that one is new.
+    let mut before = escaped();
+    before.metrics.pop();
+    let fewer = build(&before, Units::Metric);
+    let dir = tempfile::tempdir().unwrap();
+    report::write_all(dir.path(), &fewer, &metric(), &[Format::Json]).unwrap();
+    report::write_all(dir.path(), &r, &metric(), &[Format::Json]).unwrap();
+    let v: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("report.json")).unwrap()).unwrap();
+    assert_eq!(v["changes"]["new_runs"], 1, "{}", v["changes"]);
+}
+
 #[test]
 fn html_is_self_contained_escaped_and_has_every_chart() {
     let html = text(html::render(&sample(), &metric()));
