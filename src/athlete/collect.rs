@@ -111,18 +111,11 @@ struct StatFirst<'c> {
 impl Shortcut<Item> for StatFirst<'_> {
     type Stamp = FileStat;
 
-    fn lookup(
-        &self,
-        path: &Path,
-        meta: Option<&std::fs::Metadata>,
-    ) -> Result<KnownLeaves<Item>, Option<FileStat>> {
-        let stat = match meta {
-            Some(meta) => FileStat::of(meta),
-            None => match std::fs::metadata(path) {
-                Ok(meta) => FileStat::of(&meta),
-                Err(_) => return Err(None),
-            },
+    fn lookup(&self, path: &Path) -> Result<KnownLeaves<Item>, Option<FileStat>> {
+        let Ok(meta) = std::fs::metadata(path) else {
+            return Err(None);
         };
+        let stat = FileStat::of(&meta);
         if !self.rehash
             && let Some(found) = self.cache.unchanged(&path.to_string_lossy(), &stat)
         {

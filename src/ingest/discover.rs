@@ -11,9 +11,6 @@ use std::collections::HashSet;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
-
-use rayon::prelude::*;
 
 /// Extensions that are never activity data. Everything else is sniffed by
 /// content, so a FIT file without an extension still gets read.
@@ -31,29 +28,11 @@ const IRRELEVANT_DIRS: &[&str] = &["__MACOSX"];
 #[derive(Debug, Default)]
 pub struct Discovered {
     /// Regular files to process, sorted and without repeats.
-    pub files: Vec<Found>,
+    pub files: Vec<PathBuf>,
     /// Hidden or irrelevant entries skipped (files and folders, each counted once).
     pub ignored: u64,
     /// Inputs or folders that could not be read, with the OS error.
     pub unreadable: Vec<(PathBuf, io::Error)>,
-}
-
-/// A file to process and its stat, taken while its folder was open: by the
-/// folder's handle, not by path, and on every core (a weekly run of a large
-/// history is mostly stats).
-#[derive(Debug)]
-pub struct Found {
-    pub path: PathBuf,
-    /// `None` when the stat failed; the file is then read (and fails there, named).
-    pub meta: Option<fs::Metadata>,
-}
-
-impl Discovered {
-    fn append(&mut self, mut other: Discovered) {
-        self.files.append(&mut other.files);
-        self.ignored += other.ignored;
-        self.unreadable.append(&mut other.unreadable);
-    }
 }
 
 /// Whether a file or archive member named `name` is skipped without a ledger line.
@@ -114,49 +93,32 @@ fn has_irrelevant_extension(file_name: &str) -> bool {
 /// Symlinked folders are followed once; loops are cut.
 pub fn discover(inputs: &[PathBuf]) -> Discovered {
     let mut found = Discovered::default();
-    let seen_dirs = Mutex::new(HashSet::new());
+    let mut seen_dirs = HashSet::new();
     for input in inputs {
         match fs::metadata(input) {
-            Ok(meta) if meta.is_dir() => found.append(walk_dir(input, &seen_dirs)),
-            Ok(meta) => {
+            Ok(meta) if meta.is_dir() => walk_dir(input, &mut seen_dirs, &mut found),
+            Ok(_) => {
                 let name = input.file_name().map(|n| n.to_string_lossy());
                 if name.is_some_and(|n| has_irrelevant_extension(&n)) {
                     found.ignored += 1;
                 } else {
-                    found.files.push(Found {
-                        path: input.clone(),
-                        meta: Some(meta),
-                    });
+                    found.files.push(input.clone());
                 }
             }
             Err(e) => found.unreadable.push((input.clone(), e)),
         }
     }
-    found.files.sort_by(|a, b| a.path.cmp(&b.path));
-    found.files.dedup_by(|a, b| a.path == b.path);
+    found.files.sort();
+    found.files.dedup();
     found
 }
 
-/// What one folder entry turned out to be.
-enum Entry {
-    File(Found),
-    Folder(Discovered),
-    Ignored,
-    Unreadable(PathBuf, io::Error),
-}
-
-/// One folder, its entries looked at in parallel (sub-folders too); the
-/// result is in the order a one-by-one walk gives.
-fn walk_dir(dir: &Path, seen_dirs: &Mutex<HashSet<PathBuf>>) -> Discovered {
-    let mut found = Discovered::default();
+fn walk_dir(dir: &Path, seen_dirs: &mut HashSet<PathBuf>, found: &mut Discovered) {
     // Canonical paths catch symlink loops and a folder named twice.
     if let Ok(canonical) = fs::canonicalize(dir)
-        && !seen_dirs
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(canonical)
+        && !seen_dirs.insert(canonical)
     {
-        return found;
+        return;
     }
     let entries = match fs::read_dir(dir) {
         Ok(rd) => rd.collect::<Result<Vec<_>, _>>(),
@@ -166,48 +128,32 @@ fn walk_dir(dir: &Path, seen_dirs: &Mutex<HashSet<PathBuf>>) -> Discovered {
         Ok(entries) => entries,
         Err(e) => {
             found.unreadable.push((dir.to_path_buf(), e));
-            return found;
+            return;
         }
     };
     // Cached: `file_name` allocates, and a sort would call it twice per comparison.
     entries.sort_by_cached_key(|e| e.file_name());
-    let looked: Vec<Entry> = entries
-        .par_iter()
-        .map(|entry| look_at(entry, seen_dirs))
-        .collect();
-    for entry in looked {
-        match entry {
-            Entry::File(file) => found.files.push(file),
-            Entry::Folder(inner) => found.append(inner),
-            Entry::Ignored => found.ignored += 1,
-            Entry::Unreadable(path, e) => found.unreadable.push((path, e)),
+    for entry in entries {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        let path = entry.path();
+        if is_hidden(&name) {
+            found.ignored += 1;
+            continue;
         }
-    }
-    found
-}
-
-fn look_at(entry: &fs::DirEntry, seen_dirs: &Mutex<HashSet<PathBuf>>) -> Entry {
-    let name = entry.file_name();
-    let name = name.to_string_lossy();
-    let path = entry.path();
-    if is_hidden(&name) {
-        return Entry::Ignored;
-    }
-    // file_type() does not follow symlinks; metadata() does, for linked files and folders.
-    let kind = match entry.file_type() {
-        Ok(t) if t.is_symlink() => fs::metadata(&path).map(|m| (m.is_dir(), Some(m))),
-        Ok(t) => Ok((t.is_dir(), None)),
-        Err(e) => Err(e),
-    };
-    match kind {
-        Ok((true, _)) if IRRELEVANT_DIRS.contains(&name.as_ref()) => Entry::Ignored,
-        Ok((true, _)) => Entry::Folder(walk_dir(&path, seen_dirs)),
-        Ok((false, _)) if has_irrelevant_extension(&name) => Entry::Ignored,
-        Ok((false, linked)) => {
-            let meta = linked.or_else(|| entry.metadata().ok());
-            Entry::File(Found { path, meta })
+        // file_type() does not follow symlinks; metadata() does, for linked files and folders.
+        let is_dir = match entry.file_type() {
+            Ok(t) if t.is_symlink() => fs::metadata(&path).map(|m| m.is_dir()),
+            Ok(t) => Ok(t.is_dir()),
+            Err(e) => Err(e),
+        };
+        match is_dir {
+            Ok(true) if IRRELEVANT_DIRS.contains(&name.as_ref()) => found.ignored += 1,
+            Ok(true) => walk_dir(&path, seen_dirs, found),
+            Ok(false) if has_irrelevant_extension(&name) => found.ignored += 1,
+            Ok(false) => found.files.push(path),
+            Err(e) => found.unreadable.push((path, e)),
         }
-        Err(e) => Entry::Unreadable(path, e),
     }
 }
 
@@ -215,55 +161,31 @@ fn look_at(entry: &fs::DirEntry, seen_dirs: &Mutex<HashSet<PathBuf>>) -> Entry {
 mod tests {
     use super::*;
 
-    /// Folders looked at in parallel still give the one-by-one order, and
-    /// every file carries the stat the cache compares (a linked file its
-    /// target's, as a stat by path would give).
+    /// A folder reached by two paths (two links to it) is walked by the first
+    /// in name order, every time: a walk that let threads race for folders
+    /// would make the paths (and every output) depend on timing. The first
+    /// link closes the first half of a folder that parallel work would split.
     #[cfg(unix)]
     #[test]
-    fn parallel_walk_keeps_path_order_and_stats_each_file() {
+    fn a_folder_reached_twice_is_walked_by_the_first_path_every_time() {
         let dir = tempfile::tempdir().unwrap();
         let d = dir.path();
-        let mut expected = Vec::new();
-        for a in 0..6 {
-            for b in 0..5 {
-                let sub = d.join(format!("y{a}/m{b}"));
-                fs::create_dir_all(&sub).unwrap();
-                for c in 0..7 {
-                    let file = sub.join(format!("r{c}.fit"));
-                    fs::write(&file, vec![0u8; a * 100 + b * 10 + c]).unwrap();
-                    expected.push((file, (a * 100 + b * 10 + c) as u64));
-                }
-                fs::write(sub.join(".hidden.fit"), b"x").unwrap();
-                fs::write(sub.join("notes.txt"), b"x").unwrap();
-            }
+        fs::create_dir_all(d.join("z/real")).unwrap();
+        fs::write(d.join("z/real/run.fit"), b"x").unwrap();
+        for i in 0..149 {
+            fs::write(d.join(format!("f{i:03}.fit")), b"x").unwrap();
+            fs::write(d.join(format!("i{i:03}.fit")), b"x").unwrap();
         }
-        // A linked file, a linked folder that loops back, a dangling link.
-        let target = d.join("y0/m0/r6.fit");
-        std::os::unix::fs::symlink(&target, d.join("y5/linked.fit")).unwrap();
-        std::os::unix::fs::symlink(d, d.join("y5/m4/loop")).unwrap();
-        std::os::unix::fs::symlink(d.join("gone.fit"), d.join("y5/m4/dangling.fit")).unwrap();
-        expected.push((d.join("y5/linked.fit"), 6));
-        expected.sort();
-
-        let found = discover(&[d.to_path_buf()]);
-        let got: Vec<(PathBuf, u64)> = found
-            .files
-            .iter()
-            .map(|f| (f.path.clone(), f.meta.as_ref().expect("stat taken").len()))
-            .collect();
-        assert_eq!(got, expected);
-        assert_eq!(found.ignored, 6 * 5 * 2);
-        let unreadable: Vec<&Path> = found.unreadable.iter().map(|(p, _)| p.as_path()).collect();
-        assert_eq!(unreadable, vec![d.join("y5/m4/dangling.fit")]);
-        // The same stat as one taken by path, to the inode.
-        use std::os::unix::fs::MetadataExt;
-        for f in &found.files {
-            let by_path = fs::metadata(&f.path).unwrap();
-            let meta = f.meta.as_ref().unwrap();
-            assert_eq!(
-                (meta.ino(), meta.mtime_nsec()),
-                (by_path.ino(), by_path.mtime_nsec())
-            );
+        std::os::unix::fs::symlink(d.join("z/real"), d.join("g")).unwrap();
+        std::os::unix::fs::symlink(d.join("z/real"), d.join("h")).unwrap();
+        for _ in 0..20 {
+            let found = discover(&[d.to_path_buf()]);
+            let walked: Vec<&PathBuf> = found
+                .files
+                .iter()
+                .filter(|p| p.ends_with("run.fit"))
+                .collect();
+            assert_eq!(walked, vec![&d.join("g/run.fit")]);
         }
     }
 

@@ -166,13 +166,8 @@ pub type KnownLeaves<T> = Vec<(String, Vec<T>)>;
 pub trait Shortcut<T>: Sync {
     /// What to remember about a file that had to be read (taken before reading).
     type Stamp: Send;
-    /// The file's items without reading it, or else the stamp to remember once
-    /// read. `meta`: the file's stat when discovery took it.
-    fn lookup(
-        &self,
-        path: &Path,
-        meta: Option<&std::fs::Metadata>,
-    ) -> Result<KnownLeaves<T>, Option<Self::Stamp>>;
+    /// The file's items without reading it, or else the stamp to remember once read.
+    fn lookup(&self, path: &Path) -> Result<KnownLeaves<T>, Option<Self::Stamp>>;
     /// Called after `path` was read, with each item and the leaf path it came from.
     fn remember(&self, path: &Path, stamp: Self::Stamp, produced: &[(&str, &T)]);
 }
@@ -182,11 +177,7 @@ pub struct NoShortcut;
 
 impl<T> Shortcut<T> for NoShortcut {
     type Stamp = ();
-    fn lookup(
-        &self,
-        _: &Path,
-        _: Option<&std::fs::Metadata>,
-    ) -> Result<KnownLeaves<T>, Option<()>> {
+    fn lookup(&self, _: &Path) -> Result<KnownLeaves<T>, Option<()>> {
         Err(None)
     }
     fn remember(&self, _: &Path, _: (), _: &[(&str, &T)]) {}
@@ -216,13 +207,12 @@ where
     let (mut keys, mut items): (Vec<(String, usize)>, Vec<T>) = found
         .files
         .par_iter()
-        .flat_map_iter(|found| {
-            let path = &found.path;
+        .flat_map_iter(|path| {
             // After SIGINT/SIGTERM the remaining files are passed over; the caller stops after the walk.
             if crate::interrupt::requested() {
                 return Vec::new();
             }
-            let out = match shortcut.lookup(path, found.meta.as_ref()) {
+            let out = match shortcut.lookup(path) {
                 Ok(known) => known
                     .into_iter()
                     .flat_map(|(leaf, items)| {
