@@ -7,7 +7,6 @@
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
@@ -293,12 +292,11 @@ fn apply_max_hr_estimate(
         ..cfg.clone()
     };
     // Only runs reach the load and the tables; a duplicate's or a rejected
-    // file's row keeps its own zones. A history's runs, each on its own: on all cores.
-    items
-        .par_iter_mut()
-        .filter(|i| i.record.status == Status::Ok)
-        .filter_map(|i| i.metrics.as_mut())
-        .for_each(|m| metrics::intensity::rederive(m, &cfg));
+    // file's row keeps its own zones.
+    let runs = items.iter_mut().filter(|i| i.record.status == Status::Ok);
+    for m in runs.filter_map(|i| i.metrics.as_mut()) {
+        metrics::intensity::rederive(m, &cfg);
+    }
 }
 
 /// The profile's `[[journal]]` entries as one wellness record.
