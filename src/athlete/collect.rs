@@ -159,6 +159,14 @@ impl Saving {
     }
 }
 
+/// The athlete's cache folder, when the run has a cache: one per athlete, so
+/// athletes running in parallel never share a file.
+pub fn cache_folder(a: &AthleteJob, job: &Job) -> Option<PathBuf> {
+    job.cache_dir
+        .as_ref()
+        .map(|d| d.join(crate::output::safe_name(&a.profile.name)))
+}
+
 /// Decodes (or takes from the cache) every input of one athlete and computes
 /// run metrics. The cache is saved in the background: finish the [`Saving`]
 /// before the run ends.
@@ -169,11 +177,7 @@ pub fn collect_items(
     bar: Option<indicatif::ProgressBar>,
 ) -> (Vec<Item>, usize, CacheUse, Saving) {
     let cfg = MetricsConfig::from_profile(&a.profile);
-    // One cache per athlete, so athletes running in parallel never share a file.
-    let cache_dir = job
-        .cache_dir
-        .as_ref()
-        .map(|d| d.join(crate::output::safe_name(&a.profile.name)));
+    let cache_dir = cache_folder(a, job);
     let (cache, state) = match &cache_dir {
         Some(dir) => Cache::<Vec<Item>>::open(dir, &settings_key(a, job)),
         None => (Cache::disabled(), CacheState::Fresh),

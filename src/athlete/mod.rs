@@ -41,6 +41,8 @@ pub struct Output {
     pub items: Vec<Item>,
     /// The items whose runs the load used, in load order: the tables' runs.
     pub used: Vec<usize>,
+    /// Where the written report's summary is kept for the next run (with a cache).
+    pub summary: Option<std::path::PathBuf>,
 }
 
 impl Output {
@@ -63,6 +65,7 @@ impl Output {
             load: &self.load,
             records: &records,
             metrics: &metrics,
+            summary: self.summary.as_deref(),
         };
         report::write_athlete(dir, &files, formats)
     }
@@ -74,7 +77,7 @@ pub fn run(
     log: &Log,
     bar: Option<indicatif::ProgressBar>,
 ) -> anyhow::Result<Analysed> {
-    let (items, decoded, cached, saving) = collect_items(a, job, log, bar);
+    let (mut items, decoded, cached, saving) = collect_items(a, job, log, bar);
     if let Some(kept) = collect::hold_back_empty(a, job, log, &items, decoded, cached) {
         return Ok(Analysed {
             outcome: kept,
@@ -118,6 +121,12 @@ pub fn run(
         );
     }
 
+    // The wellness records move out of the items (each keeps its warnings).
+    let wellness = crate::wellness::gather_taking(
+        items
+            .iter_mut()
+            .filter_map(|i| i.record.wellness.as_deref_mut()),
+    );
     // Runs with their metrics, in deterministic (start, path) order.
     // (item index, item, metrics): the index finds the item again in the output.
     let mut runs: Vec<(usize, &Item, &RunMetrics)> = items
@@ -158,8 +167,6 @@ pub fn run(
             ))
         })
         .unzip();
-    let wellness =
-        crate::wellness::gather(items.iter().filter_map(|i| i.record.wellness.as_deref()));
     // Each line names its file; a phone and a watch can overlap every night,
     // so the console gets the first few and report.json keeps them all.
     const WELLNESS_WARNINGS_SHOWN: usize = 20;
@@ -319,6 +326,7 @@ pub fn run(
             load: v.tables,
             items,
             used: used_items,
+            summary: collect::cache_folder(a, job).map(|d| d.join(report::changes::SUMMARY_FILE)),
         }),
     })
 }

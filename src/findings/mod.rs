@@ -307,14 +307,21 @@ impl<'a> Inputs<'a> {
 
     /// The load week a day falls in (start, label), so wellness groups into
     /// the same weeks as the runs; an ISO week when the load table has none.
+    ///
+    /// Every night of a history asks, so each half of the weeks is bisected
+    /// (the load builds them in date order; weeks never overlap, so a week
+    /// that holds the date is the one). A half out of order is scanned.
     pub(crate) fn week_of(&self, date: NaiveDate) -> (NaiveDate, String) {
-        let found = self
-            .baseline
-            .weeks
-            .iter()
-            .chain(self.weeks)
-            .find(|w| w.start <= date && date < w.start + chrono::Days::new(7));
-        match found {
+        let holds = |w: &&Week| w.start <= date && date < w.start + chrono::Days::new(7);
+        let in_half = |weeks: &'a [Week]| -> Option<&'a Week> {
+            let after = weeks.partition_point(|w| w.start <= date);
+            weeks[..after].last().filter(holds).or_else(|| {
+                (!weeks.is_sorted_by_key(|w| w.start))
+                    .then(|| weeks.iter().find(holds))
+                    .flatten()
+            })
+        };
+        match in_half(self.baseline.weeks).or_else(|| in_half(self.weeks)) {
             Some(w) => (w.start, w.week.clone()),
             None => {
                 use chrono::Datelike;
@@ -549,6 +556,49 @@ mod tests {
                 .iter()
                 .all(|f| !f.source.is_empty() && !f.advice.is_empty())
         );
+    }
+
+    /// Bisection finds the week a scan finds, for days before, inside, between
+    /// and after the weeks, in the baseline or the window half, and a half out
+    /// of order still answers.
+    #[test]
+    fn week_of_finds_the_week_a_scan_finds() {
+        use chrono::Datelike;
+        let profile = AthleteProfile::default();
+        let thresholds = Thresholds::default();
+        // Mondays from 5 Jan 2026, a gap of two weeks after the sixth.
+        let mut all = weeks(d(2026, 1, 5), &[10.0; 6]);
+        all.extend(weeks(d(2026, 3, 2), &[12.0; 6]));
+        let scan = |weeks: &[Week], date: NaiveDate| {
+            weeks
+                .iter()
+                .find(|w| w.start <= date && date < w.start + chrono::Days::new(7))
+                .map(|w| (w.start, w.week.clone()))
+        };
+        let mut shuffled = all[4..].to_vec();
+        shuffled.swap(0, 5);
+        for (base, window) in [(&all[..4], &all[4..]), (&all[..4], &shuffled[..])] {
+            let inputs = Inputs {
+                weeks: window,
+                baseline: Baseline {
+                    weeks: base,
+                    ..Baseline::default()
+                },
+                ..Inputs::new(&profile, &thresholds)
+            };
+            for day in 0..140 {
+                let date = d(2025, 12, 20) + chrono::Days::new(day);
+                let (start, label) = inputs.week_of(date);
+                match scan(&all, date) {
+                    Some(found) => assert_eq!((start, label), found, "{date}"),
+                    // Outside every week: the ISO week, from its Monday.
+                    None => {
+                        assert_eq!(start.weekday(), chrono::Weekday::Mon, "{date}");
+                        assert!(start <= date && date < start + chrono::Days::new(7));
+                    }
+                }
+            }
+        }
     }
 
     #[test]

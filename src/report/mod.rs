@@ -78,6 +78,9 @@ pub struct AthleteFiles<'a, R = Record, M = RunMetrics> {
     pub records: &'a [R],
     /// Every run the load used (the tables are not cut to the report window).
     pub metrics: &'a [M],
+    /// Where the summary of the `report.json` written is kept for the next
+    /// run's comparison ([`changes::Summary`]); `None` without a cache.
+    pub summary: Option<&'a Path>,
 }
 
 /// Why an athlete's folder could not be written.
@@ -120,7 +123,7 @@ where
         || {
             // Read here, beside the tables: nothing is written before both are done.
             let report = Report {
-                changes: changes::since_previous(dir, files.report),
+                changes: changes::since_previous(dir, files.summary, files.report),
                 ..files.report.clone()
             };
             formats
@@ -164,7 +167,26 @@ where
         }
     }
     write_atomic_all(&out)?;
+    if let Some(summary) = files.summary {
+        keep_summary(
+            summary,
+            files.report,
+            &dir.join(Format::Json.file_name()),
+            &out,
+        );
+    }
     failed.map_or(Ok(()), Err)
+}
+
+/// Writes the summary of the `report.json` just written, if one was. Best
+/// effort: without it the next run parses the report, and a summary that
+/// outlived its report is never used (it names the bytes it describes).
+fn keep_summary(at: &Path, report: &Report, json_path: &Path, written: &[(PathBuf, Vec<u8>)]) {
+    let Some((_, json)) = written.iter().find(|(p, _)| p == json_path) else {
+        return;
+    };
+    let bytes = changes::Summary::of(report, json).encode();
+    let _ = crate::output::write_atomic(at, &bytes);
 }
 
 /// Renders each format (in parallel) and writes it into `dir` atomically, in
@@ -177,7 +199,7 @@ pub fn write_all(
     formats: &[Format],
 ) -> Result<Vec<PathBuf>, WriteError> {
     let report = &Report {
-        changes: changes::since_previous(dir, report),
+        changes: changes::since_previous(dir, None, report),
         ..report.clone()
     };
     let rendered: Vec<(PathBuf, Vec<u8>)> = formats

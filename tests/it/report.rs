@@ -604,18 +604,10 @@ fn wellness_is_an_added_key_and_the_ratings_lead_the_answer() {
 /// be written stops the call there, naming it.
 #[test]
 fn write_athlete_writes_every_file_and_returns_the_first_failure() {
-    use heavylegs::load::{LoadTables, LoadUnit};
     use heavylegs::output::OutputFormat;
     let s = season();
     let r = build(&s, Units::Metric);
-    let load = LoadTables {
-        days: vec![],
-        weeks: s.weeks.clone(),
-        breaks: vec![],
-        run_days: vec![],
-        load_unit: LoadUnit::DistanceKm,
-        imputed_load_runs: 0,
-    };
+    let load = weeks_only(&s.weeks);
     let opts = metric();
     let files = report::AthleteFiles {
         report: &r,
@@ -623,6 +615,7 @@ fn write_athlete_writes_every_file_and_returns_the_first_failure() {
         load: &load,
         records: &s.records,
         metrics: &s.metrics,
+        summary: None,
     };
     let all = [
         "report.json",
@@ -671,4 +664,70 @@ fn write_athlete_writes_every_file_and_returns_the_first_failure() {
         !dir.path().join("report.json").exists(),
         "stopped at the failure"
     );
+}
+
+/// Load tables holding only `weeks`: what the writers need of a load.
+fn weeks_only(weeks: &[heavylegs::load::Week]) -> heavylegs::load::LoadTables {
+    heavylegs::load::LoadTables {
+        days: vec![],
+        weeks: weeks.to_vec(),
+        breaks: vec![],
+        run_days: vec![],
+        load_unit: heavylegs::load::LoadUnit::DistanceKm,
+        imputed_load_runs: 0,
+    }
+}
+
+/// A run with a cache keeps a summary of the `report.json` it wrote, so the
+/// next run need not parse a long history's report to say what changed. The
+/// summary answers as the report would, and only while that very file is in
+/// the folder: a report replaced since is read instead.
+#[test]
+fn the_kept_summary_answers_as_its_report_and_only_for_it() {
+    use heavylegs::output::OutputFormat;
+    use heavylegs::report::changes;
+    // Last week's report: the final week's runs not yet there, nothing flagged.
+    let mut before = season();
+    let last_week = NaiveDate::from_ymd_opt(2026, 6, 8).unwrap();
+    before
+        .metrics
+        .retain(|m| m.start.is_some_and(|t| t.date_naive() < last_week));
+    before.weeks.pop();
+    for fd in &mut before.findings {
+        if fd.status == Status::Flagged {
+            fd.status = Status::Clear;
+        }
+    }
+    let old = build(&before, Units::Metric);
+    let now = build(&season(), Units::Metric);
+    let (load, opts) = (weeks_only(&before.weeks), metric());
+    let dir = tempfile::tempdir().unwrap();
+    let summary = dir.path().join(".cache").join(changes::SUMMARY_FILE);
+    let files = report::AthleteFiles {
+        report: &old,
+        opts: &opts,
+        load: &load,
+        records: &before.records,
+        metrics: &before.metrics,
+        summary: Some(&summary),
+    };
+    report::write_athlete(dir.path(), &files, &[OutputFormat::Json]).unwrap();
+    let kept = std::fs::read(&summary).expect("the summary is written beside the report");
+    let report_json = std::fs::read(dir.path().join("report.json")).unwrap();
+    assert!(changes::Summary::decode(&kept, &report_json).is_some());
+
+    let parsed = changes::since(&report_json, &now).unwrap();
+    assert_eq!(parsed.new_runs, 3, "the three runs of the week of 8 June");
+    assert_eq!(parsed.newly_flagged, vec![Cause::Overtraining]);
+    let through_summary = changes::since_previous(dir.path(), Some(&summary), &now);
+    assert_eq!(through_summary, Some(parsed));
+
+    // The report replaced by one with every run (a run without a cache): the
+    // summary no longer describes the folder's report, which is read instead.
+    report::write_all(dir.path(), &now, &opts, &[Format::Json]).unwrap();
+    let report_json = std::fs::read(dir.path().join("report.json")).unwrap();
+    assert!(changes::Summary::decode(&kept, &report_json).is_none());
+    let ch = changes::since_previous(dir.path(), Some(&summary), &now).unwrap();
+    assert_eq!(ch.new_runs, 0, "{ch:?}");
+    assert_eq!(ch, changes::since(&report_json, &now).unwrap());
 }
