@@ -16,6 +16,7 @@ use crate::ingest::{self, KnownLeaves, Leaf, Record, Shortcut, Status, WalkOptio
 use crate::log::Log;
 use crate::metrics::{self, MetricsConfig, RunMetrics};
 use crate::settings::{AthleteJob, Job};
+use crate::wellness::{self, Wellness};
 
 /// The cached, per-file unit of work: an ingest record (series dropped once
 /// the metrics are computed) with its run metrics.
@@ -167,6 +168,19 @@ pub fn cache_folder(a: &AthleteJob, job: &Job) -> Option<PathBuf> {
         .map(|d| d.join(crate::output::safe_name(&a.profile.name)))
 }
 
+/// What [`collect_items`] found for one athlete.
+pub struct Collected {
+    /// Every input's items, in input order; wellness records moved to `wellness`.
+    pub items: Vec<Item>,
+    /// Files decoded (not taken from the cache).
+    pub decoded: usize,
+    pub cached: CacheUse,
+    /// The cache, still being written.
+    pub saving: Saving,
+    /// The athlete's wellness, from every input, finished.
+    pub wellness: Wellness,
+}
+
 /// Decodes (or takes from the cache) every input of one athlete and computes
 /// run metrics. The cache is saved in the background: finish the [`Saving`]
 /// before the run ends.
@@ -175,7 +189,7 @@ pub fn collect_items(
     job: &Job,
     log: &Log,
     bar: Option<indicatif::ProgressBar>,
-) -> (Vec<Item>, usize, CacheUse, Saving) {
+) -> Collected {
     let cfg = MetricsConfig::from_profile(&a.profile);
     let cache_dir = cache_folder(a, job);
     let (cache, state) = match &cache_dir {
@@ -250,10 +264,28 @@ pub fn collect_items(
     if let Some(journal) = profile_journal(a) {
         items.push(Item::from(journal));
     }
-    dedupe_items(&mut items);
-    apply_max_hr_estimate(&mut items, &cfg, job.as_of, log);
+    // The wellness records move out of the items (each keeps its warnings)
+    // and are joined while the runs are deduplicated and their zones set.
+    let parts: Vec<Wellness> = items
+        .iter_mut()
+        .filter_map(|i| i.record.wellness.as_deref_mut())
+        .map(wellness::take_records)
+        .collect();
+    let (wellness, ()) = rayon::join(
+        || wellness::gather_owned(parts),
+        || {
+            dedupe_items(&mut items);
+            apply_max_hr_estimate(&mut items, &cfg, job.as_of, log);
+        },
+    );
     log_warnings(&items, log);
-    (items, decoded.into_inner(), cached, Saving(saving))
+    Collected {
+        items,
+        decoded: decoded.into_inner(),
+        cached,
+        saving: Saving(saving),
+        wellness,
+    }
 }
 
 /// Without a configured max or threshold HR, estimates max HR from the

@@ -20,7 +20,7 @@ use crate::roster::RosterRow;
 use crate::settings::{AthleteJob, Job};
 use crate::verdicts;
 
-pub use collect::{AthleteOutcome, CacheUse, Item, collect_items};
+pub use collect::{AthleteOutcome, CacheUse, Collected, Item, collect_items};
 
 /// One athlete's run: its outcome (for the summary and the roster) and,
 /// unless held back, what its folder is written from.
@@ -77,7 +77,13 @@ pub fn run(
     log: &Log,
     bar: Option<indicatif::ProgressBar>,
 ) -> anyhow::Result<Analysed> {
-    let (mut items, decoded, cached, saving) = collect_items(a, job, log, bar);
+    let collect::Collected {
+        items,
+        decoded,
+        cached,
+        saving,
+        wellness,
+    } = collect_items(a, job, log, bar);
     if let Some(kept) = collect::hold_back_empty(a, job, log, &items, decoded, cached) {
         return Ok(Analysed {
             outcome: kept,
@@ -121,12 +127,6 @@ pub fn run(
         );
     }
 
-    // The wellness records move out of the items (each keeps its warnings).
-    let wellness = crate::wellness::gather_taking(
-        items
-            .iter_mut()
-            .filter_map(|i| i.record.wellness.as_deref_mut()),
-    );
     // Runs with their metrics, in deterministic (start, path) order.
     // (item index, item, metrics): the index finds the item again in the output.
     let mut runs: Vec<(usize, &Item, &RunMetrics)> = items

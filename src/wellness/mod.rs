@@ -340,16 +340,19 @@ pub fn gather<'a>(parts: impl IntoIterator<Item = &'a Wellness>) -> Wellness {
     join(parts.into_iter().cloned())
 }
 
-/// [`gather`], moving each part's records out instead of copying them: a
-/// history's exports hold tens of thousands of nights and days, and copying
-/// them was a tenth of a weekly run. Each part keeps its warnings (the
-/// report lists them under the file they name) and nothing else.
-pub fn gather_taking<'a>(parts: impl IntoIterator<Item = &'a mut Wellness>) -> Wellness {
-    join(parts.into_iter().map(|part| {
-        let records = std::mem::take(part);
-        part.warnings.clone_from(&records.warnings);
-        records
-    }))
+/// A part's records, moved out: a history's exports hold tens of thousands
+/// of nights and days, and copying them ([`gather`]) was a tenth of a weekly
+/// run. The part keeps its warnings (the report lists them under the file
+/// they name) and nothing else.
+pub fn take_records(part: &mut Wellness) -> Wellness {
+    let records = std::mem::take(part);
+    part.warnings.clone_from(&records.warnings);
+    records
+}
+
+/// One athlete's wellness from parts already taken ([`take_records`]), finished.
+pub fn gather_owned(parts: impl IntoIterator<Item = Wellness>) -> Wellness {
+    join(parts.into_iter())
 }
 
 fn join(parts: impl Iterator<Item = Wellness>) -> Wellness {
@@ -384,7 +387,7 @@ mod tests {
     /// Taking the parts' records gives what copying them gives, and leaves
     /// each part its warnings only.
     #[test]
-    fn gather_taking_equals_gather_and_leaves_the_warnings() {
+    fn taking_the_records_equals_copying_them_and_leaves_the_warnings() {
         let d = NaiveDate::from_ymd_opt(2026, 3, 2).unwrap();
         let part = |path: &str, hours: f64, warning: &str| Wellness {
             nights: vec![
@@ -400,7 +403,7 @@ mod tests {
         ];
         let copied = gather(&parts);
         let mut taken_from = parts.clone();
-        let taken = gather_taking(taken_from.iter_mut());
+        let taken = gather_owned(taken_from.iter_mut().map(take_records));
         assert_eq!(taken, copied);
         assert_eq!(copied.nights.len(), 2, "one night per date");
         for (left, was) in taken_from.iter().zip(&parts) {
