@@ -260,10 +260,8 @@ fn html_text_snapshot() {
     });
 }
 
-#[test]
-fn changes_since_the_previous_report() {
-    let dir = tempfile::tempdir().unwrap();
-    // Last week's report: the final week's runs not yet there, nothing flagged.
+/// Last week's season: the final week's runs not yet there, nothing flagged.
+fn last_weeks_season() -> Season {
     let mut before = season();
     let last_week = NaiveDate::from_ymd_opt(2026, 6, 8).unwrap();
     before
@@ -275,6 +273,13 @@ fn changes_since_the_previous_report() {
             fd.status = Status::Clear;
         }
     }
+    before
+}
+
+#[test]
+fn changes_since_the_previous_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let before = last_weeks_season();
     let mut old = build(&before, Units::Metric);
     old.generated_at = "2026-06-08T07:00:00Z".into();
     report::write_all(dir.path(), &old, &metric(), &Format::ALL).unwrap();
@@ -686,18 +691,7 @@ fn weeks_only(weeks: &[heavylegs::load::Week]) -> heavylegs::load::LoadTables {
 fn the_kept_summary_answers_as_its_report_and_only_for_it() {
     use heavylegs::output::OutputFormat;
     use heavylegs::report::changes;
-    // Last week's report: the final week's runs not yet there, nothing flagged.
-    let mut before = season();
-    let last_week = NaiveDate::from_ymd_opt(2026, 6, 8).unwrap();
-    before
-        .metrics
-        .retain(|m| m.start.is_some_and(|t| t.date_naive() < last_week));
-    before.weeks.pop();
-    for fd in &mut before.findings {
-        if fd.status == Status::Flagged {
-            fd.status = Status::Clear;
-        }
-    }
+    let before = last_weeks_season();
     let old = build(&before, Units::Metric);
     let now = build(&season(), Units::Metric);
     let (load, opts) = (weeks_only(&before.weeks), metric());
