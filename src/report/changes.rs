@@ -125,6 +125,7 @@ struct Previous<'a> {
 }
 
 impl<'a> Previous<'a> {
+    /// The same fields a kept summary holds; parsed, so it names no bytes.
     fn into_summary(self) -> Summary<'a> {
         Summary {
             format: SUMMARY_FORMAT,

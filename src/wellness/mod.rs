@@ -337,7 +337,7 @@ impl Wellness {
 
 /// One athlete's wellness from the parts their inputs held, finished.
 pub fn gather<'a>(parts: impl IntoIterator<Item = &'a Wellness>) -> Wellness {
-    join(parts.into_iter().cloned())
+    gather_owned(parts.into_iter().cloned())
 }
 
 /// A part's records, moved out: a history's exports hold tens of thousands
@@ -352,10 +352,6 @@ pub fn take_records(part: &mut Wellness) -> Wellness {
 
 /// One athlete's wellness from parts already taken ([`take_records`]), finished.
 pub fn gather_owned(parts: impl IntoIterator<Item = Wellness>) -> Wellness {
-    join(parts.into_iter())
-}
-
-fn join(parts: impl Iterator<Item = Wellness>) -> Wellness {
     let mut all = Wellness::default();
     for part in parts {
         all.extend(part);
