@@ -16,6 +16,9 @@ use std::cmp::{Ordering, Reverse};
 use super::{Record, Status};
 use crate::activity::{Activity, COLUMNS};
 
+/// How a duplicate's reason begins: "duplicate of <the copy kept>".
+pub const DUPLICATE_OF: &str = "duplicate of ";
+
 /// Largest start-time difference of two copies of one run, seconds.
 const START_WINDOW_S: f64 = 120.0;
 /// Largest relative difference of elapsed time and of distance between copies.
@@ -103,7 +106,7 @@ pub fn dedupe_in<T>(
     for (index, winner_path) in losers {
         let record = record_mut(&mut rows[index]);
         record.status = Status::Skipped;
-        record.reason = Some(format!("duplicate of {winner_path}"));
+        record.reason = Some(format!("{DUPLICATE_OF}{winner_path}"));
         record.duplicate_of = Some(winner_path);
     }
 }

@@ -15,9 +15,10 @@ use std::collections::BTreeSet;
 use crate::findings::{Cause, Finding, Status};
 
 use super::RenderOptions;
+use super::damage::thousands;
 use super::fmt::{self as f, cause_id, cause_label, severity_label, status_label};
 use super::markdown::evidence_text;
-use super::model::{Report, WeekRow};
+use super::model::{InputLists, Report, WeekRow};
 use super::{charts, plot, words};
 
 const CSS: &str = r#"
@@ -754,12 +755,19 @@ fn inputs_lists(o: &mut String, report: &Report) {
         return;
     }
     o.push_str("<section id=\"inputs\">\n<h2>Inputs not analysed</h2>\n");
-    for (title, list) in [("Rejected", &report.rejected), ("Skipped", &report.skipped)] {
-        if list.is_empty() {
-            continue;
+    let lists = InputLists::of(report);
+    for list in lists.sections.iter().filter(|l| l.total > 0) {
+        let _ = writeln!(
+            o,
+            "<h3>{} ({})</h3>",
+            list.title,
+            thousands(list.total as u64)
+        );
+        if let Some(note) = list.note {
+            let _ = writeln!(o, "<p class=\"meta\">{note}</p>");
         }
-        let _ = writeln!(o, "<h3>{title} ({})</h3>\n<ul class=\"files\">", list.len());
-        for issue in list {
+        o.push_str("<ul class=\"files\">\n");
+        for issue in &list.listed {
             let _ = writeln!(
                 o,
                 "<li><code>{}</code> — {}</li>",
@@ -767,7 +775,14 @@ fn inputs_lists(o: &mut String, report: &Report) {
                 esc(&issue.reason)
             );
         }
+        if list.total > list.listed.len() {
+            let more = (list.total - list.listed.len()) as u64;
+            let _ = writeln!(o, "<li>… and {} more</li>", thousands(more));
+        }
         o.push_str("</ul>\n");
+    }
+    if lists.cut() {
+        o.push_str("<p class=\"meta\">Every skipped file, with its reason, is in <code>report.json</code> (<code>skipped</code>) and <code>activities.csv</code>.</p>\n");
     }
     o.push_str("</section>\n");
 }

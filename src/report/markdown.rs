@@ -7,8 +7,9 @@ use std::fmt::Write;
 use crate::findings::{Evidence, Finding, Status};
 
 use super::RenderOptions;
+use super::damage::thousands;
 use super::fmt::{self as f, cause_label, severity_label, status_label};
-use super::model::Report;
+use super::model::{InputLists, Report};
 use super::words;
 
 pub fn render(report: &Report, opts: &RenderOptions) -> Vec<u8> {
@@ -186,20 +187,36 @@ pub fn render(report: &Report, opts: &RenderOptions) -> Vec<u8> {
     }
 
     o.push_str(&super::damage::markdown(report, esc));
-    if !report.rejected.is_empty() || !report.skipped.is_empty() {
-        o.push_str("## Inputs not analysed\n\n");
-        for (title, list) in [("Rejected", &report.rejected), ("Skipped", &report.skipped)] {
-            if list.is_empty() {
-                continue;
-            }
-            let _ = writeln!(o, "{title}:\n");
-            for issue in list {
-                let _ = writeln!(o, "- {}: {}", esc(&issue.path), esc(&issue.reason));
-            }
-            o.push('\n');
-        }
-    }
+    inputs_lists(&mut o, report);
     o.into_bytes()
+}
+
+/// The inputs not analysed ([`InputLists`]).
+fn inputs_lists(o: &mut String, report: &Report) {
+    if report.rejected.is_empty() && report.skipped.is_empty() {
+        return;
+    }
+    o.push_str("## Inputs not analysed\n\n");
+    let lists = InputLists::of(report);
+    for list in lists.sections.iter().filter(|l| l.total > 0) {
+        let _ = writeln!(o, "{} ({}):\n", list.title, thousands(list.total as u64));
+        if let Some(note) = list.note {
+            let _ = writeln!(o, "{note}\n");
+        }
+        for issue in &list.listed {
+            let _ = writeln!(o, "- {}: {}", esc(&issue.path), esc(&issue.reason));
+        }
+        if list.total > list.listed.len() {
+            let more = (list.total - list.listed.len()) as u64;
+            let _ = writeln!(o, "- … and {} more", thousands(more));
+        }
+        o.push('\n');
+    }
+    if lists.cut() {
+        o.push_str(
+            "Every skipped file, with its reason, is in report.json (`skipped`) and activities.csv.\n\n",
+        );
+    }
 }
 
 /// Past episodes listed per cause in Markdown (the JSON holds all).
@@ -275,6 +292,54 @@ fn esc(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Thousands of copies are counted and cut short; the files skipped for
+    /// another reason and every rejected file stay listed.
+    #[test]
+    fn long_input_lists_are_cut_but_rejected_files_are_all_listed() {
+        use crate::report::model::{INPUTS_SHOWN, InputIssue};
+        let issue = |path: String, reason: &str| InputIssue {
+            path,
+            reason: reason.to_owned(),
+        };
+        let mut report = crate::report::plot::tests::long_report(1);
+        report.rejected = (0..30)
+            .map(|i| issue(format!("broken-{i:02}.fit"), "not a FIT file"))
+            .collect();
+        report.skipped = (0..2_500)
+            .map(|i| issue(format!("copy-{i:04}.fit"), "duplicate of run.fit"))
+            .chain([issue("ride.fit".into(), "not a run: cycling")])
+            .collect();
+        report.skipped.sort();
+        let md = String::from_utf8(render(&report, &RenderOptions::default())).unwrap();
+        let html = String::from_utf8(super::super::html::render(
+            &report,
+            &RenderOptions::default(),
+        ))
+        .unwrap();
+        for text in [&md, &html] {
+            assert!(
+                text.contains("broken-29.fit"),
+                "every rejected file is listed"
+            );
+            assert!(text.contains("ride.fit"), "the one skipped ride is listed");
+            assert_eq!(text.matches("duplicate of run.fit").count(), INPUTS_SHOWN);
+            assert!(text.contains("Duplicates (2,500)"));
+            assert!(text.contains(&format!(
+                "… and {} more",
+                thousands(2_500 - INPUTS_SHOWN as u64)
+            )));
+            assert!(text.contains("activities.csv"));
+        }
+        assert!(
+            md.find("ride.fit") < md.find("copy-0000.fit"),
+            "other reasons come first"
+        );
+
+        report.skipped.truncate(INPUTS_SHOWN);
+        let md = String::from_utf8(render(&report, &RenderOptions::default())).unwrap();
+        assert!(!md.contains("more\n") && !md.contains("activities.csv"));
+    }
 
     #[test]
     fn escapes_markdown_and_html_in_text() {

@@ -122,6 +122,71 @@ pub struct InputIssue {
     pub reason: String,
 }
 
+impl InputIssue {
+    /// Skipped because the same run is counted from another file.
+    pub fn is_duplicate(&self) -> bool {
+        self.reason.starts_with(crate::ingest::dedupe::DUPLICATE_OF)
+    }
+}
+
+/// Skipped files listed per kind in the HTML and Markdown reports.
+pub const INPUTS_SHOWN: usize = 20;
+
+/// The inputs not analysed, as the HTML and Markdown reports list them:
+/// rejected files all (each wants looking at), then the skipped ones for
+/// other reasons, then the duplicates, each of those two cut short
+/// ([`INPUTS_SHOWN`]; report.json and activities.csv keep every one). An export imported
+/// twice, or a folder synced from two apps, holds thousands of copies, and a
+/// page of them hides the few files skipped for a reason worth reading.
+pub struct InputLists<'r> {
+    pub sections: [InputList<'r>; 3],
+}
+
+/// One list of [`InputLists`].
+pub struct InputList<'r> {
+    pub title: &'static str,
+    /// What the list means, said under its title.
+    pub note: Option<&'static str>,
+    pub listed: Vec<&'r InputIssue>,
+    /// How many there are (more than `listed` when cut short).
+    pub total: usize,
+}
+
+impl<'r> InputLists<'r> {
+    pub fn of(report: &'r Report) -> InputLists<'r> {
+        let (duplicates, other): (Vec<&InputIssue>, Vec<&InputIssue>) =
+            report.skipped.iter().partition(|i| i.is_duplicate());
+        let list = |title, note, all: Vec<&'r InputIssue>, shown: usize| InputList {
+            title,
+            note,
+            total: all.len(),
+            listed: all.into_iter().take(shown).collect(),
+        };
+        InputLists {
+            sections: [
+                list(
+                    "Rejected",
+                    None,
+                    report.rejected.iter().collect(),
+                    usize::MAX,
+                ),
+                list("Skipped", None, other, INPUTS_SHOWN),
+                list(
+                    "Duplicates",
+                    Some("Each is counted once, under the copy named."),
+                    duplicates,
+                    INPUTS_SHOWN,
+                ),
+            ],
+        }
+    }
+
+    /// Whether a list was cut short.
+    pub fn cut(&self) -> bool {
+        self.sections.iter().any(|s| s.listed.len() < s.total)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WeekRow {
     /// ISO label, e.g. `2026-W23`.
@@ -322,7 +387,7 @@ impl Report {
                 rec.reason
                     .clone()
                     .unwrap_or_else(|| match &rec.duplicate_of {
-                        Some(d) => format!("duplicate of {d}"),
+                        Some(d) => format!("{}{d}", crate::ingest::dedupe::DUPLICATE_OF),
                         None => "no reason recorded".to_owned(),
                     })
             };
