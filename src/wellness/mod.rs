@@ -265,8 +265,10 @@ impl Wellness {
 
     /// Sorts every list by date and keeps one night per date: a confirmed
     /// night over an unconfirmed one, then the longer sleep (phone and watch
-    /// report overlapping nights; a minute is never counted twice). Each
-    /// dropped duplicate leaves a warning naming both sources.
+    /// report overlapping nights; a minute is never counted twice). The
+    /// dropped nights leave one warning per pair of sources, with how many
+    /// and their first and last dates: two exports that overlap by years
+    /// would otherwise say so once a night.
     pub fn finish(mut self) -> Wellness {
         self.nights.sort_by(|a, b| {
             a.date
@@ -276,16 +278,32 @@ impl Wellness {
                 .then(a.path.cmp(&b.path))
         });
         let mut kept: Vec<Night> = Vec::with_capacity(self.nights.len());
+        // (dropped from, kept from) → (nights, first date, last date); nights come in date order.
+        let mut dropped: std::collections::BTreeMap<
+            (String, String),
+            (usize, NaiveDate, NaiveDate),
+        > = Default::default();
         for night in self.nights {
             match kept.last() {
-                Some(k) if k.date == night.date => self.warnings.push(format!(
-                    "{}: night of {} also in {}; kept {}",
-                    night.path, night.date, k.path, k.path
-                )),
+                Some(k) if k.date == night.date => {
+                    let pair = dropped
+                        .entry((night.path, k.path.clone()))
+                        .or_insert((0, night.date, night.date));
+                    pair.0 += 1;
+                    pair.2 = night.date;
+                }
                 _ => kept.push(night),
             }
         }
         self.nights = kept;
+        for ((path, kept_from), (n, first, last)) in dropped {
+            self.warnings.push(match n {
+                1 => format!("{path}: night of {first} also in {kept_from}, counted from that file"),
+                _ => format!(
+                    "{path}: {n} nights ({first} to {last}) also in {kept_from}, counted from that file"
+                ),
+            });
+        }
         self.resting_hr
             .sort_by(|a, b| a.date.cmp(&b.date).then(a.path.cmp(&b.path)));
         self.resting_hr.dedup_by_key(|d| d.date);
@@ -431,5 +449,39 @@ mod tests {
         assert_eq!(w.nights[0].asleep_s, 6.5 * 3600.0);
         assert_eq!(w.warnings.len(), 1);
         assert!(w.warnings[0].contains("phone"), "{:?}", w.warnings);
+    }
+
+    /// Two sources that overlap for a year leave one line for the pair, not
+    /// one a night; a lone overlap keeps naming its night.
+    #[test]
+    fn overlapping_sources_are_named_once_per_pair() {
+        let d = NaiveDate::from_ymd_opt(2025, 1, 1).unwrap();
+        let days = |n: u64, hours: f64, path: &str| -> Vec<Night> {
+            (0..n)
+                .map(|i| night(d + chrono::Days::new(i), hours, false, path))
+                .collect()
+        };
+        let mut w = Wellness {
+            nights: days(365, 7.0, "export-2025.zip"),
+            ..Wellness::default()
+        };
+        w.extend(Wellness {
+            nights: days(365, 6.0, "export-2026.zip"),
+            ..Wellness::default()
+        });
+        w.extend(Wellness {
+            nights: days(1, 5.0, "phone.csv"),
+            ..Wellness::default()
+        });
+        let w = w.finish();
+        assert_eq!(w.nights.len(), 365);
+        assert!(w.nights.iter().all(|n| n.path == "export-2025.zip"));
+        assert_eq!(
+            w.warnings,
+            vec![
+                "export-2026.zip: 365 nights (2025-01-01 to 2025-12-31) also in export-2025.zip, counted from that file",
+                "phone.csv: night of 2025-01-01 also in export-2025.zip, counted from that file",
+            ]
+        );
     }
 }
