@@ -60,8 +60,19 @@ fn is_hidden(component: &str) -> bool {
 /// Files with an otherwise irrelevant extension that hold activity data:
 /// Polar Flow's per-session JSON (`training-session-2026-04-07-….json`).
 fn is_known_export_file(file_name: &str) -> bool {
-    let lower = file_name.to_ascii_lowercase();
-    lower.starts_with("training-session-") && lower.ends_with(".json")
+    starts_with_ignore_case(file_name, "training-session-")
+        && ends_with_ignore_case(file_name, ".json")
+}
+
+fn starts_with_ignore_case(s: &str, prefix: &str) -> bool {
+    s.as_bytes()
+        .get(..prefix.len())
+        .is_some_and(|p| p.eq_ignore_ascii_case(prefix.as_bytes()))
+}
+
+fn ends_with_ignore_case(s: &str, suffix: &str) -> bool {
+    s.len() >= suffix.len()
+        && s.as_bytes()[s.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
 }
 
 /// Apple Health's clinical-records twin of `export.xml` (HL7 CDA: lab
@@ -69,20 +80,24 @@ fn is_known_export_file(file_name: &str) -> bool {
 const IGNORED_FILE_NAMES: &[&str] = &["export_cda.xml"];
 
 /// Wellness exports (`*_sleepData.json`, `activities.csv`, …) are read even
-/// though their extensions are otherwise irrelevant.
+/// though their extensions are otherwise irrelevant. Nothing is allocated:
+/// this runs for every file of every run, cached or not.
 fn has_irrelevant_extension(file_name: &str) -> bool {
-    if is_known_export_file(file_name) || crate::wellness::Source::of_name(file_name).is_some() {
-        return false;
-    }
-    if IGNORED_FILE_NAMES.contains(&file_name.to_ascii_lowercase().as_str()) {
+    if IGNORED_FILE_NAMES
+        .iter()
+        .any(|n| n.eq_ignore_ascii_case(file_name))
+    {
         return true;
     }
-    match file_name.rsplit_once('.') {
-        Some((stem, ext)) if !stem.is_empty() => {
-            IRRELEVANT_EXTENSIONS.contains(&ext.to_ascii_lowercase().as_str())
-        }
+    let irrelevant = match file_name.rsplit_once('.') {
+        Some((stem, ext)) if !stem.is_empty() => IRRELEVANT_EXTENSIONS
+            .iter()
+            .any(|e| e.eq_ignore_ascii_case(ext)),
         _ => false,
-    }
+    };
+    irrelevant
+        && !is_known_export_file(file_name)
+        && crate::wellness::Source::of_name(file_name).is_none()
 }
 
 /// Walks `inputs` (files or folders, recursively) in a deterministic order.
@@ -91,12 +106,16 @@ fn has_irrelevant_extension(file_name: &str) -> bool {
 /// processed even if hidden, but not if its extension is irrelevant (so a
 /// shell glob over an export does not turn `activities.csv` into a rejection).
 /// Symlinked folders are followed once; loops are cut.
+///
+/// Folders are listed in parallel, then joined in name order, so the result
+/// is what a walk on one thread gives: a folder reached twice (two links to
+/// it) is taken under the first path in that order, every time.
 pub fn discover(inputs: &[PathBuf]) -> Discovered {
     let mut found = Discovered::default();
     let mut seen_dirs = HashSet::new();
     for input in inputs {
         match fs::metadata(input) {
-            Ok(meta) if meta.is_dir() => walk_dir(input, &mut seen_dirs, &mut found),
+            Ok(meta) if meta.is_dir() => list(input, &[]).join(&mut seen_dirs, &mut found),
             Ok(_) => {
                 let name = input.file_name().map(|n| n.to_string_lossy());
                 if name.is_some_and(|n| has_irrelevant_extension(&n)) {
@@ -113,46 +132,103 @@ pub fn discover(inputs: &[PathBuf]) -> Discovered {
     found
 }
 
-fn walk_dir(dir: &Path, seen_dirs: &mut HashSet<PathBuf>, found: &mut Discovered) {
-    // Canonical paths catch symlink loops and a folder named twice.
-    if let Ok(canonical) = fs::canonicalize(dir)
-        && !seen_dirs.insert(canonical)
+/// One folder as listed, its subfolders listed too.
+struct Listing {
+    /// Its canonical path (`None` when that cannot be had): what "seen" means.
+    canonical: Option<PathBuf>,
+    /// In name order; `Err` when the folder could not be read.
+    entries: Result<Vec<Entry>, (PathBuf, io::Error)>,
+}
+
+enum Entry {
+    File(PathBuf),
+    Folder(Listing),
+    Ignored,
+    Unreadable(PathBuf, io::Error),
+}
+
+/// Lists `dir` and, in parallel, its subfolders. A folder that is one of its
+/// own ancestors (a symlink loop) is not listed again: the join skips it anyway.
+fn list(dir: &Path, ancestors: &[&Path]) -> Listing {
+    use rayon::prelude::*;
+    let canonical = fs::canonicalize(dir).ok();
+    if let Some(c) = &canonical
+        && ancestors.contains(&c.as_path())
     {
-        return;
+        return Listing {
+            canonical,
+            entries: Ok(Vec::new()),
+        };
     }
-    let entries = match fs::read_dir(dir) {
-        Ok(rd) => rd.collect::<Result<Vec<_>, _>>(),
-        Err(e) => Err(e),
-    };
-    let mut entries = match entries {
+    let read = fs::read_dir(dir).and_then(|rd| rd.collect::<Result<Vec<_>, _>>());
+    let mut dir_entries = match read {
         Ok(entries) => entries,
         Err(e) => {
-            found.unreadable.push((dir.to_path_buf(), e));
-            return;
+            return Listing {
+                canonical,
+                entries: Err((dir.to_path_buf(), e)),
+            };
         }
     };
     // Cached: `file_name` allocates, and a sort would call it twice per comparison.
-    entries.sort_by_cached_key(|e| e.file_name());
-    for entry in entries {
-        let name = entry.file_name();
-        let name = name.to_string_lossy();
-        let path = entry.path();
-        if is_hidden(&name) {
-            found.ignored += 1;
-            continue;
+    dir_entries.sort_by_cached_key(|e| e.file_name());
+    let mut chain: Vec<&Path> = ancestors.to_vec();
+    if let Some(c) = &canonical {
+        chain.push(c);
+    }
+    let entries = dir_entries
+        .par_iter()
+        .map(|entry| {
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            let path = entry.path();
+            if is_hidden(&name) {
+                return Entry::Ignored;
+            }
+            // file_type() does not follow symlinks; metadata() does, for linked files and folders.
+            let is_dir = match entry.file_type() {
+                Ok(t) if t.is_symlink() => fs::metadata(&path).map(|m| m.is_dir()),
+                Ok(t) => Ok(t.is_dir()),
+                Err(e) => Err(e),
+            };
+            match is_dir {
+                Ok(true) if IRRELEVANT_DIRS.contains(&name.as_ref()) => Entry::Ignored,
+                Ok(true) => Entry::Folder(list(&path, &chain)),
+                Ok(false) if has_irrelevant_extension(&name) => Entry::Ignored,
+                Ok(false) => Entry::File(path),
+                Err(e) => Entry::Unreadable(path, e),
+            }
+        })
+        .collect();
+    Listing {
+        canonical,
+        entries: Ok(entries),
+    }
+}
+
+impl Listing {
+    /// Adds what the listing found, in order, skipping folders seen before
+    /// (canonical paths catch symlink loops and a folder named twice).
+    fn join(self, seen_dirs: &mut HashSet<PathBuf>, found: &mut Discovered) {
+        if let Some(c) = self.canonical
+            && !seen_dirs.insert(c)
+        {
+            return;
         }
-        // file_type() does not follow symlinks; metadata() does, for linked files and folders.
-        let is_dir = match entry.file_type() {
-            Ok(t) if t.is_symlink() => fs::metadata(&path).map(|m| m.is_dir()),
-            Ok(t) => Ok(t.is_dir()),
-            Err(e) => Err(e),
+        let entries = match self.entries {
+            Ok(entries) => entries,
+            Err(unreadable) => {
+                found.unreadable.push(unreadable);
+                return;
+            }
         };
-        match is_dir {
-            Ok(true) if IRRELEVANT_DIRS.contains(&name.as_ref()) => found.ignored += 1,
-            Ok(true) => walk_dir(&path, seen_dirs, found),
-            Ok(false) if has_irrelevant_extension(&name) => found.ignored += 1,
-            Ok(false) => found.files.push(path),
-            Err(e) => found.unreadable.push((path, e)),
+        for entry in entries {
+            match entry {
+                Entry::File(path) => found.files.push(path),
+                Entry::Folder(listing) => listing.join(seen_dirs, found),
+                Entry::Ignored => found.ignored += 1,
+                Entry::Unreadable(path, e) => found.unreadable.push((path, e)),
+            }
         }
     }
 }
@@ -187,6 +263,26 @@ mod tests {
                 .collect();
             assert_eq!(walked, vec![&d.join("g/run.fit")]);
         }
+    }
+
+    /// A link back to a folder above it ends the walk there, and a folder
+    /// linked from two places is listed once, under the first path by name.
+    #[cfg(unix)]
+    #[test]
+    fn symlink_loops_end_and_each_folder_counts_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        fs::create_dir_all(d.join("a/b")).unwrap();
+        fs::write(d.join("a/b/run.fit"), b"x").unwrap();
+        fs::write(d.join("a/top.gpx"), b"x").unwrap();
+        std::os::unix::fs::symlink(d, d.join("a/b/up")).unwrap();
+        std::os::unix::fs::symlink(d.join("a/b"), d.join("c")).unwrap();
+        let found = discover(&[d.to_path_buf()]);
+        assert_eq!(
+            found.files,
+            vec![d.join("a/b/run.fit"), d.join("a/top.gpx")]
+        );
+        assert!(found.unreadable.is_empty());
     }
 
     #[test]
