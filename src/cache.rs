@@ -762,18 +762,18 @@ mod tests {
             crate::activity::Series::default(),
         );
         let mut plain = Record::rejected("a.fit".into(), "h".into(), "bad".into());
-        plain.activity = Some(activity.clone());
+        plain.activity = Some(Box::new(activity.clone()));
         let plain = Item::from(plain);
         let mut rich = Record::rejected("b.csv".into(), "h2".into(), "why".into());
         rich.wellness = Some(Box::new(crate::wellness::Wellness {
             warnings: vec!["2026-03-04: sleep window ends before it starts".into()],
             ..Default::default()
         }));
-        rich.activity = Some(crate::activity::Activity {
+        rich.activity = Some(Box::new(crate::activity::Activity {
             self_rating: crate::activity::SelfRating::new(Some(75.0), Some(6.0)),
             warnings: vec!["salvaged".into()],
             ..activity
-        });
+        }));
         let rich = Item {
             start_lat_lon: Some((47.5, 8.5)),
             records: 3,

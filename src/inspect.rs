@@ -221,7 +221,7 @@ pub fn inspect(path: &Path, opts: &Options) -> Result<Inspection, InspectError> 
             path: r.path,
             status: r.status,
             reason: r.reason,
-            activity: r.activity.as_ref().map(ActivityView::of),
+            activity: r.activity.as_deref().map(ActivityView::of),
         })
         .collect();
     if wants_messages && out.format == Some(Format::Fit) {

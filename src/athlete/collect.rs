@@ -24,7 +24,7 @@ use crate::wellness::{self, Wellness};
 pub struct Item {
     #[serde(with = "crate::cache::record")]
     pub record: Record,
-    pub metrics: Option<RunMetrics>,
+    pub metrics: Option<Box<RunMetrics>>,
     /// Samples the activity had before its series was dropped.
     pub records: usize,
     /// First recorded position (lat, lon), for the time zone of files without an offset.
@@ -50,7 +50,7 @@ impl Item {
             records = act.series.len();
             start_lat_lon = first_position(&act.series);
             if record.status == Status::Ok {
-                metrics = Some(metrics::compute(act, cfg));
+                metrics = Some(Box::new(metrics::compute(act, cfg)));
             }
             if !keep_series {
                 act.series = Default::default();
@@ -311,7 +311,7 @@ fn apply_max_hr_estimate(
     let ok = items
         .iter()
         .filter(|i| i.record.status == Status::Ok)
-        .filter_map(|i| i.metrics.as_ref())
+        .filter_map(|i| i.metrics.as_deref())
         .filter(by_as_of);
     let Some(est) = metrics::athlete::estimate_max_hr(ok) else {
         return;

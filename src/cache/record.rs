@@ -57,7 +57,7 @@ pub fn serialize<S: Serializer>(r: &Record, s: S) -> Result<S::Ok, S::Error> {
         status: *status,
         reason,
         duplicate_of,
-        activity: activity.as_ref().map(activity_out),
+        activity: activity.as_deref().map(activity_out),
         wellness,
     }
     .serialize(s)
@@ -81,7 +81,7 @@ pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Record, D::Error> 
         status,
         reason,
         duplicate_of,
-        activity: activity.map(activity_in),
+        activity: activity.map(|a| Box::new(activity_in(a))),
         wellness,
     })
 }

@@ -44,7 +44,10 @@ pub fn run(args: &IngestArgs, log: &Log) -> anyhow::Result<Exit> {
     if let Some(dir) = &job.output {
         let _lock = crate::lock::OutputLock::acquire(dir)?;
         let records: Vec<Record> = items.iter().map(|i| i.record.clone()).collect();
-        let metrics: Vec<RunMetrics> = items.iter().filter_map(|i| i.metrics.clone()).collect();
+        let metrics: Vec<RunMetrics> = items
+            .iter()
+            .filter_map(|i| i.metrics.as_deref().cloned())
+            .collect();
         let report = crate::report::Report::new(&crate::report::ReportInputs {
             athlete: "",
             generated_at: chrono::Utc::now(),
@@ -59,8 +62,10 @@ pub fn run(args: &IngestArgs, log: &Log) -> anyhow::Result<Exit> {
             run_dates: &[],
         });
         crate::report::write_tables(dir, &records, &metrics, &report)?;
-        let activities: Vec<&crate::activity::Activity> =
-            records.iter().filter_map(|r| r.activity.as_ref()).collect();
+        let activities: Vec<&crate::activity::Activity> = records
+            .iter()
+            .filter_map(|r| r.activity.as_deref())
+            .collect();
         crate::report::tables::write_samples(dir, &activities)?;
     }
     let count = |s: Status| items.iter().filter(|i| i.record.status == s).count();

@@ -87,7 +87,7 @@ pub(super) fn records(leaf: &Leaf, decoded: Result<Export, DecodeError>) -> Vec<
                     path,
                     status,
                     reason,
-                    activity: Some(activity),
+                    activity: Some(Box::new(activity)),
                     ..base.clone()
                 }
             }

@@ -48,7 +48,7 @@ pub struct Record {
     pub status: Status,
     pub reason: Option<String>,
     pub duplicate_of: Option<String>,
-    pub activity: Option<Activity>,
+    pub activity: Option<Box<Activity>>,
     /// Wellness data the input held (sleep, resting HR, HRV, gear, how runs
     /// felt); a wellness-only input is `ok` with no activity.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -382,7 +382,7 @@ pub fn decode_leaf_with(leaf: &Leaf, limits: &Limits, fit_decoder: FitDecoder) -
                 path,
                 status,
                 reason,
-                activity: Some(activity),
+                activity: Some(Box::new(activity)),
                 wellness,
                 ..base.clone()
             }

@@ -996,7 +996,7 @@ fn run_record(
         status: Status::Ok,
         reason: None,
         duplicate_of: None,
-        activity: Some(activity),
+        activity: Some(Box::new(activity)),
         wellness: None,
     }
 }
