@@ -775,7 +775,7 @@ mod tests {
             ..activity
         }));
         let rich = Item {
-            start_lat_lon: Some((47.5, 8.5)),
+            start_zone: Some("Europe/Zurich".into()),
             records: 3,
             ..Item::from(rich)
         };
@@ -786,7 +786,7 @@ mod tests {
         assert_eq!(st, CacheState::Loaded(1));
         let back = c.get("p").unwrap();
         let json =
-            |i: &Item| serde_json::to_string(&(&i.record, i.records, i.start_lat_lon)).unwrap();
+            |i: &Item| serde_json::to_string(&(&i.record, i.records, &i.start_zone)).unwrap();
         assert_eq!(back.len(), 2);
         assert_eq!(json(&back[0]), json(&plain));
         assert_eq!(json(&back[1]), json(&rich));

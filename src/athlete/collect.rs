@@ -27,8 +27,11 @@ pub struct Item {
     pub metrics: Option<Box<RunMetrics>>,
     /// Samples the activity had before its series was dropped.
     pub records: usize,
-    /// First recorded position (lat, lon), for the time zone of files without an offset.
-    pub start_lat_lon: Option<(f64, f64)>,
+    /// The IANA zone at the first recorded position, for a run without its
+    /// own UTC offset: looked up when the file is decoded and kept with it,
+    /// because loading the lookup's boundary data costs more than the rest
+    /// of a weekly run's dating.
+    pub start_zone: Option<String>,
 }
 
 impl From<Record> for Item {
@@ -37,7 +40,7 @@ impl From<Record> for Item {
             record,
             metrics: None,
             records: 0,
-            start_lat_lon: None,
+            start_zone: None,
         }
     }
 }
@@ -45,12 +48,15 @@ impl From<Record> for Item {
 impl Item {
     /// Computes metrics for runs and drops the series (kept with `keep_series`).
     pub fn from_decoded(mut record: Record, cfg: &MetricsConfig, keep_series: bool) -> Item {
-        let (mut records, mut start_lat_lon, mut metrics) = (0, None, None);
+        let (mut records, mut metrics, mut start_zone) = (0, None, None);
         if let Some(act) = record.activity.as_mut() {
             records = act.series.len();
-            start_lat_lon = first_position(&act.series);
             if record.status == Status::Ok {
                 metrics = Some(Box::new(metrics::compute(act, cfg)));
+                if crate::load::calendar::plausible_offset(act.utc_offset_s).is_none() {
+                    start_zone = first_position(&act.series)
+                        .and_then(|(lat, lon)| crate::load::calendar::zone_name_at(lat, lon));
+                }
             }
             if !keep_series {
                 act.series = Default::default();
@@ -60,7 +66,7 @@ impl Item {
             record,
             metrics,
             records,
-            start_lat_lon,
+            start_zone,
         }
     }
 }

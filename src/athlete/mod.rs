@@ -154,10 +154,10 @@ pub fn run(
     let (dated, dated_items): (Vec<verdicts::DatedRun>, Vec<usize>) = runs
         .iter()
         .filter_map(|&(n, i, m)| {
-            let (date, tz_source) = load::calendar::local_date(
+            let (date, tz_source) = load::calendar::local_date_in(
                 m.start?,
                 i.record.activity.as_ref().and_then(|a| a.utc_offset_s),
-                i.start_lat_lon,
+                || i.start_zone.as_deref().and_then(|z| z.parse().ok()),
                 load_cfg.timezone,
                 load_cfg.use_start_position,
             );

@@ -37,17 +37,42 @@ pub fn local_date(
     configured: Option<chrono_tz::Tz>,
     use_start_position: bool,
 ) -> (NaiveDate, TzSource) {
-    if let Some(offset_s) = utc_offset_s.filter(|o| (MAX_WEST_S..=MAX_EAST_S).contains(o)) {
+    let zone = || start_lat_lon.and_then(|(lat, lon)| zone_at(lat, lon));
+    local_date_in(
+        start_utc,
+        utc_offset_s,
+        zone,
+        configured,
+        use_start_position,
+    )
+}
+
+/// [`local_date`] with the zone at the start position already looked up
+/// (or looked up by `start_zone` only when it decides): a cached run keeps
+/// its zone, so a weekly run need not load the boundary data.
+pub fn local_date_in(
+    start_utc: DateTime<Utc>,
+    utc_offset_s: Option<i32>,
+    start_zone: impl FnOnce() -> Option<chrono_tz::Tz>,
+    configured: Option<chrono_tz::Tz>,
+    use_start_position: bool,
+) -> (NaiveDate, TzSource) {
+    if let Some(offset_s) = plausible_offset(utc_offset_s) {
         let local = start_utc.naive_utc() + Duration::seconds(i64::from(offset_s));
         return (local.date(), TzSource::FileOffset);
     }
-    if use_start_position && let Some(tz) = start_lat_lon.and_then(|(lat, lon)| zone_at(lat, lon)) {
+    if use_start_position && let Some(tz) = start_zone() {
         return (date_in(start_utc, tz), TzSource::StartPosition);
     }
     match configured {
         Some(tz) => (date_in(start_utc, tz), TzSource::Configured),
         None => (start_utc.date_naive(), TzSource::Utc),
     }
+}
+
+/// A file's own UTC offset, when it is one the world uses (−12 h to +14 h).
+pub fn plausible_offset(utc_offset_s: Option<i32>) -> Option<i32> {
+    utc_offset_s.filter(|o| (MAX_WEST_S..=MAX_EAST_S).contains(o))
 }
 
 /// The local date of an instant in a zone; chrono-tz applies the offset in
@@ -60,6 +85,11 @@ fn date_in(instant: DateTime<Utc>, tz: chrono_tz::Tz) -> NaiveDate {
 /// The IANA zone at a position, if the position is plausible and the
 /// boundary lookup is compiled in. (0, 0) is a GPS "no fix" placeholder.
 fn zone_at(lat: f64, lon: f64) -> Option<chrono_tz::Tz> {
+    zone_name_at(lat, lon).and_then(|name| name.parse().ok())
+}
+
+/// [`zone_at`]'s IANA name ("Europe/Zurich"), to keep with a run.
+pub fn zone_name_at(lat: f64, lon: f64) -> Option<String> {
     let plausible = lat.is_finite()
         && lon.is_finite()
         && (-90.0..=90.0).contains(&lat)
@@ -68,7 +98,7 @@ fn zone_at(lat: f64, lon: f64) -> Option<chrono_tz::Tz> {
     if !plausible {
         return None;
     }
-    geo::zone_name(lat, lon).and_then(|name| name.parse().ok())
+    geo::zone_name(lat, lon)
 }
 
 #[cfg(feature = "geotz")]

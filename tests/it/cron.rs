@@ -423,3 +423,47 @@ fn unchanged_files_are_not_read_again_and_changed_ones_always_are() {
     assert_eq!(grown["decoded"], 1, "{grown}");
     assert!(grown["unchanged"].as_u64().unwrap() >= 5, "{grown}");
 }
+
+/// A GPX file has no UTC offset, so its local date comes from the time zone
+/// at its start position. A warm run takes that zone from the cache (without
+/// loading the boundary data) and must date every run as the cold run did.
+#[test]
+fn a_warm_run_dates_gpx_runs_by_their_cached_start_zone() {
+    let dir = tempfile::tempdir().unwrap();
+    let runs = dir.path().join("runs");
+    std::fs::create_dir_all(&runs).unwrap();
+    for entry in std::fs::read_dir(samples_dir().join("demo")).unwrap() {
+        let p = entry.unwrap().path();
+        if p.extension().is_some_and(|e| e == "gpx") {
+            let to = runs.join(p.file_name().unwrap());
+            std::fs::copy(&p, &to).unwrap();
+            set_old_mtime(&to);
+        }
+    }
+    let out = dir.path().join("out");
+    let run = || {
+        let o = heavylegs(&["report", s(&runs), "-o", s(&out), "--log-format", "json"]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        (summary(&o), read_json(&out.join("report.json")))
+    };
+    let (cold, cold_report) = run();
+    let (warm, warm_report) = run();
+    assert_eq!(warm["decoded"], 0, "{warm}");
+    assert_eq!(warm["unchanged"], cold["runs"], "{warm}");
+    let source = cold_report["timezone_source"].as_str().unwrap();
+    #[cfg(feature = "geotz")]
+    assert!(source.starts_with("start_position:"), "{source}");
+    assert_eq!(
+        warm_report["timezone_source"],
+        cold_report["timezone_source"]
+    );
+    let dates = |r: &Value| -> Vec<Value> {
+        r["runs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x["date"].clone())
+            .collect()
+    };
+    assert_eq!(dates(&warm_report), dates(&cold_report));
+}
