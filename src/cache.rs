@@ -35,6 +35,7 @@
 //! same timestamp tick would be invisible), so it is hashed again next time.
 //! `--rehash` skips the index for one run.
 
+pub mod compact;
 pub mod record;
 
 use std::collections::BTreeMap;

@@ -91,7 +91,8 @@ struct ActivityOut<'a> {
     source: &'a Source,
     sport: &'a Sport,
     sub_sport: &'a Option<String>,
-    start: &'a chrono::DateTime<chrono::Utc>,
+    #[serde(with = "super::compact::time")]
+    start: chrono::DateTime<chrono::Utc>,
     utc_offset_s: Option<i32>,
     elapsed_s: f64,
     timer_s: Option<f64>,
@@ -110,6 +111,7 @@ struct ActivityIn {
     source: Source,
     sport: Sport,
     sub_sport: Option<String>,
+    #[serde(with = "super::compact::time")]
     start: chrono::DateTime<chrono::Utc>,
     utc_offset_s: Option<i32>,
     elapsed_s: f64,
@@ -146,7 +148,7 @@ fn activity_out(a: &Activity) -> ActivityOut<'_> {
         source,
         sport,
         sub_sport,
-        start,
+        start: *start,
         utc_offset_s: *utc_offset_s,
         elapsed_s: *elapsed_s,
         timer_s: *timer_s,

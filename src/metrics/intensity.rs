@@ -42,6 +42,7 @@ pub const SEILER_MAX_EDGES: [f64; 2] = [0.82, 0.88];
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct HrHistogram {
     pub lo_bpm: u16,
+    #[serde(with = "crate::cache::compact::f64s")]
     pub seconds: Vec<f64>,
 }
 

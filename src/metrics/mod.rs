@@ -44,6 +44,7 @@ pub struct SpeedBin {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct RunMetrics {
     pub path: String,
+    #[serde(with = "crate::cache::compact::time_opt")]
     pub start: Option<DateTime<Utc>>,
     pub elapsed_s: f64,
     pub moving_s: Option<f64>,
