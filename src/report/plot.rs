@@ -62,6 +62,8 @@ pub fn nice_ticks(lo: f64, hi: f64, max_n: usize) -> Vec<(f64, String)> {
         .find(|(m, _)| m * mag >= raw - 1e-12)
         .unwrap_or((10.0, 0));
     let step = mult * mag;
+    // 2.5 needs one more decimal than its magnitude, 25 and 250 do not.
+    let extra = if mag < 10.0 - 1e-9 { extra } else { 0 };
     let decimals = ((-step.log10().floor()).max(0.0) as usize) + extra;
     let first = (lo / step).floor();
     let last = if hi - lo > 1e-9 {
@@ -976,6 +978,14 @@ pub(crate) mod tests {
                 );
             }
         }
+        // A shoe's kilometres read "0.0 250.0 500.0 750.0 1000.0".
+        let t = nice_ticks(0.0, 1000.0, 4);
+        assert_eq!(
+            t.iter().map(|x| x.1.as_str()).collect::<Vec<_>>(),
+            ["0", "250", "500", "750", "1000"]
+        );
+        let t = nice_ticks(0.0, 1.0, 4);
+        assert_eq!(t[1].1, "0.25");
         // The old speed axis read "10 10 10 11 12 12".
         let t = nice_ticks(9.6, 12.4, 6);
         assert_eq!(
