@@ -107,15 +107,15 @@ fn has_irrelevant_extension(file_name: &str) -> bool {
 /// shell glob over an export does not turn `activities.csv` into a rejection).
 /// Symlinked folders are followed once; loops are cut.
 ///
-/// Folders are listed in parallel, then joined in name order, so the result
-/// is what a walk on one thread gives: a folder reached twice (two links to
-/// it) is taken under the first path in that order, every time.
+/// Real folders are listed in parallel, then joined in name order, so the
+/// result is what a walk on one thread gives: a folder reached twice (two
+/// links to it) is taken under the first path in that order, every time.
 pub fn discover(inputs: &[PathBuf]) -> Discovered {
     let mut found = Discovered::default();
     let mut seen_dirs = HashSet::new();
     for input in inputs {
         match fs::metadata(input) {
-            Ok(meta) if meta.is_dir() => list(input, &[]).join(&mut seen_dirs, &mut found),
+            Ok(meta) if meta.is_dir() => list(input).join(&mut seen_dirs, &mut found),
             Ok(_) => {
                 let name = input.file_name().map(|n| n.to_string_lossy());
                 if name.is_some_and(|n| has_irrelevant_extension(&n)) {
@@ -132,7 +132,7 @@ pub fn discover(inputs: &[PathBuf]) -> Discovered {
     found
 }
 
-/// One folder as listed, its subfolders listed too.
+/// One folder as listed, its real subfolders listed too.
 struct Listing {
     /// Its canonical path (`None` when that cannot be had): what "seen" means.
     canonical: Option<PathBuf>,
@@ -143,23 +143,19 @@ struct Listing {
 enum Entry {
     File(PathBuf),
     Folder(Listing),
+    /// A symlink to a folder: listed when the join reaches it, and only if
+    /// its target was not seen before (links can form loops, and a hostile
+    /// folder of links to links would otherwise be listed once per path).
+    LinkedFolder(PathBuf),
     Ignored,
     Unreadable(PathBuf, io::Error),
 }
 
-/// Lists `dir` and, in parallel, its subfolders. A folder that is one of its
-/// own ancestors (a symlink loop) is not listed again: the join skips it anyway.
-fn list(dir: &Path, ancestors: &[&Path]) -> Listing {
+/// Lists `dir` and, in parallel, its real subfolders (a tree: no loops, each
+/// listed once); folders behind symlinks wait for the join.
+fn list(dir: &Path) -> Listing {
     use rayon::prelude::*;
     let canonical = fs::canonicalize(dir).ok();
-    if let Some(c) = &canonical
-        && ancestors.contains(&c.as_path())
-    {
-        return Listing {
-            canonical,
-            entries: Ok(Vec::new()),
-        };
-    }
     let read = fs::read_dir(dir).and_then(|rd| rd.collect::<Result<Vec<_>, _>>());
     let mut dir_entries = match read {
         Ok(entries) => entries,
@@ -172,10 +168,6 @@ fn list(dir: &Path, ancestors: &[&Path]) -> Listing {
     };
     // Cached: `file_name` allocates, and a sort would call it twice per comparison.
     dir_entries.sort_by_cached_key(|e| e.file_name());
-    let mut chain: Vec<&Path> = ancestors.to_vec();
-    if let Some(c) = &canonical {
-        chain.push(c);
-    }
     let entries = dir_entries
         .par_iter()
         .map(|entry| {
@@ -186,16 +178,17 @@ fn list(dir: &Path, ancestors: &[&Path]) -> Listing {
                 return Entry::Ignored;
             }
             // file_type() does not follow symlinks; metadata() does, for linked files and folders.
-            let is_dir = match entry.file_type() {
-                Ok(t) if t.is_symlink() => fs::metadata(&path).map(|m| m.is_dir()),
-                Ok(t) => Ok(t.is_dir()),
+            let kind = match entry.file_type() {
+                Ok(t) if t.is_symlink() => fs::metadata(&path).map(|m| (m.is_dir(), true)),
+                Ok(t) => Ok((t.is_dir(), false)),
                 Err(e) => Err(e),
             };
-            match is_dir {
-                Ok(true) if IRRELEVANT_DIRS.contains(&name.as_ref()) => Entry::Ignored,
-                Ok(true) => Entry::Folder(list(&path, &chain)),
-                Ok(false) if has_irrelevant_extension(&name) => Entry::Ignored,
-                Ok(false) => Entry::File(path),
+            match kind {
+                Ok((true, _)) if IRRELEVANT_DIRS.contains(&name.as_ref()) => Entry::Ignored,
+                Ok((true, false)) => Entry::Folder(list(&path)),
+                Ok((true, true)) => Entry::LinkedFolder(path),
+                Ok((false, _)) if has_irrelevant_extension(&name) => Entry::Ignored,
+                Ok((false, _)) => Entry::File(path),
                 Err(e) => Entry::Unreadable(path, e),
             }
         })
@@ -226,6 +219,12 @@ impl Listing {
             match entry {
                 Entry::File(path) => found.files.push(path),
                 Entry::Folder(listing) => listing.join(seen_dirs, found),
+                Entry::LinkedFolder(path) => {
+                    let seen = fs::canonicalize(&path).is_ok_and(|c| seen_dirs.contains(&c));
+                    if !seen {
+                        list(&path).join(seen_dirs, found);
+                    }
+                }
                 Entry::Ignored => found.ignored += 1,
                 Entry::Unreadable(path, e) => found.unreadable.push((path, e)),
             }
@@ -283,6 +282,33 @@ mod tests {
             vec![d.join("a/b/run.fit"), d.join("a/top.gpx")]
         );
         assert!(found.unreadable.is_empty());
+    }
+
+    /// Links to links, two per folder and ten deep, name 2¹⁰ paths to the
+    /// same few folders: the file is found once, under the first path by
+    /// name. (Links are only followed from the join, after checking the
+    /// seen set, so a folder is listed at most once per link, never once a path.)
+    #[cfg(unix)]
+    #[test]
+    fn a_folder_of_links_to_links_is_walked_once_per_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        for level in 0..=10 {
+            fs::create_dir_all(d.join(format!("l{level}"))).unwrap();
+        }
+        fs::write(d.join("l10/run.fit"), b"x").unwrap();
+        for level in 0..10 {
+            for link in ["a", "b"] {
+                std::os::unix::fs::symlink(
+                    d.join(format!("l{}", level + 1)),
+                    d.join(format!("l{level}/{link}")),
+                )
+                .unwrap();
+            }
+        }
+        let found = discover(&[d.join("l0")]);
+        assert_eq!(found.files.len(), 1, "{:?}", found.files);
+        assert!(found.files[0].ends_with("a/a/a/a/a/a/a/a/a/a/run.fit"));
     }
 
     #[test]
