@@ -134,10 +134,11 @@ pub const INPUTS_SHOWN: usize = 20;
 
 /// The inputs not analysed, as the HTML and Markdown reports list them:
 /// rejected files all (each wants looking at), then the skipped ones for
-/// other reasons, then the duplicates, each of those two cut short
-/// ([`INPUTS_SHOWN`]; report.json and activities.csv keep every one). An export imported
-/// twice, or a folder synced from two apps, holds thousands of copies, and a
-/// page of them hides the few files skipped for a reason worth reading.
+/// other reasons, then the duplicates, each of those two cut at
+/// [`INPUTS_SHOWN`] (report.json and activities.csv keep every one). An
+/// export imported twice, or a folder synced from two apps, holds thousands
+/// of copies, and a page of them hides the few files skipped for a reason
+/// worth reading.
 pub struct InputLists<'r> {
     pub sections: [InputList<'r>; 3],
 }
