@@ -386,7 +386,13 @@ pub fn latest_day(fd: &Finding) -> Option<NaiveDate> {
 /// The evidence item that carries a finding's one key number: the most
 /// recent one that crossed the finding's strictest line for its metric (a
 /// "worth a note" item with a lower line only when nothing else is there).
+/// A week's figure is as recent as the week's last day: a week of short
+/// sleep is the finding, its shortest night only an example from it.
 pub fn key_evidence(fd: &Finding) -> Option<&Evidence> {
+    let as_of = |e: &Evidence| match e.date {
+        Some(_) => evidence_day(e),
+        None => evidence_day(e).map(|start| start + chrono::Days::new(6)),
+    };
     let strictest = |e: &Evidence| match e.limit {
         None => true,
         Some(l) => fd
@@ -402,10 +408,10 @@ pub fn key_evidence(fd: &Finding) -> Option<&Evidence> {
     } else {
         candidates
     };
-    let latest = pool.iter().filter_map(|e| evidence_day(e)).max();
+    let latest = pool.iter().filter_map(|e| as_of(e)).max();
     pool.iter()
         .rev()
-        .find(|e| evidence_day(e) == latest)
+        .find(|e| as_of(e) == latest)
         .or(pool.last())
         .copied()
 }
@@ -856,6 +862,31 @@ mod tests {
             (key.metric.as_str(), key.week.as_deref()),
             ("rest_days", Some("2026-W41"))
         );
+    }
+
+    /// A week of short sleep is the finding; its shortest night, later in
+    /// the same week, is an example and not the key number.
+    #[test]
+    fn a_weeks_figure_outranks_a_day_inside_that_week() {
+        let f = Finding {
+            cause: Cause::Sleep,
+            status: Status::Flagged,
+            severity: Severity::Moderate,
+            summary: String::new(),
+            evidence: vec![
+                ev(Some("2026-W47"), None, "sleep_mean_h", 6.1, Some(7.0)),
+                ev(None, Some("2026-11-19"), "sleep_h", 5.8, Some(7.0)),
+            ],
+            threshold: String::new(),
+            source: String::new(),
+            advice: String::new(),
+            history: vec![],
+        };
+        assert_eq!(key_evidence(&f).unwrap().metric, "sleep_mean_h");
+        // A day after the week's end is later, and wins.
+        let mut later = f.clone();
+        later.evidence[1].date = Some("2026-11-24".into());
+        assert_eq!(key_evidence(&later).unwrap().metric, "sleep_h");
     }
 
     #[test]
