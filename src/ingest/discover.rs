@@ -80,8 +80,9 @@ fn ends_with_ignore_case(s: &str, suffix: &str) -> bool {
 const IGNORED_FILE_NAMES: &[&str] = &["export_cda.xml"];
 
 /// Wellness exports (`*_sleepData.json`, `activities.csv`, …) are read even
-/// though their extensions are otherwise irrelevant. Nothing is allocated:
-/// this runs for every file of every run, cached or not.
+/// though their extensions are otherwise irrelevant. An activity file's
+/// name is checked without allocating: this runs for every file of every
+/// run, cached or not.
 fn has_irrelevant_extension(file_name: &str) -> bool {
     if IGNORED_FILE_NAMES
         .iter()

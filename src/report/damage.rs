@@ -11,6 +11,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+use super::fmt::thousands;
 use super::model::Report;
 
 /// What happened to one file.
@@ -94,19 +95,6 @@ pub fn damaged(report: &Report) -> Vec<DamagedFile> {
             damage,
         })
         .collect()
-}
-
-/// "1,204"
-pub fn thousands(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::with_capacity(s.len() + s.len() / 3);
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 impl Damage {

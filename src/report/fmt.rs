@@ -125,6 +125,19 @@ pub fn duration(s: f64) -> String {
     }
 }
 
+/// "1,204"
+pub fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::with_capacity(s.len() + s.len() / 3);
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// A plain number: integers without decimals, else up to 2 decimals, trailing zeros cut.
 pub fn num(x: f64) -> String {
     if !x.is_finite() {

@@ -15,8 +15,7 @@ use std::collections::BTreeSet;
 use crate::findings::{Cause, Finding, Status};
 
 use super::RenderOptions;
-use super::damage::thousands;
-use super::fmt::{self as f, cause_id, cause_label, severity_label, status_label};
+use super::fmt::{self as f, cause_id, cause_label, severity_label, status_label, thousands};
 use super::markdown::evidence_text;
 use super::model::{InputLists, Report, WeekRow};
 use super::{charts, plot, words};

@@ -7,8 +7,7 @@ use std::fmt::Write;
 use crate::findings::{Evidence, Finding, Status};
 
 use super::RenderOptions;
-use super::damage::thousands;
-use super::fmt::{self as f, cause_label, severity_label, status_label};
+use super::fmt::{self as f, cause_label, severity_label, status_label, thousands};
 use super::model::{InputLists, Report};
 use super::words;
 
