@@ -36,6 +36,7 @@
 //! `--rehash` skips the index for one run.
 
 pub mod compact;
+pub mod deferred;
 pub mod record;
 
 use std::collections::BTreeMap;

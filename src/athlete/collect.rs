@@ -10,6 +10,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
+use crate::cache::deferred::Deferred;
 use crate::cache::{Cache, CacheState, FileStat, PendingSave, StatEntry};
 use crate::exit::Exit;
 use crate::ingest::{self, KnownLeaves, Leaf, Record, Shortcut, Status, WalkOptions};
@@ -24,7 +25,9 @@ use crate::wellness::{self, Wellness};
 pub struct Item {
     #[serde(with = "crate::cache::record")]
     pub record: Record,
-    pub metrics: Option<Box<RunMetrics>>,
+    /// The run's metrics; from the cache, decoded when first used (see
+    /// [`crate::cache::deferred`]): [`Item::metrics`].
+    pub(crate) metrics: Deferred<RunMetrics>,
     /// Samples the activity had before its series was dropped.
     pub records: usize,
     /// The IANA zone at the first recorded position, for a run without its
@@ -38,7 +41,7 @@ impl From<Record> for Item {
     fn from(record: Record) -> Item {
         Item {
             record,
-            metrics: None,
+            metrics: Deferred::default(),
             records: 0,
             start_zone: None,
         }
@@ -64,10 +67,19 @@ impl Item {
         }
         Item {
             record,
-            metrics,
+            metrics: Deferred::new(metrics),
             records,
             start_zone,
         }
+    }
+
+    /// The run's metrics (none for a file that is not a run).
+    pub fn metrics(&self) -> Option<&RunMetrics> {
+        self.metrics.get()
+    }
+
+    pub fn metrics_mut(&mut self) -> Option<&mut RunMetrics> {
+        self.metrics.get_mut()
     }
 }
 
@@ -281,6 +293,7 @@ pub fn collect_items(
         || wellness::gather_owned(parts),
         || {
             dedupe_items(&mut items);
+            decode_run_metrics(&mut items, cache_dir.as_deref());
             apply_max_hr_estimate(&mut items, &cfg, job.as_of, log);
         },
     );
@@ -292,6 +305,28 @@ pub fn collect_items(
         saving: Saving(saving),
         wellness,
     }
+}
+
+/// Decodes the cached metrics of the runs left after deduplication, in
+/// parallel; duplicates and skipped files keep theirs as bytes. The cache
+/// file's checksum held, so metrics that do not decode mean a cache written
+/// by hand or by a bug: that run is rejected with the reason, not dropped
+/// from the load unseen.
+fn decode_run_metrics(items: &mut [Item], cache_dir: Option<&Path>) {
+    use rayon::prelude::*;
+    items
+        .par_iter_mut()
+        .filter(|i| i.record.status == Status::Ok)
+        .for_each(|i| {
+            if let Err(e) = i.metrics.resolve() {
+                let folder = cache_dir.map(|d| format!(" {}", d.display()));
+                i.record.status = Status::Rejected;
+                i.record.reason = Some(format!(
+                    "its cached metrics did not decode ({e}); delete the cache folder{} to read it again",
+                    folder.unwrap_or_default()
+                ));
+            }
+        });
 }
 
 /// Without a configured max or threshold HR, estimates max HR from the
@@ -317,7 +352,7 @@ fn apply_max_hr_estimate(
     let ok = items
         .iter()
         .filter(|i| i.record.status == Status::Ok)
-        .filter_map(|i| i.metrics.as_deref())
+        .filter_map(Item::metrics)
         .filter(by_as_of);
     let Some(est) = metrics::athlete::estimate_max_hr(ok) else {
         return;
@@ -336,7 +371,7 @@ fn apply_max_hr_estimate(
     // Only runs reach the load and the tables; a duplicate's or a rejected
     // file's row keeps its own zones.
     let runs = items.iter_mut().filter(|i| i.record.status == Status::Ok);
-    for m in runs.filter_map(|i| i.metrics.as_mut()) {
+    for m in runs.filter_map(Item::metrics_mut) {
         metrics::intensity::rederive(m, &cfg);
     }
 }
@@ -457,6 +492,52 @@ fn settings_key(a: &AthleteJob, job: &Job) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Runs kept after deduplication have their cached metrics decoded; a
+    /// duplicate keeps its bytes, and metrics that do not decode reject the
+    /// run with the reason instead of dropping it from the load unseen.
+    #[test]
+    fn only_kept_runs_decode_their_metrics_and_a_bad_row_is_rejected() {
+        let good = RunMetrics {
+            path: "good.fit".into(),
+            elapsed_s: 1800.0,
+            ..Default::default()
+        };
+        let good_bytes = crate::cache::deferred::Deferred::new(Some(Box::new(good)));
+        let good_bytes =
+            bincode::serde::encode_to_vec(&good_bytes, bincode::config::standard()).unwrap();
+        let (good_row, _): (Deferred<RunMetrics>, usize) =
+            bincode::serde::decode_from_slice(&good_bytes, bincode::config::standard()).unwrap();
+        let item = |path: &str, status: Status, metrics: Deferred<RunMetrics>| {
+            let mut record = Record::rejected(path.into(), "h".into(), String::new());
+            record.status = status;
+            record.reason = None;
+            Item {
+                metrics,
+                ..Item::from(record)
+            }
+        };
+        let mut items = vec![
+            item("good.fit", Status::Ok, good_row),
+            item("bad.fit", Status::Ok, Deferred::stored(&[200, 1, 2])),
+            item("copy.fit", Status::Skipped, Deferred::stored(&[200, 1, 2])),
+        ];
+        decode_run_metrics(&mut items, Some(Path::new("out/.cache/ann")));
+        assert_eq!(items[0].record.status, Status::Ok);
+        assert_eq!(items[0].metrics().map(|m| m.elapsed_s), Some(1800.0));
+        assert_eq!(items[1].record.status, Status::Rejected);
+        let why = items[1].record.reason.as_deref().unwrap_or_default();
+        assert!(
+            why.contains("did not decode") && why.contains("out/.cache/ann"),
+            "{why}"
+        );
+        assert_eq!(
+            items[2].record.status,
+            Status::Skipped,
+            "a duplicate is left alone"
+        );
+        assert!(format!("{:?}", items[2].metrics).contains("3 bytes"));
+    }
 
     /// A wellness record keeps its data through the on-disk cache (warm runs).
     #[test]

@@ -57,7 +57,7 @@ impl Output {
         let metrics: Vec<&RunMetrics> = self
             .used
             .iter()
-            .filter_map(|&i| self.items[i].metrics.as_deref())
+            .filter_map(|&i| self.items[i].metrics())
             .collect();
         let files = report::AthleteFiles {
             report: &self.report,
@@ -137,7 +137,7 @@ pub fn run(
         .iter()
         .enumerate()
         .filter(|(_, i)| i.record.status == Status::Ok)
-        .filter_map(|(n, i)| i.metrics.as_deref().map(|m| (n, i, m)))
+        .filter_map(|(n, i)| i.metrics().map(|m| (n, i, m)))
         .collect();
     runs.sort_by(|x, y| {
         x.2.start
@@ -228,7 +228,7 @@ pub fn run(
         .iter()
         .zip(&used_dates)
         .filter(|(_, d)| shown(**d))
-        .filter_map(|(&i, _)| items[i].metrics.as_deref())
+        .filter_map(|(&i, _)| items[i].metrics())
         .collect();
     let tz_summary = timezone_summary(&tables.run_days);
     let run_dates: Vec<(String, NaiveDate)> = tables

@@ -44,10 +44,7 @@ pub fn run(args: &IngestArgs, log: &Log) -> anyhow::Result<Exit> {
     if let Some(dir) = &job.output {
         let _lock = crate::lock::OutputLock::acquire(dir)?;
         let records: Vec<Record> = items.iter().map(|i| i.record.clone()).collect();
-        let metrics: Vec<RunMetrics> = items
-            .iter()
-            .filter_map(|i| i.metrics.as_deref().cloned())
-            .collect();
+        let metrics: Vec<RunMetrics> = items.iter().filter_map(|i| i.metrics().cloned()).collect();
         let report = crate::report::Report::new(&crate::report::ReportInputs {
             athlete: "",
             generated_at: chrono::Utc::now(),
@@ -100,7 +97,7 @@ pub fn run(args: &IngestArgs, log: &Log) -> anyhow::Result<Exit> {
 pub fn jsonl_line(item: &Item) -> serde_json::Value {
     let r = &item.record;
     let a = r.activity.as_ref();
-    let m = item.metrics.as_ref();
+    let m = item.metrics();
     let w = r.wellness.as_deref();
     let kind = match (a, w) {
         (Some(_), _) => Some("activity"),

@@ -121,7 +121,7 @@ pub struct RunMetrics {
 
 /// Version of the per-run row: part of the cache key, so rows cached by an
 /// older heavylegs with other fields or definitions are recomputed.
-pub const ROW_VERSION: u32 = 3;
+pub const ROW_VERSION: u32 = 4;
 
 /// A metric value, or why it could not be computed (goes to `null_reasons`).
 pub type Metric<T> = Result<T, String>;
