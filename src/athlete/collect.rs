@@ -61,8 +61,12 @@ impl Item {
                         .and_then(|(lat, lon)| crate::load::calendar::zone_name_at(lat, lon));
                 }
             }
+            // Laps and pauses go with the samples: only the metrics read
+            // them, and a history's cached rows would decode them every run.
             if !keep_series {
                 act.series = Default::default();
+                act.laps = Vec::new();
+                act.pauses = Vec::new();
             }
         }
         Item {
@@ -537,6 +541,39 @@ mod tests {
             "a duplicate is left alone"
         );
         assert!(format!("{:?}", items[2].metrics).contains("3 bytes"));
+    }
+
+    /// A cached row keeps what the later stages read, not what only the
+    /// metrics needed: the samples, laps and pauses go once they are computed.
+    #[test]
+    fn a_row_drops_samples_laps_and_pauses_unless_asked_to_keep_them() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/samples/demo/2026-09-01-06-30-34.fit"
+        );
+        let bytes = std::fs::read(path).unwrap();
+        let leaf = Leaf {
+            path: path.into(),
+            bytes: &bytes,
+            sha256: "h".into(),
+            stream: None,
+        };
+        let decoded = ingest::decode_leaf(&leaf, &crate::limits::Limits::default());
+        let cfg = MetricsConfig::default();
+        let kept = Item::from_decoded(decoded[0].clone(), &cfg, true);
+        let a = kept.record.activity.as_deref().unwrap();
+        assert!(
+            !a.series.is_empty() && !a.laps.is_empty(),
+            "the sample has laps"
+        );
+        let row = Item::from_decoded(decoded[0].clone(), &cfg, false);
+        let a = row.record.activity.as_deref().unwrap();
+        assert!(a.series.is_empty() && a.laps.is_empty() && a.pauses.is_empty());
+        assert_eq!(row.records, kept.records, "the sample count is kept");
+        assert_eq!(
+            row.metrics().map(|m| m.moving_s),
+            kept.metrics().map(|m| m.moving_s)
+        );
     }
 
     /// A wellness record keeps its data through the on-disk cache (warm runs).
