@@ -41,13 +41,15 @@ impl<T: DeserializeOwned> Deferred<T> {
         self.value.get_mut()?.as_deref_mut()
     }
 
-    /// Decodes the value now; the error says why its bytes did not decode
-    /// (the value then reads as absent).
-    pub fn resolve(&self) -> Result<(), String> {
+    /// Decodes the value now and lets go of its bytes; the error says why
+    /// they did not decode (the value then reads as absent).
+    pub fn resolve(&mut self) -> Result<(), String> {
         if self.value.get().is_some() {
+            self.stored = None;
             return Ok(());
         }
         let decoded = self.decode();
+        self.stored = None;
         let failed = decoded.as_ref().err().cloned();
         let _ = self.value.set(decoded.ok().flatten());
         failed.map_or(Ok(()), Err)
@@ -207,14 +209,19 @@ mod tests {
         let untouched: Deferred<V> = through_bytes(&through_bytes(&again));
         assert!(untouched.value.get().is_none());
         assert_eq!(untouched.get(), again.get());
+        // Decoded on purpose, the bytes are let go.
+        let mut resolved: Deferred<V> = through_bytes(&again);
+        resolved.resolve().unwrap();
+        assert!(resolved.stored.is_none());
+        assert_eq!(resolved.get(), again.get());
     }
 
     #[test]
     fn an_absent_value_stays_absent_and_bad_bytes_are_an_error() {
-        let none: Deferred<V> = through_bytes(&Deferred::<V>::new(None));
+        let mut none: Deferred<V> = through_bytes(&Deferred::<V>::new(None));
         assert_eq!(none.get(), None);
         assert_eq!(none.resolve(), Ok(()));
-        let bad = Deferred::<V>::stored(&[200, 1, 2]);
+        let mut bad = Deferred::<V>::stored(&[200, 1, 2]);
         assert!(bad.resolve().is_err());
         assert_eq!(
             bad.get(),
