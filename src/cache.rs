@@ -12,6 +12,8 @@
 //! the bytes it was written as until a run asks for it, is decoded straight
 //! into the value handed out (no copy kept), and a run that rewrites the cache
 //! copies the bytes of the entries it reused instead of encoding them again.
+//! A row's run metrics stay bytes even then, until a stage reads them
+//! ([`deferred`]): a duplicate's never are.
 //! The file is mapped rather than read into memory, its index is read in
 //! place (no key copied) and searched by bisection, and which entries a run
 //! used is a flag per entry. The save streams the file (reused payloads go

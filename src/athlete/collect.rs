@@ -315,7 +315,8 @@ pub fn collect_items(
 /// parallel; duplicates and skipped files keep theirs as bytes. The cache
 /// file's checksum held, so metrics that do not decode mean a cache written
 /// by hand or by a bug: that run is rejected with the reason, not dropped
-/// from the load unseen.
+/// from the load unseen (its copies, already marked its duplicates, stay
+/// skipped until the cache is deleted).
 fn decode_run_metrics(items: &mut [Item], cache_dir: Option<&Path>) {
     use rayon::prelude::*;
     items
