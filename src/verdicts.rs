@@ -71,6 +71,8 @@ pub struct Verdicts {
     /// The runner's heavy ratings linked to the flagged weeks; `None` when
     /// the wellness holds no rating.
     pub felt: Option<findings::felt::Felt>,
+    /// Resting HR and HRV over the window and its baseline, for the recovery chart.
+    pub markers: Vec<findings::MarkerTrace>,
 }
 
 /// Runs the load stage, splits window from baseline and evaluates every rule.
@@ -172,6 +174,7 @@ pub fn assess(runs: &[DatedRun], opts: &Options) -> Result<Verdicts, LoadError> 
     };
     let found = findings::evaluate(&finding_inputs);
     let felt = findings::felt::link(&finding_inputs, &found);
+    let markers = findings::marker_traces(&finding_inputs);
     Ok(Verdicts {
         tables,
         window,
@@ -181,6 +184,7 @@ pub fn assess(runs: &[DatedRun], opts: &Options) -> Result<Verdicts, LoadError> 
         too_old,
         fit,
         felt,
+        markers,
     })
 }
 

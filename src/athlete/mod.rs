@@ -273,7 +273,11 @@ pub fn run(
             &window_weeks,
             v.window.as_ref().map(|w| w.to),
             v.felt.clone(),
-        ),
+        )
+        .map(|s| report::wellness::WellnessSummary {
+            markers: v.markers.clone(),
+            ..s
+        }),
         ..report
     };
     let opts = report::RenderOptions {

@@ -214,6 +214,7 @@ mod tests {
         "src/demo/truth.rs: pub wellness: Option<super::garmin_export::WellnessTruth>,",
         "src/profile.rs: pub journal: Vec<crate::wellness::journal::JournalEntry>,",
         "src/report/model.rs: pub wellness: Option<super::wellness::WellnessSummary>,",
+        "src/report/wellness.rs: pub markers: Vec<MarkerTrace>,",
     ];
 
     fn rust_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {

@@ -22,6 +22,7 @@
 //! The recovery rule reports them as their own signal block.
 
 use chrono::{Days, NaiveDate};
+use serde::{Deserialize, Serialize};
 
 use super::{Dated, Episode, Evidence, Inputs, Severity, plural};
 use crate::thresholds::Thresholds;
@@ -76,16 +77,7 @@ pub(super) fn assess(inputs: &Inputs) -> Markers {
     let mut parts = Vec::new();
     let mut kinds_out = 0;
 
-    let rhr: Vec<Point> = w
-        .resting_hr
-        .iter()
-        .filter(|d| d.date <= to && d.value.is_finite() && d.value > 0.0)
-        .map(|d| Point {
-            date: d.date,
-            value: d.value,
-            band_low: None,
-        })
-        .collect();
+    let rhr = rhr_points(w, to);
     let rhr_window = rhr.iter().filter(|p| p.date >= from).count();
     if rhr_window > 0 {
         used.push(format!(
@@ -121,21 +113,7 @@ pub(super) fn assess(inputs: &Inputs) -> Markers {
     }
 
     for kind in [HrvKind::Rmssd, HrvKind::Sdnn] {
-        let points: Vec<Point> = w
-            .hrv
-            .iter()
-            .filter(|h| h.kind == kind && h.date <= to && h.value_ms.is_finite())
-            .filter(|h| h.value_ms > 0.0)
-            .map(|h| Point {
-                date: h.date,
-                value: h.value_ms,
-                // Garmin's band is for rMSSD; SDNN is compared with itself only.
-                band_low: h
-                    .baseline_low_ms
-                    .filter(|l| kind == HrvKind::Rmssd && l.is_finite() && *l > 0.0),
-            })
-            .collect();
-        let points = sorted(points);
+        let points = hrv_points(w, kind, to);
         let in_window = points.iter().filter(|p| p.date >= from).count();
         if in_window == 0 {
             continue;
@@ -198,12 +176,171 @@ pub(super) fn assess(inputs: &Inputs) -> Markers {
     out
 }
 
+/// The resting HR values up to `to`, as the rule reads them.
+fn rhr_points(w: &crate::wellness::Wellness, to: NaiveDate) -> Vec<Point> {
+    w.resting_hr
+        .iter()
+        .filter(|d| d.date <= to && d.value.is_finite() && d.value > 0.0)
+        .map(|d| Point {
+            date: d.date,
+            value: d.value,
+            band_low: None,
+        })
+        .collect()
+}
+
+/// One kind of HRV up to `to`, by date, as the rule reads it.
+fn hrv_points(w: &crate::wellness::Wellness, kind: HrvKind, to: NaiveDate) -> Vec<Point> {
+    let points = w
+        .hrv
+        .iter()
+        .filter(|h| h.kind == kind && h.date <= to && h.value_ms.is_finite())
+        .filter(|h| h.value_ms > 0.0)
+        .map(|h| Point {
+            date: h.date,
+            value: h.value_ms,
+            // Garmin's band is for rMSSD; SDNN is compared with itself only.
+            band_low: h
+                .baseline_low_ms
+                .filter(|l| kind == HrvKind::Rmssd && l.is_finite() && *l > 0.0),
+        })
+        .collect();
+    sorted(points)
+}
+
+/// One recovery marker as the report draws it (`report.json` →
+/// `wellness.markers`): its values from the start of the window's baseline
+/// to the last day judged, the runner's usual level and the line the rule
+/// draws in the window, and the window's stretches out of range.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MarkerTrace {
+    /// `resting_hr`, `hrv_rmssd` or `hrv_sdnn`.
+    pub marker: String,
+    /// The quantity and its unit, for the chart's axis.
+    pub label: String,
+    /// Resting HR is worse high, HRV low.
+    pub high_is_worse: bool,
+    pub days: Vec<TraceDay>,
+    /// First day judged (the baseline is the days before it).
+    pub window_from: NaiveDate,
+    /// The baseline's mean (HRV: of ln values, as the rule averages, shown in ms).
+    pub usual: Option<f64>,
+    /// The line the rule draws in the window: the usual plus `rhr_rise_bpm`
+    /// (resting HR), the lower edge of the usual band (HRV: the baseline's,
+    /// else the watch's own).
+    pub line: Option<f64>,
+    /// The window's stretches out of range.
+    pub out_of_range: Vec<DaySpan>,
+}
+
+/// First and last day of a stretch.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct DaySpan {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
+/// One day of a [`MarkerTrace`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TraceDay {
+    pub date: NaiveDate,
+    pub value: f64,
+    /// The 7-day mean ending that day, when the rule would judge those days.
+    pub mean_7d: Option<f64>,
+}
+
+/// The markers the window holds, traced with the rule's own baseline and
+/// line; none without a window.
+pub fn traces(inputs: &Inputs) -> Vec<MarkerTrace> {
+    if inputs.window.is_none() {
+        return Vec::new();
+    }
+    let (w, to) = (inputs.wellness, inputs.window_to());
+    let mut out = Vec::new();
+    let rhr = rhr_points(w, to);
+    out.extend(trace(
+        ("resting_hr", "Resting HR (bpm)"),
+        &rhr,
+        inputs,
+        &Rhr,
+    ));
+    for (kind, id, label) in [
+        (HrvKind::Rmssd, "hrv_rmssd", "HRV, rMSSD (ms)"),
+        (HrvKind::Sdnn, "hrv_sdnn", "HRV, SDNN (ms)"),
+    ] {
+        let points = hrv_points(w, kind, to);
+        out.extend(trace((id, label), &points, inputs, &Hrv { kind }));
+    }
+    out
+}
+
+fn trace(
+    (marker_id, label): (&str, &str),
+    points: &[Point],
+    inputs: &Inputs,
+    marker: &dyn Marker,
+) -> Option<MarkerTrace> {
+    let (from, to, t) = (inputs.window_from(), inputs.window_to(), inputs.thresholds);
+    if between(points, from, to).is_empty() {
+        return None;
+    }
+    let span = Days::new(u64::from(t.marker_baseline_days.max(1)));
+    let start = from.checked_sub_days(span).unwrap_or(from);
+    let base = baseline_for(points, from - Days::new(1), span, t, marker);
+    let in_window = between(points, from, to);
+    let days = between(points, start, to)
+        .iter()
+        .map(|p| {
+            let week = between(points, p.date - Days::new(6), p.date);
+            TraceDay {
+                date: p.date,
+                value: p.value,
+                mean_7d: (week.len() >= marker.min_week(t)).then(|| {
+                    let mean = week.iter().map(|q| marker.scale(q.value)).sum::<f64>();
+                    crate::findings::round2(marker.unscale(mean / week.len() as f64))
+                }),
+            }
+        })
+        .collect();
+    let (window, _) = stretches(points, from, to, t, marker);
+    Some(MarkerTrace {
+        marker: marker_id.into(),
+        label: label.into(),
+        high_is_worse: marker.high_is_worse(),
+        days,
+        window_from: from,
+        usual: base
+            .as_ref()
+            .map(|b| crate::findings::round2(marker.unscale(b.mean))),
+        line: marker
+            .line(base.as_ref(), in_window, t)
+            .map(crate::findings::round2),
+        out_of_range: window
+            .unwrap_or_default()
+            .iter()
+            .map(|s| DaySpan {
+                from: s.from,
+                to: s.to,
+            })
+            .collect(),
+    })
+}
+
 /// What differs between the markers: how a day's 7-day value is judged.
 trait Marker {
     /// The scale a marker is averaged on (HRV: ln, after Plews; resting HR as it is).
     fn scale(&self, value: f64) -> f64 {
         value
     }
+    /// Back from the averaging scale to the marker's unit.
+    fn unscale(&self, value: f64) -> f64 {
+        value
+    }
+    fn high_is_worse(&self) -> bool;
+    /// Fewest days of a 7-day stretch the rule judges.
+    fn min_week(&self, t: &Thresholds) -> usize;
+    /// The line the rule draws in the window, in the marker's unit.
+    fn line(&self, base: Option<&Baseline>, window: &[Point], t: &Thresholds) -> Option<f64>;
     /// The baseline from the values before `end` (inclusive), or `None` when too short.
     fn baseline(&self, values: &[Point], t: &Thresholds) -> Option<Baseline> {
         if values.len() < t.marker_min_baseline_days as usize {
@@ -244,6 +381,18 @@ fn mean_sd(xs: &[f64]) -> (f64, f64) {
 struct Rhr;
 
 impl Marker for Rhr {
+    fn high_is_worse(&self) -> bool {
+        true
+    }
+
+    fn min_week(&self, t: &Thresholds) -> usize {
+        t.rhr_min_days as usize
+    }
+
+    fn line(&self, base: Option<&Baseline>, _: &[Point], t: &Thresholds) -> Option<f64> {
+        base.map(|b| b.mean + t.rhr_rise_bpm)
+    }
+
     fn judge(
         &self,
         day: NaiveDate,
@@ -284,6 +433,25 @@ struct Hrv {
 impl Marker for Hrv {
     fn scale(&self, value: f64) -> f64 {
         value.ln()
+    }
+
+    fn unscale(&self, value: f64) -> f64 {
+        value.exp()
+    }
+
+    fn high_is_worse(&self) -> bool {
+        false
+    }
+
+    fn min_week(&self, t: &Thresholds) -> usize {
+        t.hrv_min_nights as usize
+    }
+
+    fn line(&self, base: Option<&Baseline>, window: &[Point], t: &Thresholds) -> Option<f64> {
+        match base {
+            Some(b) => Some((b.mean - t.hrv_band_sd * b.sd).exp()),
+            None => window.iter().rev().find_map(|p| p.band_low),
+        }
     }
 
     fn judge(
@@ -671,6 +839,77 @@ mod tests {
         });
         assert!(m.part.is_none());
         assert_eq!(m.unjudged.len(), 1, "{:?}", m.unjudged);
+    }
+
+    /// The chart's trace is the rule's own reading: its baseline, its line,
+    /// and the stretch it flagged around the evidence's worst day.
+    #[test]
+    fn the_trace_draws_what_the_rule_judged() {
+        let w = Wellness {
+            resting_hr: rhr(48.0, 7.0, d(2026, 3, 10), d(2026, 3, 19)),
+            hrv: hrv(
+                55.0,
+                0.3,
+                d(2026, 3, 14),
+                HrvKind::Rmssd,
+                Some(48.0),
+                d(2026, 3, 2),
+            ),
+            ..Wellness::default()
+        };
+        let (profile, t, win) = (AthleteProfile::default(), Thresholds::default(), window());
+        let inputs = Inputs {
+            wellness: &w,
+            window: Some(&win),
+            ..Inputs::new(&profile, &t)
+        };
+        let traced = traces(&inputs);
+        assert_eq!(
+            traced.iter().map(|x| x.marker.as_str()).collect::<Vec<_>>(),
+            ["resting_hr", "hrv_rmssd"]
+        );
+        let rhr_trace = &traced[0];
+        let (first, last) = (&rhr_trace.days[0], rhr_trace.days.last().unwrap());
+        assert_eq!(
+            first.date,
+            win.from - Days::new(60),
+            "from the baseline's start"
+        );
+        assert_eq!(last.date, win.to);
+        let usual = rhr_trace.usual.unwrap();
+        assert!((usual - 48.0).abs() < 1.0, "{usual}");
+        let line = rhr_trace.line.unwrap();
+        assert!(
+            (line - usual - t.rhr_rise_bpm).abs() < 0.02,
+            "{line} vs {usual}"
+        );
+        let worst = run(&w).evidence[0].0;
+        let [span] = rhr_trace.out_of_range[..] else {
+            panic!("{:?}", rhr_trace.out_of_range)
+        };
+        assert!(
+            span.from <= worst && worst <= span.to,
+            "{span:?} vs {worst}"
+        );
+        let mean_on = |day: NaiveDate| {
+            let found = rhr_trace.days.iter().find(|x| x.date == day);
+            found.and_then(|x| x.mean_7d).unwrap()
+        };
+        assert!(
+            mean_on(worst) >= line,
+            "the 7-day mean is over the line there"
+        );
+        assert!(mean_on(win.to) < line, "and back under it at the end");
+        // Without an own baseline, the HRV line is the watch's band.
+        assert_eq!(traced[1].usual, None);
+        assert_eq!(traced[1].line, Some(48.0));
+        assert!(!traced[1].high_is_worse);
+        // No window, nothing to draw.
+        let no_window = Inputs {
+            wellness: &w,
+            ..Inputs::new(&profile, &t)
+        };
+        assert!(traces(&no_window).is_empty());
     }
 
     #[test]

@@ -33,6 +33,8 @@ use crate::profile::AthleteProfile;
 use crate::thresholds::{Thresholds, cite};
 use crate::wellness::{self, Wellness};
 
+pub use markers::{DaySpan, MarkerTrace, TraceDay, traces as marker_traces};
+
 /// The causes from "Why do my legs feel heavy when I run?", with stable ids.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -387,6 +387,16 @@ fn cause_chart(
                 "Dashed line: the hours a night the rule asks for.",
             )
         }
+        // Recovery judged on resting HR or HRV: those, not the weekly load.
+        Cause::Recovery if recovery_markers(fd, report).is_some() => (
+            recovery_markers(fd, report),
+            vec![
+                (plot::SKY, "each day"),
+                (plot::BLUE, "7-day mean"),
+                (plot::VERMILLION, "▼ out of your usual range"),
+            ],
+            "Shaded: the days the verdicts judge. Dashed grey: your usual level over the days before. Dashed dark: the line the rule draws.",
+        ),
         Cause::Overtraining | Cause::Recovery => {
             let weeks: BTreeSet<&str> = fd
                 .evidence
@@ -419,6 +429,21 @@ fn cause_chart(
             "Dashed line: the line the rule draws.",
         ),
     }
+}
+
+/// The recovery card's marker charts, one above the other, when the finding
+/// cites resting HR or HRV and the report traced them.
+fn recovery_markers(fd: &Finding, report: &Report) -> Option<String> {
+    let cites = fd
+        .evidence
+        .iter()
+        .any(|e| matches!(e.metric.as_str(), "resting_hr_rise_bpm" | "hrv_7d_ms"));
+    let traces = &report.wellness.as_ref()?.markers;
+    let charts: Vec<String> = traces
+        .iter()
+        .filter_map(|t| plot::marker_trace(report, t))
+        .collect();
+    (cites && !charts.is_empty()).then(|| charts.join("\n"))
 }
 
 /// The legend and note of the cadence~speed chart: dots, or over a long

@@ -13,7 +13,7 @@ use std::fmt::Write;
 
 use chrono::{Datelike, Days, Months, NaiveDate};
 
-use crate::findings::{Evidence, Finding, Severity};
+use crate::findings::{Evidence, Finding, MarkerTrace, Severity};
 
 use super::fmt as f;
 use super::model::{Report, Units, WeekRow};
@@ -522,6 +522,147 @@ pub fn sleep_bars(report: &Report, limit_h: Option<f64>) -> Option<String> {
     }
     let ticks = date_ticks(from, to, c.x1 - c.x0, FONT);
     c.x_dates(&ticks, &xd, "Week starting");
+    Some(c.finish())
+}
+
+/// One recovery marker (resting HR or HRV) from the start of its baseline
+/// to the last day judged: each day's value as a dot, the 7-day mean the
+/// rule judges as a line (vermillion and marked ▼ where it was out of the
+/// usual range), the runner's usual level across the baseline and the
+/// rule's line across the judged days, which are shaded.
+pub fn marker_trace(report: &Report, t: &MarkerTrace) -> Option<String> {
+    let from = t.days.first()?.date;
+    // Two days past the last: room for its ▼ inside the chart.
+    let to = t.days.last()?.date.max(t.window_from) + Days::new(2);
+    let values = t
+        .days
+        .iter()
+        .flat_map(|d| [Some(d.value), d.mean_7d])
+        .chain([t.usual, t.line])
+        .flatten();
+    let (lo, hi) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
+        (a.min(v), b.max(v))
+    });
+    let pad = ((hi - lo) * 0.15).max(1.0);
+    let yt = nice_ticks((lo - pad).max(0.0), hi + pad, 4);
+    let (ya, yb) = (yt.first()?.0, yt.last()?.0);
+    let mut c = Canvas::new(190.0, &t.label);
+    let x = lin(0.0, days_between(from, to), c.x0, c.x1);
+    let xd = |d: NaiveDate| x(days_between(from, d));
+    let y = lin(ya, yb, c.y1, c.y0);
+    let (wa, wb) = (xd(t.window_from.max(from)), xd(to));
+    let _ = write!(
+        c.svg,
+        "<rect class=\"window\" x=\"{wa:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\"><title>Judged: from {}</title></rect>",
+        c.y0,
+        (wb - wa).max(2.0),
+        c.y1 - c.y0,
+        words::day(t.window_from, report)
+    );
+    c.y_axis(&yt, &y, &t.label);
+    let unit = if t.marker == "resting_hr" {
+        "bpm"
+    } else {
+        "ms"
+    };
+    if let Some(u) = t.usual {
+        let py = y(u);
+        let _ = write!(
+            c.svg,
+            "<line class=\"ref\" x1=\"{:.1}\" x2=\"{wa:.1}\" y1=\"{py:.1}\" y2=\"{py:.1}\"><title>Your usual: {} {unit}</title></line>",
+            c.x0,
+            f::num(u)
+        );
+    }
+    if let Some(l) = t.line {
+        let py = y(l);
+        let _ = write!(
+            c.svg,
+            "<line class=\"limit\" x1=\"{wa:.1}\" x2=\"{wb:.1}\" y1=\"{py:.1}\" y2=\"{py:.1}\"><title>The line: {} {unit}</title></line>",
+            f::num(l)
+        );
+    }
+    for day in &t.days {
+        let _ = write!(
+            c.svg,
+            "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"2.2\" fill=\"{SKY}\"><title>{}: {} {unit}</title></circle>",
+            xd(day.date) + 0.5 * (x(1.0) - x(0.0)),
+            y(day.value),
+            words::day(day.date, report),
+            f::num(day.value)
+        );
+    }
+    // The 7-day mean, broken where a week had too few days to judge.
+    let out = |d: NaiveDate| t.out_of_range.iter().any(|s| d >= s.from && d <= s.to);
+    let mid = |d: NaiveDate| xd(d) + 0.5 * (x(1.0) - x(0.0));
+    let mut run: Vec<(NaiveDate, f64)> = Vec::new();
+    let draw = |run: &mut Vec<(NaiveDate, f64)>, svg: &mut String| {
+        for pair in run.windows(2) {
+            let ((a, va), (b, vb)) = (pair[0], pair[1]);
+            let colour = if out(a) && out(b) { VERMILLION } else { BLUE };
+            let _ = write!(
+                svg,
+                "<line x1=\"{:.1}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\" stroke=\"{colour}\" stroke-width=\"2.5\"/>",
+                mid(a),
+                y(va),
+                mid(b),
+                y(vb)
+            );
+        }
+        run.clear();
+    };
+    for day in &t.days {
+        match day.mean_7d {
+            Some(m)
+                if run
+                    .last()
+                    .is_none_or(|(d, _)| *d + Days::new(1) == day.date) =>
+            {
+                run.push((day.date, m))
+            }
+            Some(m) => {
+                draw(&mut run, &mut c.svg);
+                run.push((day.date, m));
+            }
+            None => draw(&mut run, &mut c.svg),
+        }
+    }
+    draw(&mut run, &mut c.svg);
+    for span in &t.out_of_range {
+        let Some(worst) = t
+            .days
+            .iter()
+            .filter(|d| d.date >= span.from && d.date <= span.to)
+            .filter_map(|d| d.mean_7d.map(|m| (d.date, m)))
+            .reduce(|p, q| {
+                let worse = if t.high_is_worse {
+                    q.1 > p.1
+                } else {
+                    q.1 < p.1
+                };
+                if worse { q } else { p }
+            })
+        else {
+            continue;
+        };
+        let (cx, cy) = (mid(worst.0), y(worst.1));
+        let s = 5.0;
+        let _ = write!(
+            c.svg,
+            "<path class=\"flagmark\" d=\"M{:.1} {:.1}L{:.1} {:.1}L{:.1} {:.1}Z\" fill=\"{VERMILLION}\"><title>{} – {}: 7-day mean out of your usual range, at worst {} {unit}</title></path>",
+            cx - s,
+            cy - 5.0 - 2.0 * s,
+            cx + s,
+            cy - 5.0 - 2.0 * s,
+            cx,
+            cy - 5.0,
+            words::day(span.from, report),
+            words::day(span.to, report),
+            f::num(worst.1)
+        );
+    }
+    let ticks = date_ticks(from, to, c.x1 - c.x0, FONT);
+    c.x_dates(&ticks, &xd, "Date");
     Some(c.finish())
 }
 
@@ -1260,12 +1401,59 @@ pub(crate) mod tests {
             sources: vec![],
             sleep_weeks: vec![week(1, 7.6), week(8, 6.1), week(15, 6.3), week(22, 7.5)],
             felt: None,
+            markers: vec![],
             warnings: vec![],
         });
         let svg = sleep_bars(&r, Some(7.0)).unwrap();
         assert_eq!(svg.matches("class=\"flagmark\"").count(), 2, "{svg}");
         assert_eq!(svg.matches("class=\"limit\"").count(), 1);
         assert!(svg.contains("6.1 h a night over 7 nights"), "{svg}");
+    }
+
+    #[test]
+    fn a_marker_chart_marks_the_stretch_out_of_range_and_draws_both_lines() {
+        use crate::findings::{DaySpan, TraceDay};
+        let r = long_report(1);
+        let start = d(2026, 4, 1);
+        // 60 quiet days, then 28 judged days with a rise of 8 bpm over days 70-76;
+        // day 50 has no value (the watch was off).
+        let days: Vec<TraceDay> = (0..88)
+            .filter(|&i| i != 50)
+            .map(|i| {
+                let value = if (70..=76).contains(&i) { 56.0 } else { 48.0 };
+                TraceDay {
+                    date: start + Days::new(i),
+                    value,
+                    mean_7d: (i >= 6).then_some(if (70..=80).contains(&i) { 55.0 } else { 48.0 }),
+                }
+            })
+            .collect();
+        let trace = MarkerTrace {
+            marker: "resting_hr".into(),
+            label: "Resting HR (bpm)".into(),
+            high_is_worse: true,
+            days,
+            window_from: start + Days::new(60),
+            usual: Some(48.0),
+            line: Some(53.0),
+            out_of_range: vec![DaySpan {
+                from: start + Days::new(72),
+                to: start + Days::new(80),
+            }],
+        };
+        let svg = marker_trace(&r, &trace).unwrap();
+        assert_eq!(
+            svg.matches("<circle").count(),
+            87,
+            "a dot a day with a value"
+        );
+        assert_eq!(svg.matches("class=\"limit\"").count(), 1);
+        assert_eq!(svg.matches("class=\"ref\"").count(), 1);
+        assert_eq!(svg.matches("class=\"flagmark\"").count(), 1);
+        assert!(svg.contains("at worst 55 bpm"), "{svg}");
+        assert!(svg.contains("Your usual: 48 bpm") && svg.contains("The line: 53 bpm"));
+        assert!(svg.contains(VERMILLION) && svg.contains(BLUE));
+        assert_no_overlap(&svg);
     }
 
     #[test]

@@ -6,6 +6,7 @@
 use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
 
+use crate::findings::MarkerTrace;
 use crate::findings::felt::Felt;
 use crate::wellness::{Wellness, origins_words};
 
@@ -33,6 +34,9 @@ pub struct WellnessSummary {
     pub sleep_weeks: Vec<SleepWeekRow>,
     /// Heavy ratings linked to the flagged weeks, when any rating exists.
     pub felt: Option<Felt>,
+    /// Resting HR and HRV over the window and its baseline (the recovery chart).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub markers: Vec<MarkerTrace>,
     /// What the wellness readers could not use, one line each.
     pub warnings: Vec<String>,
 }
@@ -103,6 +107,7 @@ impl WellnessSummary {
             sources,
             sleep_weeks,
             felt,
+            markers: Vec::new(),
             warnings: w.warnings.clone(),
         })
     }

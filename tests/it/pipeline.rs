@@ -191,6 +191,16 @@ fn demo_report_snapshots() {
     let md = std::fs::read_to_string(out.join("report.md")).unwrap();
     let json = std::fs::read_to_string(out.join("report.json")).unwrap();
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    // The recovery verdict cites resting HR and HRV: its card draws those
+    // two, each with the rule's line and its ▼, not the weekly load.
+    let card = &html[html.find("id=\"cause-recovery\"").unwrap()..];
+    let card = &card[..card.find("</article>").unwrap()];
+    assert_eq!(card.matches("<svg").count(), 2, "{card}");
+    for label in ["Resting HR (bpm)", "HRV, rMSSD (ms)"] {
+        assert!(card.contains(&format!("aria-label=\"{label}\"")), "{label}");
+    }
+    assert_eq!(card.matches("class=\"limit\"").count(), 2);
+    assert_eq!(card.matches("out of your usual range, at worst").count(), 2);
     let html = super::report::html_text(&html);
     insta::with_settings!({filters => vec![
         (r#""generated_at": "[^"]+""#, r#""generated_at": "[generated_at]""#),
