@@ -190,10 +190,19 @@ impl Canvas {
             );
             self.text(self.x0 - 6.0, py + FONT * 0.35, "end", label);
         }
+        // The rotated title (its glyphs from ¾ of the font size left of its
+        // baseline to ¼ right) moves left, as far as the edge allows, to
+        // clear four-digit labels ("1000" km on a pair of shoes).
+        let widest = ticks
+            .iter()
+            .map(|(_, l)| text_w(l, FONT))
+            .fold(0.0, f64::max);
+        let tx = (self.x0 - 6.0 - widest - FONT * 0.25 - 2.0).clamp(FONT * 0.75 + 0.5, 13.0);
+        let tx = (tx * 10.0).floor() / 10.0;
         let cy = (self.y0 + self.y1) / 2.0;
         let _ = write!(
             self.svg,
-            "<text transform=\"translate(13 {cy:.1}) rotate(-90)\" text-anchor=\"middle\">{}</text>",
+            "<text transform=\"translate({tx:.1} {cy:.1}) rotate(-90)\" text-anchor=\"middle\">{}</text>",
             esc(title)
         );
     }
@@ -1408,6 +1417,34 @@ pub(crate) mod tests {
         assert_eq!(svg.matches("class=\"flagmark\"").count(), 2, "{svg}");
         assert_eq!(svg.matches("class=\"limit\"").count(), 1);
         assert!(svg.contains("6.1 h a night over 7 nights"), "{svg}");
+    }
+
+    #[test]
+    fn the_y_title_clears_four_digit_labels() {
+        let title_x = |labels: &[&str]| {
+            let mut c = Canvas::new(200.0, "t");
+            let ticks: Vec<(f64, String)> = labels
+                .iter()
+                .enumerate()
+                .map(|(i, l)| (i as f64, l.to_string()))
+                .collect();
+            c.y_axis(&ticks, &|v| 100.0 - v, "Distance on the pair (km)");
+            let at = c.svg.find("translate(").unwrap() + "translate(".len();
+            let x: f64 = c.svg[at..].split(' ').next().unwrap().parse().unwrap();
+            (x, c.x0)
+        };
+        let (x, x0) = title_x(&["0", "500", "1000"]);
+        let label_left = x0 - 6.0 - text_w("1000", FONT);
+        assert!(
+            x + FONT * 0.25 + 2.0 <= label_left + 1e-9,
+            "title at {x}, labels from {label_left}"
+        );
+        assert!(x - FONT * 0.75 >= 0.0, "and inside the chart");
+        assert_eq!(
+            title_x(&["40", "60"]).0,
+            13.0,
+            "short labels leave it where it was"
+        );
     }
 
     #[test]
