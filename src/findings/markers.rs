@@ -401,10 +401,10 @@ impl Marker for Rhr {
         t: &Thresholds,
     ) -> Option<Evidence> {
         let base = base?;
-        if week.len() < t.rhr_min_days as usize {
+        if week.len() < self.min_week(t) {
             return None;
         }
-        let line = base.mean + t.rhr_rise_bpm;
+        let line = self.line(Some(base), week, t)?;
         let mean = week.iter().map(|p| p.value).sum::<f64>() / week.len() as f64;
         let high = week.iter().filter(|p| p.value >= line).count();
         (mean >= line && high >= t.rhr_min_days as usize).then(|| {
@@ -430,6 +430,11 @@ struct Hrv {
     kind: HrvKind,
 }
 
+/// The lower edge of the runner's usual HRV band, on the ln scale.
+fn band_low_ln(b: &Baseline, t: &Thresholds) -> f64 {
+    b.mean - t.hrv_band_sd * b.sd
+}
+
 impl Marker for Hrv {
     fn scale(&self, value: f64) -> f64 {
         value.ln()
@@ -449,7 +454,7 @@ impl Marker for Hrv {
 
     fn line(&self, base: Option<&Baseline>, window: &[Point], t: &Thresholds) -> Option<f64> {
         match base {
-            Some(b) => Some((b.mean - t.hrv_band_sd * b.sd).exp()),
+            Some(b) => Some(band_low_ln(b, t).exp()),
             None => window.iter().rev().find_map(|p| p.band_low),
         }
     }
@@ -461,7 +466,7 @@ impl Marker for Hrv {
         base: Option<&Baseline>,
         t: &Thresholds,
     ) -> Option<Evidence> {
-        if week.len() < t.hrv_min_nights as usize {
+        if week.len() < self.min_week(t) {
             return None;
         }
         let ln_mean = week.iter().map(|p| self.scale(p.value)).sum::<f64>() / week.len() as f64;
@@ -470,7 +475,7 @@ impl Marker for Hrv {
             HrvKind::Sdnn => "SDNN",
         };
         if let Some(b) = base {
-            let low = b.mean - t.hrv_band_sd * b.sd;
+            let low = band_low_ln(b, t);
             return (ln_mean < low).then(|| {
                 Evidence::for_date(
                     day,
