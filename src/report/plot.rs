@@ -265,6 +265,23 @@ impl Canvas {
     }
 }
 
+/// A ▼ of half-width `s` whose tip is at (`cx`, `tip`): a flag that does not
+/// rest on colour alone.
+fn down_mark(svg: &mut String, cx: f64, tip: f64, s: f64, title: Option<&str>) {
+    let _ = write!(
+        svg,
+        "<path class=\"flagmark\" d=\"M{:.1} {:.1}L{:.1} {:.1}L{cx:.1} {tip:.1}Z\" fill=\"{VERMILLION}\">",
+        cx - s,
+        tip - 2.0 * s,
+        cx + s,
+        tip - 2.0 * s,
+    );
+    if let Some(t) = title {
+        let _ = write!(svg, "<title>{}</title>", esc(t));
+    }
+    svg.push_str("</path>");
+}
+
 /// Linear map from `a..b` to `p..q`.
 fn lin(a: f64, b: f64, p: f64, q: f64) -> impl Fn(f64) -> f64 {
     let span = if (b - a).abs() > 1e-12 { b - a } else { 1.0 };
@@ -438,16 +455,7 @@ fn bars_over(
         if b.marked {
             // A triangle above the bar: the flag does not rest on colour alone.
             let s = 5.0_f64.min(bw / 2.0 + 2.0);
-            let _ = write!(
-                c.svg,
-                "<path class=\"flagmark\" d=\"M{:.1} {:.1}L{:.1} {:.1}L{:.1} {:.1}Z\" fill=\"{VERMILLION}\"/>",
-                cx - s,
-                above - 2.0 * s,
-                cx + s,
-                above - 2.0 * s,
-                cx,
-                above
-            );
+            down_mark(&mut c.svg, cx, above, s, None);
             above -= 2.0 * s + 2.0;
         }
         if let Some(l) = &b.label {
@@ -506,17 +514,8 @@ pub fn sleep_bars(report: &Report, limit_h: Option<f64>) -> Option<String> {
             w.nights
         );
         if short {
-            let (cx, s) = (bx + bw / 2.0, 5.0_f64.min(bw / 2.0 + 2.0));
-            let _ = write!(
-                c.svg,
-                "<path class=\"flagmark\" d=\"M{:.1} {:.1}L{:.1} {:.1}L{:.1} {:.1}Z\" fill=\"{VERMILLION}\"/>",
-                cx - s,
-                by - 3.0 - 2.0 * s,
-                cx + s,
-                by - 3.0 - 2.0 * s,
-                cx,
-                by - 3.0
-            );
+            let s = 5.0_f64.min(bw / 2.0 + 2.0);
+            down_mark(&mut c.svg, bx + bw / 2.0, by - 3.0, s, None);
         }
     }
     if let Some(l) = limit_h {
@@ -654,20 +653,18 @@ pub fn marker_trace(report: &Report, t: &MarkerTrace) -> Option<String> {
         else {
             continue;
         };
-        let (cx, cy) = (mid(worst.0), y(worst.1));
-        let s = 5.0;
-        let _ = write!(
-            c.svg,
-            "<path class=\"flagmark\" d=\"M{:.1} {:.1}L{:.1} {:.1}L{:.1} {:.1}Z\" fill=\"{VERMILLION}\"><title>{} – {}: 7-day mean out of your usual range, at worst {} {unit}</title></path>",
-            cx - s,
-            cy - 5.0 - 2.0 * s,
-            cx + s,
-            cy - 5.0 - 2.0 * s,
-            cx,
-            cy - 5.0,
+        let title = format!(
+            "{} – {}: 7-day mean out of your usual range, at worst {} {unit}",
             words::day(span.from, report),
             words::day(span.to, report),
             f::num(worst.1)
+        );
+        down_mark(
+            &mut c.svg,
+            mid(worst.0),
+            y(worst.1) - 5.0,
+            5.0,
+            Some(&title),
         );
     }
     let ticks = date_ticks(from, to, c.x1 - c.x0, FONT);
