@@ -259,6 +259,18 @@ impl Canvas {
         self.text((self.x0 + self.x1) / 2.0, self.h - 6.0, "middle", title);
     }
 
+    /// Shades the days the verdicts judge, from `a` to `b` (at least 2 units wide).
+    fn shade(&mut self, a: f64, b: f64, title: &str) {
+        let _ = write!(
+            self.svg,
+            "<rect class=\"window\" x=\"{a:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\"><title>{}</title></rect>",
+            self.y0,
+            (b - a).max(2.0),
+            self.y1 - self.y0,
+            esc(title)
+        );
+    }
+
     fn finish(mut self) -> String {
         self.svg.push_str("</svg>");
         self.svg
@@ -418,15 +430,12 @@ fn bars_over(
     if let Some((wf, wt)) = window(report) {
         let (a, b) = (xd(wf.max(from)), xd((wt + Days::new(1)).min(to)));
         if b > a {
-            let _ = write!(
-                c.svg,
-                "<rect class=\"window\" x=\"{a:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\"><title>Assessed: {} – {}</title></rect>",
-                c.y0,
-                b - a,
-                c.y1 - c.y0,
+            let title = format!(
+                "Assessed: {} – {}",
                 words::day(wf, report),
                 words::day(wt, report)
             );
+            c.shade(a, b, &title);
         }
     }
     c.y_axis(
@@ -559,13 +568,10 @@ pub fn marker_trace(report: &Report, t: &MarkerTrace) -> Option<String> {
     let xd = |d: NaiveDate| x(days_between(from, d));
     let y = lin(ya, yb, c.y1, c.y0);
     let (wa, wb) = (xd(t.window_from.max(from)), xd(to));
-    let _ = write!(
-        c.svg,
-        "<rect class=\"window\" x=\"{wa:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\"><title>Judged: from {}</title></rect>",
-        c.y0,
-        (wb - wa).max(2.0),
-        c.y1 - c.y0,
-        words::day(t.window_from, report)
+    c.shade(
+        wa,
+        wb,
+        &format!("Judged: from {}", words::day(t.window_from, report)),
     );
     c.y_axis(&yt, &y, &t.label);
     let unit = if t.marker == "resting_hr" {
@@ -1007,15 +1013,12 @@ pub fn timeline(report: &Report) -> Option<String> {
     let xd = |d: NaiveDate| x(days_between(from, d));
     if let Some((a, b)) = win {
         let (pa, pb) = (xd(a.max(from)), xd(b + Days::new(1)));
-        let _ = write!(
-            c.svg,
-            "<rect class=\"window\" x=\"{pa:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\"><title>Assessed now: {} – {}</title></rect>",
-            c.y0,
-            (pb - pa).max(2.0),
-            c.y1 - c.y0,
+        let title = format!(
+            "Assessed now: {} – {}",
             words::day(a, report),
             words::day(b, report)
         );
+        c.shade(pa, pb, &title);
     }
     for (i, fd) in rows.iter().enumerate() {
         let top = c.y0 + i as f64 * row_h;
