@@ -218,6 +218,8 @@ pub struct MarkerTrace {
     pub marker: String,
     /// The quantity and its unit, for the chart's axis.
     pub label: String,
+    /// `bpm` or `ms`.
+    pub unit: String,
     /// Resting HR is worse high, HRV low.
     pub high_is_worse: bool,
     pub days: Vec<TraceDay>,
@@ -259,23 +261,23 @@ pub fn traces(inputs: &Inputs) -> Vec<MarkerTrace> {
     let mut out = Vec::new();
     let rhr = rhr_points(w, to);
     out.extend(trace(
-        ("resting_hr", "Resting HR (bpm)"),
+        ("resting_hr", "Resting HR", "bpm"),
         &rhr,
         inputs,
         &Rhr,
     ));
-    for (kind, id, label) in [
-        (HrvKind::Rmssd, "hrv_rmssd", "HRV, rMSSD (ms)"),
-        (HrvKind::Sdnn, "hrv_sdnn", "HRV, SDNN (ms)"),
+    for (kind, id, name) in [
+        (HrvKind::Rmssd, "hrv_rmssd", "HRV, rMSSD"),
+        (HrvKind::Sdnn, "hrv_sdnn", "HRV, SDNN"),
     ] {
         let points = hrv_points(w, kind, to);
-        out.extend(trace((id, label), &points, inputs, &Hrv { kind }));
+        out.extend(trace((id, name, "ms"), &points, inputs, &Hrv { kind }));
     }
     out
 }
 
 fn trace(
-    (marker_id, label): (&str, &str),
+    (marker_id, name, unit): (&str, &str, &str),
     points: &[Point],
     inputs: &Inputs,
     marker: &dyn Marker,
@@ -305,7 +307,8 @@ fn trace(
     let (window, _) = stretches(points, from, to, t, marker);
     Some(MarkerTrace {
         marker: marker_id.into(),
-        label: label.into(),
+        label: format!("{name} ({unit})"),
+        unit: unit.into(),
         high_is_worse: marker.high_is_worse(),
         days,
         window_from: from,

@@ -574,11 +574,7 @@ pub fn marker_trace(report: &Report, t: &MarkerTrace) -> Option<String> {
         &format!("Judged: from {}", words::day(t.window_from, report)),
     );
     c.y_axis(&yt, &y, &t.label);
-    let unit = if t.marker == "resting_hr" {
-        "bpm"
-    } else {
-        "ms"
-    };
+    let unit = &t.unit;
     if let Some(u) = t.usual {
         let py = y(u);
         let _ = write!(
@@ -1468,6 +1464,7 @@ pub(crate) mod tests {
         let trace = MarkerTrace {
             marker: "resting_hr".into(),
             label: "Resting HR (bpm)".into(),
+            unit: "bpm".into(),
             high_is_worse: true,
             days,
             window_from: start + Days::new(60),
