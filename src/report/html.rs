@@ -388,35 +388,19 @@ fn cause_chart(
             )
         }
         // Recovery judged on resting HR or HRV: those, not the weekly load.
-        Cause::Recovery if recovery_markers(fd, report).is_some() => (
-            recovery_markers(fd, report),
-            vec![
-                (plot::SKY, "each day"),
-                (plot::BLUE, "7-day mean"),
-                (plot::VERMILLION, "▼ out of your usual range"),
-            ],
-            "Shaded: the days the verdicts judge. Dashed grey: your usual level over the days before. Dashed dark: the line the rule draws.",
-        ),
-        Cause::Overtraining | Cause::Recovery => {
-            let weeks: BTreeSet<&str> = fd
-                .evidence
-                .iter()
-                .filter_map(|e| e.week.as_deref())
-                .collect();
-            (
-                plot::recent_load_bars(
-                    report,
-                    u,
-                    &|w: &WeekRow| weeks.contains(w.week.as_str()),
-                    f::cause_label(fd.cause),
-                ),
+        Cause::Recovery => match recovery_markers(fd, report) {
+            Some(svg) => (
+                Some(svg),
                 vec![
-                    (plot::BLUE, "week"),
-                    (plot::VERMILLION, "▼ week named here"),
+                    (plot::SKY, "each day"),
+                    (plot::BLUE, "7-day mean"),
+                    (plot::VERMILLION, "▼ out of your usual range"),
                 ],
-                "Shaded: the weeks the verdicts judge.",
-            )
-        }
+                "Shaded: the days the verdicts judge. Dashed grey: your usual level over the days before. Dashed dark: the line the rule draws.",
+            ),
+            None => load_chart(fd, report, u),
+        },
+        Cause::Overtraining => load_chart(fd, report, u),
         Cause::Form => {
             let days: Vec<chrono::NaiveDate> =
                 fd.evidence.iter().filter_map(words::evidence_day).collect();
@@ -431,6 +415,36 @@ fn cause_chart(
     }
 }
 
+/// The recent weekly load with the weeks the finding names marked.
+fn load_chart(
+    fd: &Finding,
+    report: &Report,
+    u: crate::report::Units,
+) -> (
+    Option<String>,
+    Vec<(&'static str, &'static str)>,
+    &'static str,
+) {
+    let weeks: BTreeSet<&str> = fd
+        .evidence
+        .iter()
+        .filter_map(|e| e.week.as_deref())
+        .collect();
+    (
+        plot::recent_load_bars(
+            report,
+            u,
+            &|w: &WeekRow| weeks.contains(w.week.as_str()),
+            f::cause_label(fd.cause),
+        ),
+        vec![
+            (plot::BLUE, "week"),
+            (plot::VERMILLION, "▼ week named here"),
+        ],
+        "Shaded: the weeks the verdicts judge.",
+    )
+}
+
 /// The recovery card's marker charts, one above the other, when the finding
 /// cites resting HR or HRV and the report traced them.
 fn recovery_markers(fd: &Finding, report: &Report) -> Option<String> {
@@ -438,12 +452,13 @@ fn recovery_markers(fd: &Finding, report: &Report) -> Option<String> {
         .evidence
         .iter()
         .any(|e| matches!(e.metric.as_str(), "resting_hr_rise_bpm" | "hrv_7d_ms"));
-    let traces = &report.wellness.as_ref()?.markers;
-    let charts: Vec<String> = traces
-        .iter()
+    if !cites {
+        return None;
+    }
+    let charts: Vec<String> = (report.wellness.as_ref()?.markers.iter())
         .filter_map(|t| plot::marker_trace(report, t))
         .collect();
-    (cites && !charts.is_empty()).then(|| charts.join("\n"))
+    (!charts.is_empty()).then(|| charts.join("\n"))
 }
 
 /// The legend and note of the cadence~speed chart: dots, or over a long

@@ -592,52 +592,43 @@ pub fn marker_trace(report: &Report, t: &MarkerTrace) -> Option<String> {
             f::num(l)
         );
     }
+    // Each day is drawn at the middle of its column.
+    let mid = |d: NaiveDate| xd(d) + 0.5 * (x(1.0) - x(0.0));
     for day in &t.days {
         let _ = write!(
             c.svg,
             "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"2.2\" fill=\"{SKY}\"><title>{}: {} {unit}</title></circle>",
-            xd(day.date) + 0.5 * (x(1.0) - x(0.0)),
+            mid(day.date),
             y(day.value),
             words::day(day.date, report),
             f::num(day.value)
         );
     }
-    // The 7-day mean, broken where a week had too few days to judge.
+    // The 7-day mean from day to next day, broken where a day is missing or
+    // its week had too few days to judge.
     let out = |d: NaiveDate| t.out_of_range.iter().any(|s| d >= s.from && d <= s.to);
-    let mid = |d: NaiveDate| xd(d) + 0.5 * (x(1.0) - x(0.0));
-    let mut run: Vec<(NaiveDate, f64)> = Vec::new();
-    let draw = |run: &mut Vec<(NaiveDate, f64)>, svg: &mut String| {
-        for pair in run.windows(2) {
-            let ((a, va), (b, vb)) = (pair[0], pair[1]);
-            let colour = if out(a) && out(b) { VERMILLION } else { BLUE };
-            let _ = write!(
-                svg,
-                "<line x1=\"{:.1}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\" stroke=\"{colour}\" stroke-width=\"2.5\"/>",
-                mid(a),
-                y(va),
-                mid(b),
-                y(vb)
-            );
+    for pair in t.days.windows(2) {
+        let (a, b) = (&pair[0], &pair[1]);
+        let (Some(va), Some(vb)) = (a.mean_7d, b.mean_7d) else {
+            continue;
+        };
+        if a.date + Days::new(1) != b.date {
+            continue;
         }
-        run.clear();
-    };
-    for day in &t.days {
-        match day.mean_7d {
-            Some(m)
-                if run
-                    .last()
-                    .is_none_or(|(d, _)| *d + Days::new(1) == day.date) =>
-            {
-                run.push((day.date, m))
-            }
-            Some(m) => {
-                draw(&mut run, &mut c.svg);
-                run.push((day.date, m));
-            }
-            None => draw(&mut run, &mut c.svg),
-        }
+        let colour = if out(a.date) && out(b.date) {
+            VERMILLION
+        } else {
+            BLUE
+        };
+        let _ = write!(
+            c.svg,
+            "<line x1=\"{:.1}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\" stroke=\"{colour}\" stroke-width=\"2.5\"/>",
+            mid(a.date),
+            y(va),
+            mid(b.date),
+            y(vb)
+        );
     }
-    draw(&mut run, &mut c.svg);
     for span in &t.out_of_range {
         let Some(worst) = t
             .days
