@@ -361,16 +361,15 @@ pub fn render(report: &Report, opts: &RenderOptions) -> Vec<u8> {
     o.into_bytes()
 }
 
-/// The chart that shows a flagged cause best.
-fn cause_chart(
-    fd: &Finding,
-    report: &Report,
-    u: crate::report::Units,
-) -> (
+/// A cause's chart (none without enough data), its legend keys and its note.
+type CauseChart = (
     Option<String>,
     Vec<(&'static str, &'static str)>,
     &'static str,
-) {
+);
+
+/// The chart that shows a flagged cause best.
+fn cause_chart(fd: &Finding, report: &Report, u: crate::report::Units) -> CauseChart {
     match fd.cause {
         Cause::Sleep if report.wellness.is_some() => {
             let limit = fd
@@ -416,15 +415,7 @@ fn cause_chart(
 }
 
 /// The recent weekly load with the weeks the finding names marked.
-fn load_chart(
-    fd: &Finding,
-    report: &Report,
-    u: crate::report::Units,
-) -> (
-    Option<String>,
-    Vec<(&'static str, &'static str)>,
-    &'static str,
-) {
+fn load_chart(fd: &Finding, report: &Report, u: crate::report::Units) -> CauseChart {
     let weeks: BTreeSet<&str> = fd
         .evidence
         .iter()
